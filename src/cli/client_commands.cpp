@@ -1,0 +1,153 @@
+// tokengate client create|list|show|delete|rotate-secret|disable|enable
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/store_options.hpp"
+#include "oauth/client_registry.hpp"
+#include "store/scope_list.hpp"
+
+namespace tokengate::cli {
+namespace {
+
+boost::json::object client_json(const store::ClientRecord& c) {
+  return {{"client_id", c.id},
+          {"name", c.name},
+          {"enabled", c.enabled},
+          {"scope", store::join_scopes(c.scopes)},
+          {"audience", c.audience},
+          {"token_ttl", c.token_ttl},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+void print_client(const store::ClientRecord& c) {
+  std::cout << "client_id:  " << c.id << "\n"
+            << "name:       " << c.name << "\n"
+            << "status:     " << (c.enabled ? "enabled" : "disabled") << "\n"
+            << "scope:      " << store::join_scopes(c.scopes) << "\n"
+            << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
+            << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
+}
+
+int no_such_client(const std::string& id) {
+  std::cerr << "tokengate: no client with ID '" << id << "'\n";
+  return 1;
+}
+
+void print_secret(const std::string& id, const std::string& secret, bool json) {
+  if (json) {
+    std::cout << boost::json::serialize(boost::json::object{{"client_id", id}, {"client_secret", secret}}) << "\n";
+  } else {
+    std::cout << "client_id:     " << id << "\n"
+              << "client_secret: " << secret << "\n"
+              << "The secret is shown only now; the server keeps only its digest.\n";
+  }
+}
+
+// State of the parsed command line; lives as long as the app (static in add_client_commands).
+struct ClientArgs {
+  StoreOptions store;
+  bool json = false;
+  std::string id;
+  oauth::ClientSpec spec;
+};
+
+CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
+  CLI::App* cmd = parent.add_subcommand(name, help);
+  args.store.add_to(*cmd);
+  cmd->add_flag("--json", args.json, "print JSON");
+  if (takes_id) cmd->add_option("ID", args.id, "client ID")->required();
+  return cmd;
+}
+
+}  // namespace
+
+void add_client_commands(CLI::App& app, Action& run) {
+  static ClientArgs args;
+  CLI::App* client = app.add_subcommand("client", "manage OAuth clients in the store");
+  client->require_subcommand(1);
+
+  CLI::App* create = subcommand(*client, "create", "register a client; prints its ID and secret", args, false);
+  create->add_option("--name", args.spec.name, "a name for people")->required();
+  create->add_option("--scope", args.spec.scope, "the scopes it may be granted, space-separated");
+  create->add_option("--audience", args.spec.audience, "the `aud` of its tokens (default: the server's)");
+  create->add_option("--ttl", args.spec.token_ttl, "token lifetime in seconds (default: the server's)");
+  create->callback([&run] {
+    run = [] {
+      auto store = args.store.open();
+      auto created = oauth::create_client(*store, args.spec);
+      if (!args.json) std::cout << "Created client '" << created.record.name << "'.\n";
+      print_secret(created.record.id, created.secret, args.json);
+      return 0;
+    };
+  });
+
+  subcommand(*client, "list", "list clients", args, false)->callback([&run] {
+    run = [] {
+      auto clients = args.store.open()->list_clients();
+      if (args.json) {
+        boost::json::array out;
+        for (const auto& c : clients) out.push_back(client_json(c));
+        std::cout << boost::json::serialize(out) << "\n";
+        return 0;
+      }
+      if (clients.empty()) std::cout << "No clients.\n";
+      for (const auto& c : clients)
+        std::cout << c.id << "  " << (c.enabled ? "enabled " : "disabled") << "  " << c.name << "  ["
+                  << store::join_scopes(c.scopes) << "]\n";
+      return 0;
+    };
+  });
+
+  subcommand(*client, "show", "show one client", args, true)->callback([&run] {
+    run = [] {
+      auto c = args.store.open()->find_client(args.id);
+      if (!c) return no_such_client(args.id);
+      if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";
+      else print_client(*c);
+      return 0;
+    };
+  });
+
+  subcommand(*client, "delete", "delete a client (its tokens stay valid until they expire)", args, true)
+      ->callback([&run] {
+        run = [] {
+          if (!args.store.open()->delete_client(args.id)) return no_such_client(args.id);
+          if (args.json) std::cout << boost::json::serialize(boost::json::object{{"deleted", args.id}}) << "\n";
+          else std::cout << "Deleted client " << args.id << ".\n";
+          return 0;
+        };
+      });
+
+  subcommand(*client, "rotate-secret", "give a client a new secret; the old one stops working", args, true)
+      ->callback([&run] {
+        run = [] {
+          auto secret = oauth::rotate_client_secret(*args.store.open(), args.id);
+          if (!secret) return no_such_client(args.id);
+          print_secret(args.id, *secret, args.json);
+          return 0;
+        };
+      });
+
+  for (bool enable : {false, true}) {
+    const char* name = enable ? "enable" : "disable";
+    const char* help = enable ? "let a disabled client get tokens again" : "refuse tokens to a client";
+    subcommand(*client, name, help, args, true)->callback([&run, enable] {
+      run = [enable] {
+        if (!oauth::set_client_enabled(*args.store.open(), args.id, enable)) return no_such_client(args.id);
+        const char* state = enable ? "enabled" : "disabled";
+        if (args.json) std::cout << boost::json::serialize(boost::json::object{{"client_id", args.id}, {"status", state}}) << "\n";
+        else std::cout << "Client " << args.id << " is " << state << ".\n";
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace tokengate::cli

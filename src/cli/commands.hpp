@@ -1,0 +1,26 @@
+#pragma once
+// The command groups of the `tokengate` CLI (DESIGN.md, "CLI"). Each registers its subcommands on
+// the app and, when one of them is chosen, sets `run` to the action; main() runs it and maps
+// exceptions to exit codes (2: usage or configuration, 1: everything else).
+#include <functional>
+#include <stdexcept>
+
+namespace CLI {
+class App;
+}
+
+namespace tokengate::cli {
+
+using Action = std::function<int()>;
+
+void add_serve_command(CLI::App& app, Action& run);
+void add_client_commands(CLI::App& app, Action& run);
+void add_key_commands(CLI::App& app, Action& run);
+void add_token_command(CLI::App& app, Action& run);
+
+// Bad command-line input found after parsing (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace tokengate::cli

@@ -1,0 +1,113 @@
+// tokengate serve: the token service.
+#include <ctime>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cells/cells_routes.hpp"
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "http/server.hpp"
+#include "oauth/client_registry.hpp"
+#include "oauth/issuer_routes.hpp"
+#include "oauth/key_rotation.hpp"
+#include "observe/log.hpp"
+#include "store/open_store.hpp"
+#include "store/store_watcher.hpp"
+
+namespace tokengate::cli {
+namespace {
+
+struct ServeArgs {
+  std::string config_file;
+  std::map<std::string, std::string> flags;
+};
+
+// Rebuilds both snapshots from the store and publishes them to the request threads.
+void reload_snapshots(store::Store& store, oauth::IssuerState& state) {
+  auto clients = store.list_clients();
+  int64_t max_ttl = state.settings.default_ttl;
+  for (const auto& c : clients) max_ttl = std::max(max_ttl, c.token_ttl);
+  auto keys = oauth::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)), max_ttl);
+  state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
+  state.keys.publish(std::move(keys));
+}
+
+// On a store with no clients, the first start registers one and prints how to use it.
+void create_demo_client(store::Store& store, const std::string& token_url) {
+  auto demo = oauth::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0});
+  // stdout, not the log: this is the one place a secret is shown, as `client create` shows it.
+  std::cout << "\nThe store had no clients, so a demo client was created (its secret is shown only now):\n"
+            << "  client_id:     " << demo.record.id << "\n"
+            << "  client_secret: " << demo.secret << "\n"
+            << "Get a token:\n"
+            << "  curl -s -u '" << demo.record.id << ":" << demo.secret << "' -d grant_type=client_credentials "
+            << token_url << "\n\n"
+            << std::flush;
+}
+
+int serve(const ServeArgs& args) {
+  config::Config config = config::load(args.config_file, args.flags);
+  observe::setup_logging(config.log_level);
+  if (!config.upstream_token_url.empty())
+    throw config::ConfigError("upstream_token_url: proxy mode is not available in this version yet");
+
+  auto store = store::open_store(config);
+  auto alg = *jose::parse_algorithm(config.signing_alg);
+  auto key = oauth::ensure_signing_key(*store, alg);
+  bool store_was_empty = store->list_clients().empty();
+
+  oauth::IssuerState state({config.issuer, config.audience, config.token_ttl});
+  store::StoreWatcher watcher(*store, [&] { reload_snapshots(*store, state); });
+  oauth::IssuerRoutes issuer_routes(state, [&watcher] { return watcher.healthy(); });
+  cells::CellsRoutes cells_routes(state);
+  http::Router router;
+  issuer_routes.add_to(router);
+  cells_routes.add_to(router);
+
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.threads = static_cast<unsigned>(config.threads);
+  options.access_log = config.access_log;
+  http::Server server(options, router);
+
+  // Settings that depend on the bound port are fixed before the first request can arrive.
+  if (state.settings.issuer.empty()) {
+    bool v6 = config.listen_host.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + config.listen_host + "]" : config.listen_host;
+    state.settings.issuer = "http://" + host + ":" + std::to_string(server.port());
+  }
+  if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
+
+  if (store_was_empty && config.demo_client) create_demo_client(*store, state.settings.issuer + "/connect/token");
+  watcher.start();
+
+  spdlog::info("tokengate {} listening on {}:{} ({} threads), issuer {}, store {}, signing key {} ({})",
+               TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), state.settings.issuer,
+               store::describe_store(config), key.kid, jose::to_string(key.alg));
+  server.run();
+  watcher.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Action& run) {
+  static ServeArgs args;
+  CLI::App* cmd = app.add_subcommand("serve", "run the token service");
+  cmd->add_option("--config", args.config_file, "config file (TOML); also TOKENGATE_CONFIG");
+  for (const auto& key : config::keys()) {
+    std::string help = key.help + " [" + key.env + ", config key " + key.key + "]";
+    auto set = [name = key.key](const std::string& v) { args.flags[name] = v; };
+    if (key.is_boolean)
+      cmd->add_option_function<std::string>(key.flag, set, help)->expected(0, 1)->default_str("true");
+    else
+      cmd->add_option_function<std::string>(key.flag, set, help);
+  }
+  cmd->callback([&run] { run = [] { return serve(args); }; });
+}
+
+}  // namespace tokengate::cli

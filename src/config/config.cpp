@@ -1,0 +1,195 @@
+#include "config/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+
+#include <toml++/toml.h>
+
+#include "jose/algorithm.hpp"
+
+namespace tokengate::config {
+namespace {
+
+// How a key is read from text (environment, flags) and from TOML, and where it is stored.
+struct Field {
+  KeyInfo info;
+  enum Kind { text, integer, boolean } kind;
+  std::function<void(Config&, const std::string&)> set_text;
+  std::function<void(Config&, int64_t)> set_integer;
+  std::function<void(Config&, bool)> set_boolean;
+};
+
+Field text_field(KeyInfo info, std::string Config::*member) {
+  return {std::move(info), Field::text, [member](Config& c, const std::string& v) { c.*member = v; }, {}, {}};
+}
+Field integer_field(KeyInfo info, int64_t Config::*member) {
+  return {std::move(info), Field::integer, {}, [member](Config& c, int64_t v) { c.*member = v; }, {}};
+}
+Field boolean_field(KeyInfo info, bool Config::*member) {
+  return {std::move(info), Field::boolean, {}, {}, [member](Config& c, bool v) { c.*member = v; }};
+}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> all = {
+      text_field({"listen", "--listen", "TOKENGATE_LISTEN", "address to listen on, HOST:PORT"}, &Config::listen),
+      text_field({"data_dir", "--data-dir", "TOKENGATE_DATA_DIR", "directory of the embedded SQLite store"},
+                 &Config::data_dir),
+      text_field({"db", "--db", "TOKENGATE_DB", "store URL (sqlite:PATH); overrides data_dir"}, &Config::db),
+      text_field({"issuer", "--issuer", "TOKENGATE_ISSUER", "issuer URL (default: http://LISTEN)"}, &Config::issuer),
+      text_field({"upstream_token_url", "--upstream-token-url", "TOKENGATE_UPSTREAM_TOKEN_URL",
+                  "proxy mode: the upstream token endpoint"},
+                 &Config::upstream_token_url),
+      text_field({"audience", "--audience", "TOKENGATE_AUDIENCE", "default token audience (default: the issuer)"},
+                 &Config::audience),
+      integer_field({"token_ttl", "--token-ttl", "TOKENGATE_TOKEN_TTL", "default token lifetime, seconds"},
+                    &Config::token_ttl),
+      text_field({"signing_alg", "--signing-alg", "TOKENGATE_SIGNING_ALG",
+                  "algorithm of a newly generated key: ES256, EdDSA or RS256"},
+                 &Config::signing_alg),
+      integer_field({"threads", "--threads", "TOKENGATE_THREADS", "event-loop threads (0: one per core)"},
+                    &Config::threads),
+      text_field({"log_level", "--log-level", "TOKENGATE_LOG_LEVEL", "trace, debug, info, warn, error or off"},
+                 &Config::log_level),
+      boolean_field({"access_log", "--access-log", "TOKENGATE_ACCESS_LOG", "log each request at debug level"},
+                    &Config::access_log),
+      boolean_field({"demo_client", "--demo-client", "TOKENGATE_DEMO_CLIENT",
+                     "create and print a demo client when the store has none"},
+                    &Config::demo_client),
+  };
+  return all;
+}
+
+std::optional<int64_t> parse_integer(const std::string& text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<bool> parse_boolean(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return std::nullopt;
+}
+
+void set_from_text(Config& config, const Field& f, const std::string& value, const std::string& source) {
+  switch (f.kind) {
+    case Field::text: f.set_text(config, value); return;
+    case Field::integer: {
+      auto v = parse_integer(value);
+      if (!v) throw ConfigError(f.info.key + " (from " + source + ") must be an integer, got '" + value + "'");
+      f.set_integer(config, *v);
+      return;
+    }
+    case Field::boolean: {
+      auto v = parse_boolean(value);
+      if (!v) throw ConfigError(f.info.key + " (from " + source + ") must be true or false, got '" + value + "'");
+      f.set_boolean(config, *v);
+      return;
+    }
+  }
+}
+
+void apply_file(Config& config, const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError("config file " + path + " line " + std::to_string(where.line) + ": " +
+                      std::string(e.description()));
+  }
+  for (const auto& [key, node] : table) {
+    std::string name(key.str());
+    const Field* field = nullptr;
+    for (const auto& f : fields()) {
+      if (f.info.key == name) field = &f;
+    }
+    if (!field) throw ConfigError("config file " + path + ": unknown key '" + name + "'");
+    std::string where = "config file " + path;
+    switch (field->kind) {
+      case Field::text:
+        if (!node.is_string()) throw ConfigError(name + " (in " + where + ") must be a string");
+        field->set_text(config, *node.value<std::string>());
+        break;
+      case Field::integer:
+        if (!node.is_integer()) throw ConfigError(name + " (in " + where + ") must be an integer");
+        field->set_integer(config, *node.value<int64_t>());
+        break;
+      case Field::boolean:
+        if (!node.is_boolean()) throw ConfigError(name + " (in " + where + ") must be true or false");
+        field->set_boolean(config, *node.value<bool>());
+        break;
+    }
+  }
+}
+
+void check_url(const std::string& key, const std::string& value) {
+  bool scheme_ok = value.starts_with("http://") || value.starts_with("https://");
+  size_t host_start = value.find("://") + 3;
+  if (!scheme_ok || value.size() <= host_start || value.find_first_of("?# ") != std::string::npos)
+    throw ConfigError(key + " must be an http:// or https:// URL without query or fragment, got '" + value + "'");
+}
+
+void validate(Config& c) {
+  size_t colon = c.listen.rfind(':');
+  auto port = colon == std::string::npos ? std::nullopt : parse_integer(c.listen.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535 || colon == 0)
+    throw ConfigError("listen must be HOST:PORT with a port from 0 to 65535, got '" + c.listen + "'");
+  c.listen_host = c.listen.substr(0, colon);
+  if (c.listen_host.size() > 2 && c.listen_host.front() == '[' && c.listen_host.back() == ']')
+    c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+  c.listen_port = static_cast<uint16_t>(*port);
+
+  if (!c.issuer.empty()) {
+    check_url("issuer", c.issuer);
+    while (c.issuer.back() == '/') c.issuer.pop_back();
+  }
+  if (!c.upstream_token_url.empty()) check_url("upstream_token_url", c.upstream_token_url);
+  if (c.token_ttl < 1 || c.token_ttl > 31 * 24 * 3600)
+    throw ConfigError("token_ttl must be from 1 to 2678400 seconds (31 days), got " + std::to_string(c.token_ttl));
+  if (!jose::parse_algorithm(c.signing_alg))
+    throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
+  if (c.threads < 0 || c.threads > 256)
+    throw ConfigError("threads must be from 0 (one per core) to 256, got " + std::to_string(c.threads));
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  bool level_ok = false;
+  for (const char* l : kLevels) level_ok = level_ok || c.log_level == l;
+  if (!level_ok) throw ConfigError("log_level must be trace, debug, info, warn, error or off, got '" + c.log_level + "'");
+  if (c.data_dir.empty() && c.db.empty()) throw ConfigError("data_dir must not be empty");
+}
+
+}  // namespace
+
+const std::vector<KeyInfo>& keys() {
+  static const std::vector<KeyInfo> all = [] {
+    std::vector<KeyInfo> out;
+    for (const auto& f : fields()) {
+      out.push_back(f.info);
+      out.back().is_boolean = f.kind == Field::boolean;
+    }
+    return out;
+  }();
+  return all;
+}
+
+Config load(const std::string& config_file, const std::map<std::string, std::string>& flags) {
+  Config config;
+  std::string file = config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("TOKENGATE_CONFIG")) file = env;
+  }
+  if (!file.empty()) apply_file(config, file);
+  for (const auto& f : fields()) {
+    if (const char* env = std::getenv(f.info.env.c_str())) set_from_text(config, f, env, f.info.env);
+  }
+  for (const auto& f : fields()) {
+    auto it = flags.find(f.info.key);
+    if (it != flags.end()) set_from_text(config, f, it->second, f.info.flag);
+  }
+  validate(config);
+  return config;
+}
+
+}  // namespace tokengate::config

@@ -1,0 +1,50 @@
+#pragma once
+// The server's settings. Each has a config-file key, a TOKENGATE_* environment variable and a
+// command-line flag; the precedence is flag > environment > file > default (DESIGN.md).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tokengate::config {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./tokengate-data";
+  std::string db;                  // a store URL (sqlite:PATH); when set, data_dir is not used
+  std::string issuer;              // empty: http://<the address the server listens on>
+  std::string upstream_token_url;  // proxy mode
+  std::string audience;            // default `aud`; empty: the issuer
+  int64_t token_ttl = 3600;
+  std::string signing_alg = "ES256";
+  int64_t threads = 0;             // 0: one per core
+  std::string log_level = "info";
+  bool access_log = false;
+  bool demo_client = true;         // create and print a demo client when the store has none
+
+  // Derived by validate(): the listen address split up.
+  std::string listen_host;
+  uint16_t listen_port = 0;
+};
+
+// Invalid configuration: the message names the key and where its value came from. Exit code 2.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct KeyInfo {
+  std::string key;   // file key, e.g. "data_dir"
+  std::string flag;  // e.g. "--data-dir"
+  std::string env;   // e.g. "TOKENGATE_DATA_DIR"
+  std::string help;
+  bool is_boolean = false;  // a flag that may stand alone (= true) or take =true/=false
+};
+const std::vector<KeyInfo>& keys();
+
+// Layers the sources. `config_file` (the --config flag or TOKENGATE_CONFIG) may be empty.
+// `flags` maps file keys to the values given on the command line. Throws ConfigError.
+Config load(const std::string& config_file, const std::map<std::string, std::string>& flags);
+
+}  // namespace tokengate::config

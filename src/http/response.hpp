@@ -1,0 +1,26 @@
+#pragma once
+// A response as handlers produce it; the session serialises it.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tokengate::http {
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  bool no_store = false;  // Cache-Control: no-store + Pragma: no-cache (RFC 6749 §5.1)
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// A JSON error body in the shape DESIGN.md fixes for every error: the RFC 6749 §5.2 members plus
+// the `code` and `message` members that the Aspose Cells Cloud SDKs read.
+Response json_error(int status, std::string_view error, std::string_view description);
+
+}  // namespace tokengate::http

@@ -1,0 +1,303 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tokengate::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+// Per-thread state: the sessions living on this thread's io_context, so that a stop can close the
+// idle ones without a global registry or lock.
+struct ThreadState {
+  std::unordered_set<Session*> sessions;  // declared first: destroyed after the io_context's handlers
+  net::io_context ioc{1};
+};
+
+struct Shared {
+  ServerOptions options;
+  const Router& router;
+  std::atomic<bool> stopping{false};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ThreadState& thread, Shared& shared)
+      : stream_(std::move(socket)), thread_(thread), shared_(shared) {}
+
+  ~Session() { thread_.sessions.erase(this); }
+
+  void start() {  // runs on the session's own thread
+    thread_.sessions.insert(this);
+    read_request();
+  }
+
+  // On stop: a connection waiting for its next request is closed now; one in the middle of a
+  // request finishes it and then closes (its response carries Connection: close).
+  void close_if_idle() {
+    if (reading_ && buffer_.size() == 0 && parser_ && !parser_->got_some()) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.socket().close(ec);
+    }
+  }
+
+ private:
+  void read_request() {
+    if (shared_.stopping.load(std::memory_order_relaxed) && buffer_.size() == 0) return close();
+    parser_.emplace();
+    parser_->body_limit(shared_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
+    stream_.expires_after(shared_.options.request_timeout);
+    reading_ = true;
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    reading_ = false;
+    if (ec == bhttp::error::body_limit)
+      return send_error(413, "The request body is larger than " + std::to_string(shared_.options.body_limit) +
+                                 " bytes.");
+    if (ec == bhttp::error::header_limit)
+      return send_error(431, "The request headers are larger than " + std::to_string(shared_.options.header_limit) +
+                                 " bytes.");
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+      return send_error(400, "The request is not valid HTTP/1.1: " + ec.message() + ".");
+    if (ec) return close();  // end of stream, timeout, reset, or closed by a stop
+
+    auto started = std::chrono::steady_clock::now();
+    const auto& req = parser_->get();
+    Request request;
+    request.method = req.method_string();
+    std::string_view target = req.target();
+    size_t q = target.find('?');
+    request.path = target.substr(0, q);
+    if (q != std::string_view::npos) {
+      request.query = target.substr(q + 1);
+      request.has_query = true;
+    }
+    for (const auto& field : req) {
+      if (field.name() == bhttp::field::authorization) {
+        request.authorization = field.value();
+        ++request.authorization_count;
+      } else if (field.name() == bhttp::field::content_type) {
+        request.content_type = field.value();
+        ++request.content_type_count;
+      }
+    }
+    request.body = req.body();
+
+    Response response;
+    try {
+      response = shared_.router.route(request);
+    } catch (const std::exception& e) {
+      spdlog::error("request handler failed on {} {}: {}", request.method, request.path, e.what());
+      response = json_error(500, "server_error", "The server failed to handle the request.");
+    }
+    if (shared_.options.access_log) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      // The path only: the query may hold credentials (the Cells route's ClientSecret).
+      spdlog::debug("{} {} {} {}us", request.method, request.path, response.status, micros.count());
+    }
+    bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
+    write_response(std::move(response), req.version(), keep_alive);
+  }
+
+  void send_error(int status, std::string message) {
+    // invalid_request: the RFC 6749 §5.2 code that OAuth clients know for a request they got wrong.
+    write_response(json_error(status, "invalid_request", message), 11, /*keep_alive=*/false);
+  }
+
+  void write_response(Response response, unsigned version, bool keep_alive) {
+    res_.emplace();
+    res_->version(version);
+    res_->result(static_cast<bhttp::status>(response.status));
+    res_->set(bhttp::field::content_type, response.content_type);
+    if (response.no_store) {
+      res_->set(bhttp::field::cache_control, "no-store");
+      res_->set(bhttp::field::pragma, "no-cache");
+    }
+    for (auto& [name, value] : response.headers) res_->insert(name, value);
+    res_->body() = std::move(response.body);
+    res_->keep_alive(keep_alive);
+    res_->prepare_payload();
+    stream_.expires_after(shared_.options.request_timeout);
+    bhttp::async_write(stream_, *res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      if (!keep_alive) return self->linger_close();
+      self->read_request();
+    });
+  }
+
+  // Half-close, then read and discard what the peer still sends (say, the rest of a body we
+  // refused) until it closes: closing with unread data would reset the connection and could
+  // destroy the response before the peer has read it.
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_ = std::make_unique<char[]>(4096);
+    drain_some(0);
+  }
+
+  void drain_some(size_t total) {
+    stream_.async_read_some(net::buffer(drain_.get(), 4096),
+                            [self = shared_from_this(), total](beast::error_code ec, std::size_t n) {
+                              if (ec || total + n > 1024 * 1024) return self->close();
+                              self->drain_some(total + n);
+                            });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  ThreadState& thread_;
+  Shared& shared_;
+  beast::flat_buffer buffer_{8192};
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> res_;
+  std::unique_ptr<char[]> drain_;
+  bool reading_ = false;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions options, const Router& router) : shared{std::move(options), router} {}
+
+  Shared shared;
+  std::vector<std::unique_ptr<ThreadState>> threads;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::signal_set> signals;
+  std::mutex stop_mutex;
+  std::condition_variable stop_changed;
+  bool finished = false;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  size_t next_thread = 0;
+
+  void accept() {
+    ThreadState& target = *threads[next_thread];
+    next_thread = (next_thread + 1) % threads.size();
+    acceptor->async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+        spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors: keep going
+      } else {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto session = std::make_shared<Session>(std::move(socket), target, shared);
+        net::dispatch(target.ioc, [session] { session->start(); });
+      }
+      accept();
+    });
+  }
+
+  void begin_stop() {  // on thread 0
+    if (shared.stopping.exchange(true)) return;
+    spdlog::info("stopping: no new connections; finishing requests in flight");
+    beast::error_code ec;
+    acceptor->close(ec);
+    if (signals) signals->cancel();
+    for (auto& t : threads) {
+      net::post(t->ioc, [state = t.get()] {
+        std::vector<Session*> sessions(state->sessions.begin(), state->sessions.end());
+        for (Session* s : sessions) s->close_if_idle();
+      });
+    }
+    guards.clear();
+    { std::lock_guard lock(stop_mutex); }  // the watchdog is either before its check or waiting
+    stop_changed.notify_all();
+  }
+
+  // Runs beside the io threads: once a stop has begun, gives in-flight requests drain_timeout to
+  // finish, then stops the event loops.
+  void watchdog() {
+    std::unique_lock lock(stop_mutex);
+    stop_changed.wait(lock, [this] { return finished || shared.stopping.load(); });
+    if (stop_changed.wait_for(lock, shared.options.drain_timeout, [this] { return finished; })) return;
+    spdlog::warn("stopping: requests still in flight after {}s; closing them", shared.options.drain_timeout.count());
+    for (auto& t : threads) t->ioc.stop();
+  }
+};
+
+Server::Server(ServerOptions options, const Router& router) : impl_(std::make_unique<Impl>(std::move(options), router)) {
+  unsigned n = impl_->shared.options.threads;
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) impl_->threads.push_back(std::make_unique<ThreadState>());
+
+  auto& opts = impl_->shared.options;
+  beast::error_code ec;
+  auto address = net::ip::make_address(opts.host, ec);
+  if (ec) throw std::runtime_error("listen: '" + opts.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, opts.port);
+  auto& acceptor = impl_->acceptor.emplace(impl_->threads[0]->ioc);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
+}
+
+Server::~Server() = default;
+
+uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
+unsigned Server::threads() const { return static_cast<unsigned>(impl_->threads.size()); }
+
+void Server::run() {
+  Impl& impl = *impl_;
+  for (auto& t : impl.threads) impl.guards.push_back(net::make_work_guard(t->ioc));
+  impl.signals.emplace(impl.threads[0]->ioc, SIGINT, SIGTERM);
+  impl.signals->async_wait([&impl](beast::error_code ec, int) {
+    if (!ec) impl.begin_stop();
+  });
+  impl.accept();
+
+  std::thread watchdog([&impl] { impl.watchdog(); });
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < impl.threads.size(); ++i) workers.emplace_back([&impl, i] { impl.threads[i]->ioc.run(); });
+  impl.threads[0]->ioc.run();  // each loop returns once a stop has begun and its sessions are gone
+  for (auto& w : workers) w.join();
+  {
+    std::lock_guard lock(impl.stop_mutex);
+    impl.finished = true;
+  }
+  impl.stop_changed.notify_all();
+  watchdog.join();
+}
+
+void Server::stop() {
+  net::post(impl_->threads[0]->ioc, [impl = impl_.get()] { impl->begin_stop(); });
+}
+
+}  // namespace tokengate::http

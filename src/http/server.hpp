@@ -1,0 +1,43 @@
+#pragma once
+// The HTTP/1.1 server: one io_context and one thread per core, keep-alive, bounded requests,
+// timeouts, and a graceful stop. Beast stays in server.cpp; callers see plain types.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/router.hpp"
+
+namespace tokengate::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;                    // 0: pick a free port
+  unsigned threads = 0;                    // 0: one per core
+  size_t body_limit = 16 * 1024;           // larger bodies get 413
+  size_t header_limit = 8 * 1024;          // larger header sections get 431
+  std::chrono::seconds request_timeout{30};  // to receive a whole request, or idle between requests
+  std::chrono::seconds drain_timeout{10};    // on stop: how long in-flight requests may take
+  bool access_log = false;                 // one debug line per request (method, path, status, time)
+};
+
+class Server {
+ public:
+  // Binds and listens; throws std::runtime_error naming the address if that fails.
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+
+  uint16_t port() const;  // the bound port (useful with port 0)
+  unsigned threads() const;
+
+  // Serves until SIGINT/SIGTERM or stop(); then stops accepting, lets in-flight requests finish,
+  // closes idle connections and returns.
+  void run();
+  void stop();  // thread-safe
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tokengate::http

@@ -1,0 +1,62 @@
+#include "oauth/basic_credentials.hpp"
+
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+#include "jose/base64url.hpp"
+
+namespace tokengate::oauth {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> form_decode(std::string_view text) {
+  auto pct = boost::urls::make_pct_string_view(text);
+  if (!pct) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  return pct->decode(opts);
+}
+
+}  // namespace
+
+BasicParse parse_basic_authorization(std::string_view header, BasicCredentials& out, std::string& error) {
+  size_t space = header.find(' ');
+  std::string_view scheme = header.substr(0, space);
+  if (!iequals(scheme, "basic")) return BasicParse::not_basic;
+  std::string_view token = space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+
+  auto decoded = jose::base64_decode(token);
+  if (!decoded || decoded->empty()) {
+    error = "The Basic Authorization header is not valid base64 (RFC 7617 §2).";
+    return BasicParse::malformed;
+  }
+  size_t colon = decoded->find(':');
+  if (colon == std::string::npos) {
+    error = "The Basic Authorization header has no ':' between client ID and secret (RFC 7617 §2).";
+    return BasicParse::malformed;
+  }
+  auto id = form_decode(std::string_view(*decoded).substr(0, colon));
+  auto secret = form_decode(std::string_view(*decoded).substr(colon + 1));
+  if (!id || !secret) {
+    error = "The client ID or secret in the Basic Authorization header has malformed percent-encoding "
+            "(RFC 6749 §2.3.1).";
+    return BasicParse::malformed;
+  }
+  out.id = std::move(*id);
+  out.secret = std::move(*secret);
+  return BasicParse::ok;
+}
+
+}  // namespace tokengate::oauth

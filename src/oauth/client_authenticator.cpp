@@ -1,0 +1,44 @@
+#include "oauth/client_authenticator.hpp"
+
+namespace tokengate::oauth {
+namespace {
+
+// Compared against when the client ID is unknown, so that the failure costs what a wrong secret costs.
+const SecretDigest kNoClientDigest = digest_secret("tokengate: no such client");
+
+}  // namespace
+
+ClientAuthenticator::ClientAuthenticator(std::vector<std::unique_ptr<ClientAuthMethod>> methods)
+    : methods_(std::move(methods)) {}
+
+AuthResult ClientAuthenticator::authenticate(const TokenRequest& request, const store::ClientSnapshot& clients) const {
+  std::optional<PresentedCredentials> presented;
+  for (const auto& method : methods_) {
+    Extraction extraction = method->extract(request);
+    if (!extraction) continue;
+    if (auto* error = std::get_if<OAuthError>(&*extraction)) return *error;
+    if (presented)
+      return OAuthError::invalid_request(
+          "The client authenticated in more than one way; use exactly one of HTTP Basic, the request body or "
+          "the ClientId/ClientSecret query (RFC 6749 §2.3).");
+    presented = std::get<PresentedCredentials>(std::move(*extraction));
+  }
+  if (!presented)
+    return OAuthError::invalid_client(
+        "The request carries no client credentials; send the client ID and secret with HTTP Basic or as "
+        "client_id and client_secret in the body.",
+        false);
+
+  auto body_id = request.body.get("client_id");
+  if (presented->via_basic && body_id && *body_id != presented->id)
+    return OAuthError::invalid_request("The client_id in the body differs from the client in the Authorization header.");
+
+  const store::ClientRecord* client = clients.find(presented->id);
+  bool secret_ok = secret_matches(presented->secret, client ? client->secret_digest : kNoClientDigest);
+  if (!client || !secret_ok || !client->enabled)
+    return OAuthError::invalid_client("Client authentication failed: unknown client, wrong secret or disabled client.",
+                                      presented->via_basic);
+  return client;
+}
+
+}  // namespace tokengate::oauth

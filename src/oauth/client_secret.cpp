@@ -1,0 +1,54 @@
+#include "oauth/client_secret.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "jose/base64url.hpp"
+
+namespace tokengate::oauth {
+namespace {
+
+template <size_t N>
+std::array<unsigned char, N> random_bytes() {
+  std::array<unsigned char, N> bytes;
+  if (RAND_bytes(bytes.data(), static_cast<int>(N)) != 1) throw std::runtime_error("the random generator failed");
+  return bytes;
+}
+
+template <size_t N>
+std::string base64url(const std::array<unsigned char, N>& bytes) {
+  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
+}
+
+}  // namespace
+
+std::string generate_client_secret() { return base64url(random_bytes<32>()); }
+
+std::string generate_token_id() { return base64url(random_bytes<16>()); }
+
+std::string generate_client_id() {
+  auto b = random_bytes<16>();
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4 (RFC 9562 §5.4)
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // variant 10
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+SecretDigest digest_secret(std::string_view secret) {
+  SecretDigest d;
+  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), d.data());
+  return d;
+}
+
+bool secret_matches(std::string_view presented, const SecretDigest& stored) {
+  SecretDigest d = digest_secret(presented);
+  return CRYPTO_memcmp(d.data(), stored.data(), d.size()) == 0;
+}
+
+}  // namespace tokengate::oauth

@@ -1,0 +1,38 @@
+#include "oauth/key_set.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "jose/base64url.hpp"
+#include "oauth/json_text.hpp"
+
+namespace tokengate::oauth {
+
+std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now,
+                                            int64_t max_token_ttl) {
+  auto set = std::make_shared<KeySet>();
+  boost::json::array jwks;
+  for (const auto& record : keys) {
+    if (record.retired_at && *record.retired_at + max_token_ttl < now) continue;
+    auto key = std::make_shared<const jose::SigningKey>(jose::SigningKey::from_pem(record.alg, record.private_pem));
+    jwks.push_back(key->public_jwk());
+    if (!record.retired_at) set->active = std::move(key);
+  }
+  if (set->active) {
+    // RFC 9068 §2.1: typ "at+jwt"; kid lets verifiers pick the key from the JWKS.
+    std::string header = "{";
+    append_json_member(header, "alg", jose::to_string(set->active->algorithm()));
+    header += ',';
+    append_json_member(header, "typ", "at+jwt");
+    header += ',';
+    append_json_member(header, "kid", set->active->kid());
+    header += '}';
+    set->active_header_b64 = jose::base64url_encode(header);
+  }
+  boost::json::object doc;
+  doc["keys"] = std::move(jwks);
+  set->jwks_json = boost::json::serialize(doc);
+  return set;
+}
+
+}  // namespace tokengate::oauth

@@ -1,0 +1,61 @@
+#include "oauth/token_issuer.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include "jose/base64url.hpp"
+#include "jose/jws_signer.hpp"
+#include "oauth/client_secret.hpp"
+#include "oauth/json_text.hpp"
+
+namespace tokengate::oauth {
+namespace {
+
+// The calling thread's signer for `key`; rebuilt only when the active key changes. The signer
+// holds the key, so a cached pointer can never be confused with a new key at the same address.
+jose::JwsSigner& thread_signer(const std::shared_ptr<const jose::SigningKey>& key) {
+  thread_local std::unique_ptr<jose::JwsSigner> signer;
+  if (!signer || &signer->key() != key.get()) signer = std::make_unique<jose::JwsSigner>(key);
+  return *signer;
+}
+
+}  // namespace
+
+std::string issue_access_token(const KeySet& keys, const AccessTokenClaims& c) {
+  if (!keys.active) throw std::runtime_error("no signing key is loaded");
+  thread_local std::string payload;
+  payload.clear();
+  payload += '{';
+  append_json_member(payload, "iss", c.issuer);
+  payload += ',';
+  append_json_member(payload, "sub", c.client_id);
+  payload += ',';
+  append_json_member(payload, "client_id", c.client_id);
+  payload += ',';
+  append_json_member(payload, "aud", c.audience);
+  if (!c.scope.empty()) {
+    payload += ',';
+    append_json_member(payload, "scope", c.scope);
+  }
+  payload += ',';
+  append_json_member(payload, "iat", c.issued_at);
+  payload += ',';
+  append_json_member(payload, "exp", c.expires_at);
+  payload += ',';
+  append_json_member(payload, "jti", generate_token_id());
+  payload += '}';
+
+  std::string token;
+  token.reserve(keys.active_header_b64.size() + payload.size() * 4 / 3 + 100);
+  token += keys.active_header_b64;
+  token += '.';
+  jose::base64url_append(token, payload);
+  std::string_view signing_input = token;
+  std::string signature;
+  thread_signer(keys.active).sign_append(signing_input, signature);
+  token += '.';
+  token += signature;
+  return token;
+}
+
+}  // namespace tokengate::oauth

@@ -1,0 +1,23 @@
+#pragma once
+// A registered OAuth client as the store keeps it. The secret is only ever held as a digest.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "oauth/client_secret.hpp"
+
+namespace tokengate::store {
+
+struct ClientRecord {
+  std::string id;
+  std::string name;
+  oauth::SecretDigest secret_digest{};
+  std::vector<std::string> scopes;  // the scopes it may be granted; empty = none
+  std::string audience;             // `aud` of its tokens; empty = the server's default
+  int64_t token_ttl = 0;            // seconds; 0 = the server's default
+  bool enabled = true;
+  int64_t created_at = 0;           // Unix seconds
+  int64_t updated_at = 0;
+};
+
+}  // namespace tokengate::store

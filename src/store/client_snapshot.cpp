@@ -1,0 +1,18 @@
+#include "store/client_snapshot.hpp"
+
+namespace tokengate::store {
+
+ClientSnapshot::ClientSnapshot(std::vector<ClientRecord> clients) {
+  by_id_.reserve(clients.size());
+  for (auto& c : clients) {
+    std::string id = c.id;
+    by_id_.emplace(std::move(id), std::move(c));
+  }
+}
+
+const ClientRecord* ClientSnapshot::find(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &it->second;
+}
+
+}  // namespace tokengate::store

@@ -1,0 +1,29 @@
+#pragma once
+// The immutable in-memory view of all clients that the token path reads: a hash probe per request.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/client_record.hpp"
+
+namespace tokengate::store {
+
+class ClientSnapshot {
+ public:
+  ClientSnapshot() = default;
+  explicit ClientSnapshot(std::vector<ClientRecord> clients);
+
+  const ClientRecord* find(std::string_view id) const;
+  size_t size() const { return by_id_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, ClientRecord, Hash, std::equal_to<>> by_id_;
+};
+
+}  // namespace tokengate::store

@@ -1,0 +1,200 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include "store/scope_list.hpp"
+
+namespace tokengate::store::sqlite {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE clients (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  secret_sha256 BLOB NOT NULL,
+  scopes        TEXT NOT NULL DEFAULT '',
+  audience      TEXT NOT NULL DEFAULT '',
+  token_ttl     INTEGER NOT NULL DEFAULT 0,
+  enabled       INTEGER NOT NULL DEFAULT 1,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE TABLE signing_keys (
+  kid         TEXT PRIMARY KEY,
+  alg         TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  retired_at  INTEGER
+);
+CREATE UNIQUE INDEX one_active_key ON signing_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
+)sql";
+
+// Creates the file with mode 0600 before SQLite does (SQLite gives its -wal/-shm files the same mode).
+void create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw StoreError("cannot create the SQLite store " + path + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  ::close(fd);
+}
+
+ClientRecord read_client(const Statement& s) {
+  ClientRecord c;
+  c.id = s.text(0);
+  c.name = s.text(1);
+  std::string digest = s.blob(2);
+  if (digest.size() != c.secret_digest.size()) throw StoreError("client " + c.id + " has a malformed secret digest");
+  std::memcpy(c.secret_digest.data(), digest.data(), digest.size());
+  c.scopes = split_scopes(s.text(3));
+  c.audience = s.text(4);
+  c.token_ttl = s.integer(5);
+  c.enabled = s.integer(6) != 0;
+  c.created_at = s.integer(7);
+  c.updated_at = s.integer(8);
+  return c;
+}
+
+constexpr const char* kSelectClient =
+    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at FROM clients";
+
+KeyRecord read_key(const Statement& s) {
+  KeyRecord k;
+  k.kid = s.text(0);
+  std::string alg = s.text(1);
+  auto parsed = jose::parse_algorithm(alg);
+  if (!parsed) throw StoreError("signing key " + k.kid + " has an unknown algorithm " + alg);
+  k.alg = *parsed;
+  k.private_pem = s.text(2);
+  k.created_at = s.integer(3);
+  if (!s.is_null(4)) k.retired_at = s.integer(4);
+  return k;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path)
+    : conn_((create_private_file(path), path), /*create=*/false) {
+  conn_.exec("PRAGMA journal_mode=WAL");
+  conn_.exec("PRAGMA synchronous=FULL");  // a committed client survives power loss too
+  migrate();
+}
+
+void SqliteStore::migrate() {
+  Transaction tx(conn_);
+  Statement version(conn_, "PRAGMA user_version");
+  version.step();
+  int64_t current = version.integer(0);
+  if (current > kSchemaVersion)
+    throw StoreError("the store was written by a newer tokengate (schema " + std::to_string(current) + ")");
+  if (current == 0) {
+    conn_.exec(kSchema);
+    conn_.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  }
+  tx.commit();
+}
+
+std::vector<ClientRecord> SqliteStore::list_clients() {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, (std::string(kSelectClient) + " ORDER BY created_at, id").c_str());
+  std::vector<ClientRecord> out;
+  while (s.step()) out.push_back(read_client(s));
+  return out;
+}
+
+std::optional<ClientRecord> SqliteStore::find_client(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, (std::string(kSelectClient) + " WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_client(s);
+}
+
+void SqliteStore::insert_client(const ClientRecord& c) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_,
+              "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
+              "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
+  s.bind(4, join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
+  s.bind(8, c.created_at).bind(9, c.updated_at);
+  s.run();
+}
+
+bool SqliteStore::update_client(const ClientRecord& c) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_,
+              "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
+              "enabled = ?7, updated_at = ?8 WHERE id = ?1");
+  s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
+  s.bind(4, join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
+  s.bind(8, c.updated_at);
+  s.run();
+  return s.changes() == 1;
+}
+
+bool SqliteStore::delete_client(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "DELETE FROM clients WHERE id = ?1");
+  s.bind(1, id);
+  s.run();
+  return s.changes() == 1;
+}
+
+std::vector<KeyRecord> SqliteStore::list_keys() {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "SELECT kid, alg, private_pem, created_at, retired_at FROM signing_keys ORDER BY created_at, kid");
+  std::vector<KeyRecord> out;
+  while (s.step()) out.push_back(read_key(s));
+  return out;
+}
+
+void SqliteStore::insert_key(const KeyRecord& k) {
+  Statement s(conn_,
+              "INSERT INTO signing_keys (kid, alg, private_pem, created_at, retired_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  s.bind(1, k.kid).bind(2, jose::to_string(k.alg)).bind(3, k.private_pem).bind(4, k.created_at);
+  if (k.retired_at) s.bind(5, *k.retired_at); else s.bind_null(5);
+  s.run();
+}
+
+void SqliteStore::rotate_key(const KeyRecord& key, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement retire(conn_, "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL");
+  retire.bind(1, now).run();
+  insert_key(key);
+  tx.commit();
+}
+
+KeyRecord SqliteStore::ensure_active_key(const KeyRecord& candidate) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement s(conn_, "SELECT kid, alg, private_pem, created_at, retired_at FROM signing_keys WHERE retired_at IS NULL");
+  if (s.step()) return read_key(s);  // rolled back: nothing written
+  insert_key(candidate);
+  tx.commit();
+  return candidate;
+}
+
+int SqliteStore::purge_retired_keys(int64_t cutoff) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?1");
+  s.bind(1, cutoff).run();
+  return s.changes();
+}
+
+uint64_t SqliteStore::change_counter() {
+  std::lock_guard lock(mutex_);
+  // data_version changes when another connection commits (https://sqlite.org/pragma.html#pragma_data_version).
+  Statement s(conn_, "PRAGMA data_version");
+  s.step();
+  return static_cast<uint64_t>(s.integer(0));
+}
+
+}  // namespace tokengate::store::sqlite

@@ -1,0 +1,37 @@
+#pragma once
+// The embedded store: one SQLite file in WAL mode, shared by the server and the CLI.
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/sqlite_handle.hpp"
+#include "store/store.hpp"
+
+namespace tokengate::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` (mode 0600) and brings its schema up to date.
+  explicit SqliteStore(const std::string& path);
+
+  std::vector<ClientRecord> list_clients() override;
+  std::optional<ClientRecord> find_client(const std::string& id) override;
+  void insert_client(const ClientRecord& client) override;
+  bool update_client(const ClientRecord& client) override;
+  bool delete_client(const std::string& id) override;
+
+  std::vector<KeyRecord> list_keys() override;
+  void rotate_key(const KeyRecord& key, int64_t now) override;
+  KeyRecord ensure_active_key(const KeyRecord& candidate) override;
+  int purge_retired_keys(int64_t cutoff) override;
+
+  uint64_t change_counter() override;
+
+ private:
+  void migrate();
+  void insert_key(const KeyRecord& key);
+
+  std::mutex mutex_;  // one connection, used by one caller at a time
+  Connection conn_;
+};
+
+}  // namespace tokengate::store::sqlite

@@ -1,0 +1,52 @@
+#include "store/store_watcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tokengate::store {
+
+StoreWatcher::StoreWatcher(Store& store, std::function<void()> reload, std::chrono::milliseconds poll,
+                           std::chrono::seconds refresh)
+    : store_(store), reload_(std::move(reload)), poll_(poll), refresh_(refresh) {}
+
+StoreWatcher::~StoreWatcher() { stop(); }
+
+void StoreWatcher::start() {
+  // The counter is read before the first load, so a change committed in between is seen as one.
+  uint64_t counter = store_.change_counter();
+  reload_();
+  thread_ = std::thread([this, counter] { loop(counter); });
+}
+
+void StoreWatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreWatcher::loop(uint64_t seen) {
+  auto last_reload = std::chrono::steady_clock::now();
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, poll_, [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      uint64_t counter = store_.change_counter();
+      auto now = std::chrono::steady_clock::now();
+      bool changed = counter != seen;
+      if (changed || !healthy_ || now - last_reload >= refresh_) {
+        reload_();
+        last_reload = now;
+        if (changed) spdlog::info("store changed: snapshots reloaded");
+      }
+      seen = counter;
+      if (!healthy_.exchange(true)) spdlog::info("store reachable again");
+    } catch (const std::exception& e) {
+      if (healthy_.exchange(false)) spdlog::error("store unreachable, serving the last snapshot: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace tokengate::store
