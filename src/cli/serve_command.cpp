@@ -102,10 +102,10 @@ void add_serve_command(CLI::App& app, Action& run) {
   for (const auto& key : config::keys()) {
     std::string help = key.help + " [" + key.env + ", config key " + key.key + "]";
     auto set = [name = key.key](const std::string& v) { args.flags[name] = v; };
-    if (key.is_boolean)
-      cmd->add_option_function<std::string>(key.flag, set, help)->expected(0, 1)->default_str("true");
-    else
-      cmd->add_option_function<std::string>(key.flag, set, help);
+    CLI::Option* option = cmd->add_option_function<std::string>(key.flag, set, help);
+    // The last occurrence wins, so a wrapper script's defaults can be overridden by appending.
+    option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    if (key.is_boolean) option->expected(0, 1)->default_str("true");
   }
   cmd->callback([&run] { run = [] { return serve(args); }; });
 }

@@ -43,7 +43,8 @@ TEST_P(JwsRoundTrip, PemRoundTripKeepsTheKid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, JwsRoundTrip,
-                         ::testing::Values(Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256));
+                         ::testing::Values(Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
 
 TEST(Jwk, ThumbprintMatchesRfc7638Example) {
   // RFC 7638 §3.1: the example RSA key and its thumbprint.

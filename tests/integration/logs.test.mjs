@@ -1,0 +1,48 @@
+// No secret and no token ever appears in a log line, at the most verbose level, whatever the
+// request (good, bad, Cells query credentials, CLI changes picked up by the server).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { basic, cli, cliJson, postToken, rawRequest, removeDir, sleep, startServer } from './support/tokengate.mjs';
+
+describe('logs', () => {
+  test('carry no secret and no token', async () => {
+    const server = await startServer({ args: ['--log-level', 'trace'] });
+    const store = ['--data-dir', server.dataDir];
+    const secrets = [server.demo.secret];
+    const tokens = [];
+    try {
+      const c = cliJson(['client', 'create', '--name', 'logged', '--scope', 'x', ...store]);
+      secrets.push(c.client_secret);
+      await sleep(1100);
+      const id = c.client_id;
+      const form = { grant_type: 'client_credentials' };
+      const responses = [
+        await postToken(server.base, { form, auth: basic(id, c.client_secret) }),
+        await postToken(server.base, { form: { ...form, client_id: id, client_secret: c.client_secret } }),
+        await postToken(server.base, { path: '/v4.0/cells/connect/token', query: `?ClientId=${id}&ClientSecret=${c.client_secret}`, form: {} }),
+        await postToken(server.base, { form, auth: basic(id, 'wrong-secret-value-1234567890') }),
+        await postToken(server.base, { form: { ...form, scope: 'nope' }, auth: basic(id, c.client_secret) }),
+        await postToken(server.base, { path: `/no/route/${c.client_secret}`.replace(c.client_secret, 'x'), form }),
+      ];
+      secrets.push('wrong-secret-value-1234567890');
+      for (const r of responses) if (r.body.access_token) tokens.push(r.body.access_token);
+      assert.equal(tokens.length, 3);
+      await rawRequest(server.port, `GET /healthz?ClientSecret=${c.client_secret} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const rotated = cliJson(['client', 'rotate-secret', id, ...store]);
+      secrets.push(rotated.client_secret);
+      cli(['key', 'rotate', ...store]);
+      await sleep(1100);
+    } finally {
+      await server.stop();
+      removeDir(server.dataDir);
+    }
+    const log = server.stderr();
+    assert.match(log, /POST \/connect\/token 200/, 'the access log was on');
+    assert.match(log, /POST \/v4\.0\/cells\/connect\/token 200/);
+    for (const s of secrets) assert.ok(!log.includes(s), 'a client secret is in the log');
+    for (const t of tokens) {
+      for (const part of t.split('.')) assert.ok(!log.includes(part), 'a token (or part of one) is in the log');
+    }
+  });
+});

@@ -1,0 +1,130 @@
+// Starts the real tokengate binary and talks to it, for the integration tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.TOKENGATE_BIN ?? path.resolve(import.meta.dirname, '../../../build/tokengate');
+
+export function tempDir(prefix = 'tokengate-it-') {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Runs a CLI command to completion: { status, stdout, stderr }.
+export function cli(args, options = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 30000, ...options });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function cliJson(args) {
+  const r = cli([...args, '--json']);
+  if (r.status !== 0) throw new Error(`tokengate ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Starts `tokengate serve` on an ephemeral loopback port with `dataDir`; resolves once it listens.
+export async function startServer({ dataDir, args = [], env = {} } = {}) {
+  const dir = dataDir ?? tempDir();
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'debug',
+    '--access-log', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  const port = await new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15000);
+    const check = () => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) { clearTimeout(deadline); resolve(Number(m[1])); }
+    };
+    child.stderr.on('data', check);
+    exited.then(({ code }) => { clearTimeout(deadline); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
+  });
+
+  const demo = {
+    id: /client_id:\s+(\S+)/.exec(stdout)?.[1],
+    secret: /client_secret:\s+(\S+)/.exec(stdout)?.[1],
+  };
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    dataDir: dir,
+    port,
+    base,
+    demo,
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    // Sends `signal` and resolves with { code, signal } once the process is gone.
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export function basic(id, secret) {
+  return 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+}
+
+// POST a form to the token endpoint; resolves with { status, headers, body (parsed JSON or text) }.
+export async function postToken(base, { form = {}, auth, path: route = '/connect/token', query = '', headers = {} } = {}) {
+  const h = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
+  if (auth) h.authorization = auth;
+  const res = await fetch(`${base}${route}${query}`, { method: 'POST', headers: h, body: new URLSearchParams(form).toString() });
+  const text = await res.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+  return { status: res.status, headers: res.headers, body };
+}
+
+// Sends raw bytes over one TCP connection and reads one HTTP/1.1 response (for requests that
+// fetch() will not send: repeated headers, broken encodings, oversize parts).
+export function rawRequest(port, data, { closeAfterWrite = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let buf = Buffer.alloc(0);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      const text = buf.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = text.slice(0, end).split('\r\n');
+      const status = Number(head[0].split(' ')[1]);
+      const headers = {};
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(':');
+        headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+      }
+      const length = Number(headers['content-length'] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      done = true;
+      const bodyText = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+      let body = bodyText;
+      try { body = JSON.parse(bodyText); } catch { /* keep text */ }
+      socket.destroy();
+      resolve({ status, headers, body });
+    };
+    socket.on('data', (d) => { buf = Buffer.concat([buf, d]); finish(); });
+    socket.on('end', () => { finish(); if (!done) reject(new Error(`connection closed without a full response: ${buf}`)); });
+    socket.on('error', (e) => { if (!done) reject(e); });
+    socket.setTimeout(10000, () => { socket.destroy(); if (!done) reject(new Error('timed out')); });
+    socket.write(data);
+    if (closeAfterWrite) socket.end();
+  });
+}
+
+export function decodeJwt(token) {
+  const [h, p] = token.split('.');
+  return { header: JSON.parse(Buffer.from(h, 'base64url')), payload: JSON.parse(Buffer.from(p, 'base64url')) };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
