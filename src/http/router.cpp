@@ -3,18 +3,19 @@
 namespace tokengate::http {
 
 void Router::add(std::string_view method, std::string path, Handler handler) {
+  add_async(method, std::move(path),
+            [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); });
+}
+
+void Router::add_async(std::string_view method, std::string path, AsyncHandler handler) {
   routes_.push_back(Route{std::string(method), std::move(path), std::move(handler)});
 }
 
-void Router::add_prefix(std::string prefix, Handler handler) {
-  prefixes_.push_back(PrefixRoute{std::move(prefix), std::move(handler)});
-}
-
-Response Router::route(const Request& request) const {
+void Router::route(const Request& request, Respond respond) const {
   std::string allow;
   for (const auto& r : routes_) {
     if (r.path != request.path) continue;
-    if (r.method == request.method) return r.handler(request);
+    if (r.method == request.method) return r.handler(request, std::move(respond));
     if (!allow.empty()) allow += ", ";
     allow += r.method;
   }
@@ -23,12 +24,9 @@ Response Router::route(const Request& request) const {
                               "Method " + std::string(request.method) + " is not allowed on " +
                                   std::string(request.path) + "; use " + allow + ".");
     res.header("Allow", allow);
-    return res;
+    return respond(std::move(res));
   }
-  for (const auto& p : prefixes_) {
-    if (request.path.starts_with(p.prefix)) return p.handler(request);
-  }
-  return json_error(404, "not_found", "There is no resource at " + std::string(request.path) + ".");
+  respond(json_error(404, "not_found", "There is no resource at " + std::string(request.path) + "."));
 }
 
 }  // namespace tokengate::http

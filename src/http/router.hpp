@@ -1,6 +1,10 @@
 #pragma once
 // Maps (method, path) to a handler. Unknown paths get a JSON 404, known paths with another method
 // a JSON 405 with Allow (RFC 9110 §15.5.6).
+//
+// Most handlers are plain functions from request to response. An asynchronous handler (the proxy,
+// which waits for an upstream) gets a `Respond` callback instead and must call it exactly once, on
+// the thread it was called on; the request's views stay valid until then.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -12,27 +16,23 @@
 namespace tokengate::http {
 
 using Handler = std::function<Response(const Request&)>;
+using Respond = std::function<void(Response)>;
+using AsyncHandler = std::function<void(const Request&, Respond)>;
 
 class Router {
  public:
   void add(std::string_view method, std::string path, Handler handler);
-  // Every path that starts with `prefix` and has no exact route goes to `handler` (any method).
-  void add_prefix(std::string prefix, Handler handler);
+  void add_async(std::string_view method, std::string path, AsyncHandler handler);
 
-  Response route(const Request& request) const;
+  void route(const Request& request, Respond respond) const;
 
  private:
   struct Route {
     std::string method;
     std::string path;
-    Handler handler;
-  };
-  struct PrefixRoute {
-    std::string prefix;
-    Handler handler;
+    AsyncHandler handler;
   };
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
-  std::vector<PrefixRoute> prefixes_;
 };
 
 }  // namespace tokengate::http

@@ -22,6 +22,8 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/event_loop.hpp"
+
 namespace tokengate::http {
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -92,7 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return send_error(400, "The request is not valid HTTP/1.1: " + ec.message() + ".");
     if (ec) return close();  // end of stream, timeout, reset, or closed by a stop
 
-    auto started = std::chrono::steady_clock::now();
+    started_ = std::chrono::steady_clock::now();
     const auto& req = parser_->get();
     Request request;
     request.method = req.method_string();
@@ -114,17 +116,23 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = req.body();
 
-    Response response;
     try {
-      response = shared_.router.route(request);
+      shared_.router.route(request, [self = shared_from_this()](Response r) { self->on_response(std::move(r)); });
     } catch (const std::exception& e) {
       spdlog::error("request handler failed on {} {}: {}", request.method, request.path, e.what());
-      response = json_error(500, "server_error", "The server failed to handle the request.");
+      on_response(json_error(500, "server_error", "The server failed to handle the request."));
     }
+  }
+
+  // Called once per request, on this session's thread, possibly after the handler returned.
+  void on_response(Response response) {
+    const auto& req = parser_->get();
     if (shared_.options.access_log) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
       // The path only: the query may hold credentials (the Cells route's ClientSecret).
-      spdlog::debug("{} {} {} {}us", request.method, request.path, response.status, micros.count());
+      std::string_view target = req.target();
+      spdlog::debug("{} {} {} {}us", req.method_string(), target.substr(0, target.find('?')), response.status,
+                    micros.count());
     }
     bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
     write_response(std::move(response), req.version(), keep_alive);
@@ -187,6 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> res_;
   std::unique_ptr<char[]> drain_;
+  std::chrono::steady_clock::time_point started_;
   bool reading_ = false;
 };
 
@@ -285,8 +294,13 @@ void Server::run() {
 
   std::thread watchdog([&impl] { impl.watchdog(); });
   std::vector<std::thread> workers;
-  for (size_t i = 1; i < impl.threads.size(); ++i) workers.emplace_back([&impl, i] { impl.threads[i]->ioc.run(); });
-  impl.threads[0]->ioc.run();  // each loop returns once a stop has begun and its sessions are gone
+  auto run_loop = [&impl](size_t i) {
+    set_current_event_loop(&impl.threads[i]->ioc);
+    impl.threads[i]->ioc.run();
+    set_current_event_loop(nullptr);
+  };
+  for (size_t i = 1; i < impl.threads.size(); ++i) workers.emplace_back(run_loop, i);
+  run_loop(0);  // each loop returns once a stop has begun and its sessions are gone
   for (auto& w : workers) w.join();
   {
     std::lock_guard lock(impl.stop_mutex);

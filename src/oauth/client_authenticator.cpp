@@ -11,7 +11,7 @@ const SecretDigest kNoClientDigest = digest_secret("tokengate: no such client");
 ClientAuthenticator::ClientAuthenticator(std::vector<std::unique_ptr<ClientAuthMethod>> methods)
     : methods_(std::move(methods)) {}
 
-AuthResult ClientAuthenticator::authenticate(const TokenRequest& request, const store::ClientSnapshot& clients) const {
+std::variant<PresentedCredentials, OAuthError> ClientAuthenticator::extract(const TokenRequest& request) const {
   std::optional<PresentedCredentials> presented;
   for (const auto& method : methods_) {
     Extraction extraction = method->extract(request);
@@ -32,7 +32,13 @@ AuthResult ClientAuthenticator::authenticate(const TokenRequest& request, const 
   auto body_id = request.body.get("client_id");
   if (presented->via_basic && body_id && *body_id != presented->id)
     return OAuthError::invalid_request("The client_id in the body differs from the client in the Authorization header.");
+  return std::move(*presented);
+}
 
+AuthResult ClientAuthenticator::authenticate(const TokenRequest& request, const store::ClientSnapshot& clients) const {
+  auto extracted = extract(request);
+  if (auto* error = std::get_if<OAuthError>(&extracted)) return *error;
+  const auto* presented = &std::get<PresentedCredentials>(extracted);
   const store::ClientRecord* client = clients.find(presented->id);
   bool secret_ok = secret_matches(presented->secret, client ? client->secret_digest : kNoClientDigest);
   if (!client || !secret_ok || !client->enabled)
