@@ -1,32 +1,48 @@
 #include "oauth/form.hpp"
 
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 namespace tokengate::oauth {
 
+namespace {
+
+// Percent-decodes one key or value ('+' is a space: HTML §4.10.21.8); nullopt if a '%' is not
+// followed by two hex digits. Each piece is decoded on its own because Boost.URL 1.81's
+// params_encoded_view reads the last value past the end of a string_view that is not
+// NUL-terminated (as the request target in a connection buffer is not).
+std::optional<std::string> form_decode(std::string_view piece) {
+  auto pct = boost::urls::make_pct_string_view(piece);
+  if (!pct) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  return pct->decode(opts);
+}
+
+}  // namespace
+
 std::optional<FormParams> FormParams::parse(std::string_view text, std::string& error) {
   FormParams form;
-  if (text.empty()) return form;
-  auto parsed = boost::urls::parse_query(text);
-  if (!parsed) {
-    error = "The parameters are not validly application/x-www-form-urlencoded (malformed percent-encoding "
-            "or a character that must be escaped).";
-    return std::nullopt;
-  }
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = true;  // '+' is a space in form encoding (HTML §4.10.21.8)
-  for (auto param : *parsed) {
-    std::string key = param.key.decode(opts);
-    std::string value = param.has_value ? param.value.decode(opts) : std::string();
-    if (key.empty() && value.empty()) continue;  // "a=1&&b=2"
+  while (!text.empty()) {
+    size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (pair.empty()) continue;  // "a=1&&b=2"
+    size_t eq = pair.find('=');
+    auto key = form_decode(pair.substr(0, eq));
+    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : form_decode(pair.substr(eq + 1));
+    if (!key || !value) {
+      error = "The parameters are not validly application/x-www-form-urlencoded: malformed percent-encoding "
+              "(a '%' must be followed by two hexadecimal digits).";
+      return std::nullopt;
+    }
     for (const auto& [k, v] : form.params_) {
-      if (k == key) {
-        error = "The parameter '" + key + "' is repeated; each parameter may appear only once (RFC 6749 §3.2).";
+      if (k == *key) {
+        error = "The parameter '" + *key + "' is repeated; each parameter may appear only once (RFC 6749 §3.2).";
         return std::nullopt;
       }
     }
-    form.params_.emplace_back(std::move(key), std::move(value));
+    form.params_.emplace_back(std::move(*key), std::move(*value));
   }
   return form;
 }

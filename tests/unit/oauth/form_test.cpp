@@ -41,3 +41,13 @@ TEST(FormParams, EmptyInputHasNoParameters) {
   ASSERT_TRUE(form);
   EXPECT_FALSE(form->has(""));
 }
+
+TEST(FormParams, StopsAtTheEndOfAViewIntoALargerBuffer) {
+  // The query of a request target is a view into the connection's buffer, not NUL-terminated.
+  std::string buffer = "ClientId=abc&ClientSecret=s3cret HTTP/1.1\r\nHost: x\r\n";
+  std::string_view query = std::string_view(buffer).substr(0, buffer.find(' '));
+  std::string error;
+  auto form = FormParams::parse(query, error);
+  ASSERT_TRUE(form) << error;
+  EXPECT_EQ(form->get("ClientSecret").value(), "s3cret");
+}
