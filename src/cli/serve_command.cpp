@@ -12,6 +12,7 @@
 #include "oauth/client_registry.hpp"
 #include "oauth/issuer_routes.hpp"
 #include "oauth/key_rotation.hpp"
+#include "proxy/proxy_service.hpp"
 #include "observe/log.hpp"
 #include "store/open_store.hpp"
 #include "store/store_watcher.hpp"
@@ -47,12 +48,17 @@ void create_demo_client(store::Store& store, const std::string& token_url) {
             << std::flush;
 }
 
-int serve(const ServeArgs& args) {
-  config::Config config = config::load(args.config_file, args.flags);
-  observe::setup_logging(config.log_level);
-  if (!config.upstream_token_url.empty())
-    throw config::ConfigError("upstream_token_url: proxy mode is not available in this version yet");
+http::ServerOptions server_options(const config::Config& config) {
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.threads = static_cast<unsigned>(config.threads);
+  options.access_log = config.access_log;
+  return options;
+}
 
+// Issuer mode: clients and keys from the store, tokens signed here.
+int serve_issuer(const config::Config& config) {
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
   auto key = oauth::ensure_signing_key(*store, alg);
@@ -65,13 +71,7 @@ int serve(const ServeArgs& args) {
   http::Router router;
   issuer_routes.add_to(router);
   cells_routes.add_to(router);
-
-  http::ServerOptions options;
-  options.host = config.listen_host;
-  options.port = config.listen_port;
-  options.threads = static_cast<unsigned>(config.threads);
-  options.access_log = config.access_log;
-  http::Server server(options, router);
+  http::Server server(server_options(config), router);
 
   // Settings that depend on the bound port are fixed before the first request can arrive.
   if (state.settings.issuer.empty()) {
@@ -91,6 +91,28 @@ int serve(const ServeArgs& args) {
   watcher.stop();
   spdlog::info("stopped");
   return 0;
+}
+
+// Proxy mode: token requests go to the upstream; no store is needed.
+int serve_proxy(const config::Config& config) {
+  proxy::ProxyService proxy(config);
+  cells::CellsRoutes cells_routes(proxy);
+  http::Router router;
+  proxy.add_to(router);
+  cells_routes.add_to(router);
+  http::Server server(server_options(config), router);
+  spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
+               TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), proxy.upstream_url(),
+               config.token_cache ? "on" : "off");
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int serve(const ServeArgs& args) {
+  config::Config config = config::load(args.config_file, args.flags);
+  observe::setup_logging(config.log_level);
+  return config.upstream_token_url.empty() ? serve_issuer(config) : serve_proxy(config);
 }
 
 }  // namespace

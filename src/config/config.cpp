@@ -56,6 +56,36 @@ const std::vector<Field>& fields() {
       boolean_field({"demo_client", "--demo-client", "TOKENGATE_DEMO_CLIENT",
                      "create and print a demo client when the store has none"},
                     &Config::demo_client),
+      integer_field({"upstream_connect_timeout_ms", "--upstream-connect-timeout-ms",
+                     "TOKENGATE_UPSTREAM_CONNECT_TIMEOUT_MS", "proxy: connect timeout, ms"},
+                    &Config::upstream_connect_timeout_ms),
+      integer_field({"upstream_timeout_ms", "--upstream-timeout-ms", "TOKENGATE_UPSTREAM_TIMEOUT_MS",
+                     "proxy: deadline for a whole upstream call, retries included, ms"},
+                    &Config::upstream_timeout_ms),
+      integer_field({"upstream_retries", "--upstream-retries", "TOKENGATE_UPSTREAM_RETRIES",
+                     "proxy: retries of a failed upstream call (0 to 2)"},
+                    &Config::upstream_retries),
+      integer_field({"upstream_max_connections", "--upstream-max-connections", "TOKENGATE_UPSTREAM_MAX_CONNECTIONS",
+                     "proxy: upstream connections per thread"},
+                    &Config::upstream_max_connections),
+      text_field({"upstream_ca_file", "--upstream-ca-file", "TOKENGATE_UPSTREAM_CA_FILE",
+                  "proxy: CA certificates (PEM) to verify the upstream with, instead of the system store"},
+                 &Config::upstream_ca_file),
+      text_field({"upstream_auth", "--upstream-auth", "TOKENGATE_UPSTREAM_AUTH",
+                  "proxy: send credentials upstream with basic (HTTP Basic) or post (form body)"},
+                 &Config::upstream_auth),
+      integer_field({"circuit_breaker_failures", "--circuit-breaker-failures", "TOKENGATE_CIRCUIT_BREAKER_FAILURES",
+                     "proxy: consecutive upstream failures that open the circuit"},
+                    &Config::circuit_breaker_failures),
+      integer_field({"circuit_breaker_cooldown_ms", "--circuit-breaker-cooldown-ms",
+                     "TOKENGATE_CIRCUIT_BREAKER_COOLDOWN_MS", "proxy: how long an open circuit refuses calls, ms"},
+                    &Config::circuit_breaker_cooldown_ms),
+      boolean_field({"token_cache", "--token-cache", "TOKENGATE_TOKEN_CACHE",
+                     "proxy: reuse upstream tokens and share identical calls in flight"},
+                    &Config::token_cache),
+      integer_field({"token_cache_size", "--token-cache-size", "TOKENGATE_TOKEN_CACHE_SIZE",
+                     "proxy: most tokens kept in the cache"},
+                    &Config::token_cache_size),
   };
   return all;
 }
@@ -130,6 +160,9 @@ void check_url(const std::string& key, const std::string& value) {
   size_t host_start = value.find("://") + 3;
   if (!scheme_ok || value.size() <= host_start || value.find_first_of("?# ") != std::string::npos)
     throw ConfigError(key + " must be an http:// or https:// URL without query or fragment, got '" + value + "'");
+  // Credentials in a URL would end up in logs and messages; they belong to the client instead.
+  std::string authority = value.substr(host_start, value.find('/', host_start) - host_start);
+  if (authority.find('@') != std::string::npos) throw ConfigError(key + " must not contain user:password@");
 }
 
 void validate(Config& c) {
@@ -158,6 +191,21 @@ void validate(Config& c) {
   for (const char* l : kLevels) level_ok = level_ok || c.log_level == l;
   if (!level_ok) throw ConfigError("log_level must be trace, debug, info, warn, error or off, got '" + c.log_level + "'");
   if (c.data_dir.empty() && c.db.empty()) throw ConfigError("data_dir must not be empty");
+
+  auto check_range = [](const char* key, int64_t value, int64_t lo, int64_t hi) {
+    if (value < lo || value > hi)
+      throw ConfigError(std::string(key) + " must be from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                        ", got " + std::to_string(value));
+  };
+  check_range("upstream_connect_timeout_ms", c.upstream_connect_timeout_ms, 1, 600000);
+  check_range("upstream_timeout_ms", c.upstream_timeout_ms, 1, 600000);
+  check_range("upstream_retries", c.upstream_retries, 0, 2);
+  check_range("upstream_max_connections", c.upstream_max_connections, 1, 10000);
+  check_range("circuit_breaker_failures", c.circuit_breaker_failures, 1, 1000000);
+  check_range("circuit_breaker_cooldown_ms", c.circuit_breaker_cooldown_ms, 1, 3600000);
+  check_range("token_cache_size", c.token_cache_size, 1, 100000000);
+  if (c.upstream_auth != "basic" && c.upstream_auth != "post")
+    throw ConfigError("upstream_auth must be basic or post, got '" + c.upstream_auth + "'");
 }
 
 }  // namespace

@@ -24,6 +24,18 @@ struct Config {
   bool access_log = false;
   bool demo_client = true;         // create and print a demo client when the store has none
 
+  // Proxy mode (upstream_token_url set).
+  int64_t upstream_connect_timeout_ms = 2000;
+  int64_t upstream_timeout_ms = 10000;   // the whole call, retries included
+  int64_t upstream_retries = 2;          // 0 to 2
+  int64_t upstream_max_connections = 32; // per event-loop thread
+  std::string upstream_ca_file;          // empty: the system CA store
+  std::string upstream_auth = "basic";   // basic or post: how the client's credentials go upstream
+  int64_t circuit_breaker_failures = 5;
+  int64_t circuit_breaker_cooldown_ms = 10000;
+  bool token_cache = true;
+  int64_t token_cache_size = 10000;
+
   // Derived by validate(): the listen address split up.
   std::string listen_host;
   uint16_t listen_port = 0;

@@ -297,6 +297,7 @@ void Server::run() {
   auto run_loop = [&impl](size_t i) {
     set_current_event_loop(&impl.threads[i]->ioc);
     impl.threads[i]->ioc.run();
+    run_event_loop_exit_hooks();
     set_current_event_loop(nullptr);
   };
   for (size_t i = 1; i < impl.threads.size(); ++i) workers.emplace_back(run_loop, i);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
 import { basic, cli, cliJson, postToken, rawRequest, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 describe('logs', () => {
@@ -44,5 +45,26 @@ describe('logs', () => {
     for (const t of tokens) {
       for (const part of t.split('.')) assert.ok(!log.includes(part), 'a token (or part of one) is in the log');
     }
+  });
+
+  test('carry no secret and no token in proxy mode either', async () => {
+    const upstream = await startFakeUpstream();
+    const proxy = await startServer({ args: ['--upstream-token-url', upstream.url, '--log-level', 'trace'] });
+    const tokens = [];
+    try {
+      const form = { grant_type: 'client_credentials' };
+      tokens.push((await postToken(proxy.base, { form, auth: basic(GOOD.id, GOOD.secret) })).body.access_token);
+      await postToken(proxy.base, { form, auth: basic(GOOD.id, 'wrong-upstream-secret') });
+      await postToken(proxy.base, { path: '/v4.0/cells/connect/token', query: `?ClientId=${GOOD.id}&ClientSecret=${GOOD.secret}`, form: {} });
+      upstream.state.mode = '503';
+      await postToken(proxy.base, { form: { ...form, scope: 'z' }, auth: basic(GOOD.id, GOOD.secret) });
+    } finally {
+      await proxy.stop();
+      await upstream.close();
+      removeDir(proxy.dataDir);
+    }
+    const log = proxy.stderr();
+    assert.match(log, /POST \/connect\/token 200/);
+    for (const s of [GOOD.secret, 'wrong-upstream-secret', ...tokens]) assert.ok(!log.includes(s), `${s} is in the log`);
   });
 });

@@ -53,6 +53,9 @@ TEST(Config, ErrorsNameTheKey) {
   expect_error("", {{"signing_alg", "HS256"}}, "signing_alg");
   expect_error("", {{"issuer", "ftp://x"}}, "issuer");
   expect_error("", {{"access_log", "maybe"}}, "access_log");
+  expect_error("", {{"upstream_token_url", "https://u:p@auth.test/token"}}, "upstream_token_url");
+  expect_error("", {{"upstream_retries", "3"}}, "upstream_retries");
+  expect_error("", {{"upstream_auth", "jwt"}}, "upstream_auth");
   auto unknown = write_file("unknown", "no_such_key = 1\n");
   expect_error(unknown, {}, "no_such_key");
   auto wrong_type = write_file("type", "token_ttl = \"long\"\n");

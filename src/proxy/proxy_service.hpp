@@ -1,0 +1,34 @@
+#pragma once
+// Proxy mode, assembled from the configuration: the upstream client with its circuit breaker, the
+// token cache, and the proxied token endpoint with the health routes.
+#include <functional>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "proxy/circuit_breaker.hpp"
+#include "proxy/proxy_endpoint.hpp"
+
+namespace tokengate::proxy {
+
+class ProxyService {
+ public:
+  // Throws config::ConfigError when the upstream URL or CA file is unusable.
+  explicit ProxyService(const config::Config& config);
+
+  // POST /connect/token, /healthz and /readyz (ready unless the circuit is open).
+  void add_to(http::Router& router) const;
+  // An endpoint for another route (the Cells Cloud one), sharing this upstream, cache and breaker.
+  ProxyEndpoint endpoint(bool cells_compatible);
+
+  const std::string& upstream_url() const { return upstream_.options().token_url; }
+
+ private:
+  CircuitBreaker breaker_;
+  UpstreamClient upstream_;
+  TokenCache cache_;
+  CacheKeyer keyer_;
+  UpstreamAuth auth_;
+  ProxyEndpoint token_endpoint_;
+};
+
+}  // namespace tokengate::proxy

@@ -1,0 +1,45 @@
+#pragma once
+// What one proxied call to the upstream ended with, and how that becomes our answer.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "http/response.hpp"
+#include "proxy/token_cache.hpp"
+
+namespace tokengate::proxy {
+
+struct UpstreamResult {
+  enum class Outcome {
+    response,      // the upstream answered (any status)
+    unreachable,   // resolve/connect failed, or the connection was refused or reset before any answer
+    timeout,       // the overall deadline passed
+    broken,        // the answer was cut off or is not HTTP
+    tls_failed,    // the TLS handshake failed (certificate not trusted, wrong host name, ...)
+    circuit_open,  // the circuit breaker refused the call
+  };
+  Outcome outcome = Outcome::unreachable;
+  int status = 0;
+  std::string body;
+  std::string retry_after;  // the upstream's Retry-After header, if any
+  std::string detail;       // what went wrong, for the error message (never holds a secret)
+  std::chrono::milliseconds wait{0};  // circuit_open: until a call may go out again
+};
+
+// Retries are safe only when the upstream cannot have acted: the connection failed before an
+// answer, or the upstream said 502/503/504.
+bool is_retryable(const UpstreamResult& r);
+// Whether the result counts against the upstream's health (for the circuit breaker).
+bool is_upstream_failure(const UpstreamResult& r);
+
+struct ProxyAnswer {
+  http::Response response;
+  std::shared_ptr<const CachedToken> cacheable;  // a valid token response with a lifetime
+};
+
+// The answer to the caller: a valid token response intact; an upstream 4xx with its error fields
+// (plus `code`/`message` where missing); 503 + Retry-After when unreachable, 504 on timeout, 502
+// for anything else, including a 200 that is not a valid token response.
+ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::time_point now);
+
+}  // namespace tokengate::proxy
