@@ -6,11 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include "cells/cells_routes.hpp"
+#include "cells/status_routes.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "oauth/client_registry.hpp"
 #include "oauth/issuer_routes.hpp"
+#include "oauth/issuer_token_verifier.hpp"
 #include "oauth/key_rotation.hpp"
 #include "proxy/proxy_service.hpp"
 #include "observe/log.hpp"
@@ -48,6 +50,14 @@ void create_demo_client(store::Store& store, const std::string& token_url) {
             << std::flush;
 }
 
+// The URL this server is known by: --issuer, else http://<listen address>.
+std::string advertised_issuer(const config::Config& config, uint16_t port) {
+  if (!config.issuer.empty()) return config.issuer;
+  bool v6 = config.listen_host.find(':') != std::string::npos;
+  std::string host = v6 ? "[" + config.listen_host + "]" : config.listen_host;
+  return "http://" + host + ":" + std::to_string(port);
+}
+
 http::ServerOptions server_options(const config::Config& config) {
   http::ServerOptions options;
   options.host = config.listen_host;
@@ -66,19 +76,22 @@ int serve_issuer(const config::Config& config) {
 
   oauth::IssuerState state({config.issuer, config.audience, config.token_ttl});
   store::StoreWatcher watcher(*store, [&] { reload_snapshots(*store, state); });
-  oauth::IssuerRoutes issuer_routes(state, [&watcher] { return watcher.healthy(); });
+  oauth::IssuerRoutes issuer_routes(state, watcher);
   cells::CellsRoutes cells_routes(state);
+  oauth::IssuerTokenVerifier verifier(state);
+  cells::StatusRoutes status_routes(verifier, "issuer", [&issuer_routes] {
+    cells::HealthReport report;
+    report.checks = issuer_routes.health(report.healthy);
+    return report;
+  });
   http::Router router;
   issuer_routes.add_to(router);
   cells_routes.add_to(router);
+  status_routes.add_to(router);
   http::Server server(server_options(config), router);
 
   // Settings that depend on the bound port are fixed before the first request can arrive.
-  if (state.settings.issuer.empty()) {
-    bool v6 = config.listen_host.find(':') != std::string::npos;
-    std::string host = v6 ? "[" + config.listen_host + "]" : config.listen_host;
-    state.settings.issuer = "http://" + host + ":" + std::to_string(server.port());
-  }
+  state.settings.issuer = advertised_issuer(config, server.port());
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
 
   if (store_was_empty && config.demo_client) create_demo_client(*store, state.settings.issuer + "/connect/token");
@@ -97,10 +110,20 @@ int serve_issuer(const config::Config& config) {
 int serve_proxy(const config::Config& config) {
   proxy::ProxyService proxy(config);
   cells::CellsRoutes cells_routes(proxy);
+  cells::StatusRoutes status_routes(proxy.jwks(), "proxy", [&proxy] {
+    cells::HealthReport report;
+    report.checks = proxy.health(report.healthy);
+    return report;
+  });
+  if (config.audience.empty())
+    spdlog::warn("proxy mode without --audience: the status routes accept upstream tokens for any audience");
   http::Router router;
-  proxy.add_to(router);
   cells_routes.add_to(router);
+  status_routes.add_to(router);
+  // The router is complete before the server starts; the issuer URL needs the bound port, so the
+  // routes that name it are added after binding.
   http::Server server(server_options(config), router);
+  proxy.add_to(router, advertised_issuer(config, server.port()));
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), proxy.upstream_url(),
                config.token_cache ? "on" : "off");

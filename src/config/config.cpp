@@ -71,6 +71,13 @@ const std::vector<Field>& fields() {
       text_field({"upstream_ca_file", "--upstream-ca-file", "TOKENGATE_UPSTREAM_CA_FILE",
                   "proxy: CA certificates (PEM) to verify the upstream with, instead of the system store"},
                  &Config::upstream_ca_file),
+      text_field({"upstream_issuer", "--upstream-issuer", "TOKENGATE_UPSTREAM_ISSUER",
+                  "proxy: the upstream's issuer URL, for its metadata (JWKS) and the iss check (default: the "
+                  "origin of upstream_token_url)"},
+                 &Config::upstream_issuer),
+      text_field({"upstream_jwks_url", "--upstream-jwks-url", "TOKENGATE_UPSTREAM_JWKS_URL",
+                  "proxy: the upstream's JWKS, instead of finding it in its metadata"},
+                 &Config::upstream_jwks_url),
       text_field({"upstream_auth", "--upstream-auth", "TOKENGATE_UPSTREAM_AUTH",
                   "proxy: send credentials upstream with basic (HTTP Basic) or post (form body)"},
                  &Config::upstream_auth),
@@ -180,6 +187,8 @@ void validate(Config& c) {
     while (c.issuer.back() == '/') c.issuer.pop_back();
   }
   if (!c.upstream_token_url.empty()) check_url("upstream_token_url", c.upstream_token_url);
+  if (!c.upstream_issuer.empty()) check_url("upstream_issuer", c.upstream_issuer);  // kept exact: iss must match
+  if (!c.upstream_jwks_url.empty()) check_url("upstream_jwks_url", c.upstream_jwks_url);
   if (c.token_ttl < 1 || c.token_ttl > 31 * 24 * 3600)
     throw ConfigError("token_ttl must be from 1 to 2678400 seconds (31 days), got " + std::to_string(c.token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))

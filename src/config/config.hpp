@@ -30,6 +30,8 @@ struct Config {
   int64_t upstream_retries = 2;          // 0 to 2
   int64_t upstream_max_connections = 32; // per event-loop thread
   std::string upstream_ca_file;          // empty: the system CA store
+  std::string upstream_issuer;           // to discover the upstream's JWKS and check `iss`
+  std::string upstream_jwks_url;         // instead of discovery
   std::string upstream_auth = "basic";   // basic or post: how the client's credentials go upstream
   int64_t circuit_breaker_failures = 5;
   int64_t circuit_breaker_cooldown_ms = 10000;

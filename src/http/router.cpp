@@ -11,6 +11,10 @@ void Router::add_async(std::string_view method, std::string path, AsyncHandler h
   routes_.push_back(Route{std::string(method), std::move(path), std::move(handler)});
 }
 
+void Router::add_prefix(std::string prefix, AsyncHandler handler) {
+  prefixes_.push_back(Route{std::string(), std::move(prefix), std::move(handler)});
+}
+
 void Router::route(const Request& request, Respond respond) const {
   std::string allow;
   for (const auto& r : routes_) {
@@ -25,6 +29,9 @@ void Router::route(const Request& request, Respond respond) const {
                                   std::string(request.path) + "; use " + allow + ".");
     res.header("Allow", allow);
     return respond(std::move(res));
+  }
+  for (const auto& p : prefixes_) {
+    if (request.path.starts_with(p.path)) return p.handler(request, std::move(respond));
   }
   respond(json_error(404, "not_found", "There is no resource at " + std::string(request.path) + "."));
 }

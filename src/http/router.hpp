@@ -23,6 +23,8 @@ class Router {
  public:
   void add(std::string_view method, std::string path, Handler handler);
   void add_async(std::string_view method, std::string path, AsyncHandler handler);
+  // Every path under `prefix` without a route of its own goes to `handler`, whatever the method.
+  void add_prefix(std::string prefix, AsyncHandler handler);
 
   void route(const Request& request, Respond respond) const;
 
@@ -33,6 +35,7 @@ class Router {
     AsyncHandler handler;
   };
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
+  std::vector<Route> prefixes_;  // path = the prefix; method unused
 };
 
 }  // namespace tokengate::http

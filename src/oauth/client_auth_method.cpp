@@ -29,6 +29,7 @@ Extraction ClientSecretBasic::extract(const TokenRequest& request) const {
     case BasicParse::ok:
       return PresentedCredentials{std::move(creds.id), std::move(creds.secret), true};
     case BasicParse::not_basic:
+      if (ignore_other_schemes_) return std::nullopt;
       return OAuthError::invalid_client(
           "The Authorization header uses a scheme other than Basic; authenticate the client with HTTP Basic or "
           "with client_id and client_secret in the body.",

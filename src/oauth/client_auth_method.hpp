@@ -29,10 +29,17 @@ class ClientAuthMethod {
 };
 
 // client_secret_basic, RFC 6749 §2.3.1: HTTP Basic with the form-urlencoded ID and secret.
+// `ignore_other_schemes`: an Authorization header with another scheme is not a client
+// authentication attempt but something else (the Cells SDKs send their Bearer token to the Cells
+// token route too), so it is ignored instead of refused.
 class ClientSecretBasic final : public ClientAuthMethod {
  public:
+  explicit ClientSecretBasic(bool ignore_other_schemes = false) : ignore_other_schemes_(ignore_other_schemes) {}
   std::string_view name() const override { return "client_secret_basic"; }
   Extraction extract(const TokenRequest& request) const override;
+
+ private:
+  bool ignore_other_schemes_;
 };
 
 // client_secret_post, RFC 6749 §2.3.1: client_id and client_secret in the form body.

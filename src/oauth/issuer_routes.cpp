@@ -6,8 +6,26 @@
 
 namespace tokengate::oauth {
 
-IssuerRoutes::IssuerRoutes(const IssuerState& state, std::function<bool()> store_healthy)
-    : state_(state), store_healthy_(std::move(store_healthy)), token_endpoint_(state, {}) {}
+IssuerRoutes::IssuerRoutes(const IssuerState& state, const store::StoreWatcher& watcher)
+    : state_(state), watcher_(watcher), token_endpoint_(state, {}) {}
+
+boost::json::object IssuerRoutes::health(bool& healthy) const {
+  const KeySet& keys = store::read_snapshot(state_.keys);
+  auto recent = watcher_.recent();
+  bool store_ok = watcher_.healthy();
+  healthy = store_ok && keys.active;
+  boost::json::object key{{"loaded", keys.active != nullptr}};
+  if (keys.active) {
+    key["kid"] = keys.active->kid();
+    key["alg"] = jose::to_string(keys.active->algorithm());
+  }
+  return {{"store", boost::json::object{{"reachable", store_ok},
+                                        {"recent_polls", recent.samples},
+                                        {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
+                                        {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},
+                                        {"last_latency_us", static_cast<int64_t>(recent.last_latency_ms * 1000)}}},
+          {"signing_key", std::move(key)}};
+}
 
 std::string IssuerRoutes::metadata_json(const std::string& issuer) {
   boost::json::object m;
@@ -48,7 +66,7 @@ void IssuerRoutes::add_to(http::Router& router) const {
   });
   router.add("GET", "/readyz", [this](const http::Request&) {
     bool key = store::read_snapshot(state_.keys).active != nullptr;
-    bool store = store_healthy_();
+    bool store = watcher_.healthy();
     boost::json::object body{{"status", key && store ? "ready" : "not_ready"},
                              {"signing_key", key ? "loaded" : "missing"},
                              {"store", store ? "reachable" : "unreachable"}};

@@ -32,6 +32,7 @@ std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>&
   boost::json::object doc;
   doc["keys"] = std::move(jwks);
   set->jwks_json = boost::json::serialize(doc);
+  set->public_keys = jose::PublicKeySet::from_jwks(doc);
   return set;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "jose/public_key_set.hpp"
 #include "jose/signing_key.hpp"
 #include "store/key_record.hpp"
 
@@ -15,6 +16,7 @@ struct KeySet {
   std::shared_ptr<const jose::SigningKey> active;  // null until a key is loaded
   std::string active_header_b64;                   // BASE64URL({"alg","typ":"at+jwt","kid"})
   std::string jwks_json;                           // {"keys":[...]} (RFC 7517 §5)
+  jose::PublicKeySet public_keys;                  // the same keys, to verify our own tokens with
 
   // Retired keys are published until `retired_at + max_token_ttl` (then no token they signed is live).
   static std::shared_ptr<const KeySet> build(const std::vector<store::KeyRecord>& keys, int64_t now,

@@ -7,7 +7,7 @@ namespace {
 
 std::vector<std::unique_ptr<ClientAuthMethod>> auth_methods(const TokenEndpointOptions& options) {
   std::vector<std::unique_ptr<ClientAuthMethod>> methods;
-  methods.push_back(std::make_unique<ClientSecretBasic>());
+  methods.push_back(std::make_unique<ClientSecretBasic>(/*ignore_other_schemes=*/options.cells_compatible));
   methods.push_back(std::make_unique<ClientSecretPost>());
   if (options.cells_compatible) methods.push_back(std::make_unique<CellsQueryCredentials>());
   return methods;

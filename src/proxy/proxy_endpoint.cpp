@@ -13,7 +13,7 @@ namespace {
 
 std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods(bool cells) {
   std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
-  methods.push_back(std::make_unique<oauth::ClientSecretBasic>());
+  methods.push_back(std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/cells));
   methods.push_back(std::make_unique<oauth::ClientSecretPost>());
   if (cells) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
   return methods;

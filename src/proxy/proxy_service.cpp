@@ -5,6 +5,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "oauth/issuer_routes.hpp"
+
 namespace tokengate::proxy {
 namespace {
 
@@ -36,13 +38,55 @@ ProxyService::ProxyService(const config::Config& c)
       upstream_(make_client(c, breaker_)),
       cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0),
       auth_(c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic),
-      token_endpoint_(upstream_, cache_, keyer_, auth_, false) {}
+      token_endpoint_(upstream_, cache_, keyer_, auth_, false),
+      jwks_(c) {}
 
 ProxyEndpoint ProxyService::endpoint(bool cells_compatible) {
   return ProxyEndpoint(upstream_, cache_, keyer_, auth_, cells_compatible);
 }
 
-void ProxyService::add_to(http::Router& router) const {
+boost::json::object ProxyService::health(bool& healthy) const {
+  auto state = breaker_.state(Clock::now());
+  auto recent = upstream_.recent();
+  bool reachable = state != CircuitBreaker::State::open && (recent.samples == 0 || recent.last_ok);
+  healthy = reachable;
+  const char* circuit = state == CircuitBreaker::State::closed ? "closed"
+                        : state == CircuitBreaker::State::open ? "open"
+                                                               : "half_open";
+  return {{"upstream",
+           boost::json::object{{"url", upstream_url()},
+                               {"reachable", reachable},
+                               {"circuit", circuit},
+                               {"recent_calls", recent.samples},
+                               {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
+                               {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},
+                               {"last_latency_us", static_cast<int64_t>(recent.last_latency_ms * 1000)}}}};
+}
+
+void ProxyService::add_to(http::Router& router, const std::string& issuer) const {
+  router.add("GET", "/.well-known/oauth-authorization-server", [issuer](const http::Request&) {
+    http::Response r;
+    r.body = oauth::IssuerRoutes::metadata_json(issuer);
+    return r;
+  });
+  router.add("GET", "/.well-known/openid-configuration", [issuer](const http::Request&) {
+    http::Response r;
+    r.body = oauth::IssuerRoutes::metadata_json(issuer);
+    return r;
+  });
+  router.add_async("GET", "/.well-known/jwks.json", [this](const http::Request&, http::Respond respond) {
+    jwks_.current("", [respond = std::move(respond)](const UpstreamJwks::Snapshot& snap) {
+      if (!snap.keys)
+        return respond(http::json_error(503, "temporarily_unavailable",
+                                        "The upstream's signing keys are not available: " + snap.error));
+      http::Response r;
+      r.content_type = "application/jwk-set+json";
+      r.body = snap.jwks_json;
+      r.header("Cache-Control", "public, max-age=60");
+      respond(std::move(r));
+    });
+  });
+
   router.add_async("POST", "/connect/token",
                    [this](const http::Request& r, http::Respond respond) { token_endpoint_.handle(r, std::move(respond)); });
   router.add("GET", "/healthz", [](const http::Request&) {

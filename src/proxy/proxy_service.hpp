@@ -7,6 +7,7 @@
 #include "http/router.hpp"
 #include "proxy/circuit_breaker.hpp"
 #include "proxy/proxy_endpoint.hpp"
+#include "proxy/upstream_jwks.hpp"
 
 namespace tokengate::proxy {
 
@@ -15,12 +16,18 @@ class ProxyService {
   // Throws config::ConfigError when the upstream URL or CA file is unusable.
   explicit ProxyService(const config::Config& config);
 
-  // POST /connect/token, /healthz and /readyz (ready unless the circuit is open).
-  void add_to(http::Router& router) const;
+  // POST /connect/token, /healthz and /readyz (ready unless the circuit is open), and discovery:
+  // RFC 8414 metadata naming this server's token endpoint, and the upstream's JWKS served as ours.
+  // `issuer` is this server's URL.
+  void add_to(http::Router& router, const std::string& issuer) const;
   // An endpoint for another route (the Cells Cloud one), sharing this upstream, cache and breaker.
   ProxyEndpoint endpoint(bool cells_compatible);
 
   const std::string& upstream_url() const { return upstream_.options().token_url; }
+  const UpstreamJwks& jwks() const { return jwks_; }
+
+  // The upstream's health as the Cells status check reports it.
+  boost::json::object health(bool& healthy) const;
 
  private:
   CircuitBreaker breaker_;
@@ -29,6 +36,7 @@ class ProxyService {
   CacheKeyer keyer_;
   UpstreamAuth auth_;
   ProxyEndpoint token_endpoint_;
+  UpstreamJwks jwks_;
 };
 
 }  // namespace tokengate::proxy

@@ -23,6 +23,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/event_loop.hpp"
+#include "observe/recent_stats.hpp"
 
 namespace tokengate::proxy {
 namespace net = boost::asio;
@@ -63,6 +64,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
   bool tls = false;
   std::string host, port, target, host_header;
   net::ssl::context ssl_ctx{net::ssl::context::tls_client};
+  observe::RecentStats stats;
   const uint64_t id = next_id();
 
   static uint64_t next_id() {
@@ -240,11 +242,12 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
 
   net::awaitable<UpstreamResult> call(std::string form, std::string authorization) {
     auto deadline = Clock::now() + options.deadline;
-    bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+    bool post = !form.empty();
+    bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, target, 11};
     req.set(bhttp::field::host, host_header);
     req.set(bhttp::field::user_agent, "tokengate/" TOKENGATE_VERSION);
     req.set(bhttp::field::accept, "application/json");
-    req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
+    if (post) req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
     if (!authorization.empty()) req.set(bhttp::field::authorization, authorization);
     req.body() = std::move(form);
     req.prepare_payload();
@@ -277,10 +280,17 @@ UpstreamClient::~UpstreamClient() = default;
 
 const UpstreamOptions& UpstreamClient::options() const { return impl_->options; }
 
+observe::RecentStats::Summary UpstreamClient::recent() const { return impl_->stats.summary(); }
+
+void UpstreamClient::get(std::function<void(UpstreamResult)> done) { post_form({}, {}, std::move(done)); }
+
 void UpstreamClient::post_form(std::string form, std::string authorization, std::function<void(UpstreamResult)> done) {
+  auto started = Clock::now();
   net::co_spawn(http::current_event_loop(), impl_->call(std::move(form), std::move(authorization)),
-                [impl = impl_, done = std::move(done)](std::exception_ptr e, UpstreamResult r) {
+                [impl = impl_, done = std::move(done), started](std::exception_ptr e, UpstreamResult r) {
                   if (e) r = Impl::fail(UpstreamResult::Outcome::broken, "internal error in the upstream client");
+                  impl->stats.record(!is_upstream_failure(r) && r.outcome != UpstreamResult::Outcome::circuit_open,
+                                     Clock::now() - started);
                   done(std::move(r));
                 });
 }

@@ -8,13 +8,14 @@
 #include <memory>
 #include <string>
 
+#include "observe/recent_stats.hpp"
 #include "proxy/circuit_breaker.hpp"
 #include "proxy/upstream_result.hpp"
 
 namespace tokengate::proxy {
 
 struct UpstreamOptions {
-  std::string token_url;                            // http:// or https://
+  std::string token_url;                            // http:// or https:// (the URL every call goes to)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds deadline{10000};        // for the whole call, retries included
   int max_retries = 2;
@@ -29,10 +30,14 @@ class UpstreamClient {
   ~UpstreamClient();
 
   // POSTs `form` (application/x-www-form-urlencoded) with the optional Authorization header to the
-  // token URL and calls `done` with the outcome, on the calling thread's event loop.
+  // URL and calls `done` with the outcome, on the calling thread's event loop.
   void post_form(std::string form, std::string authorization, std::function<void(UpstreamResult)> done);
+  // GETs the URL (metadata, JWKS), likewise.
+  void get(std::function<void(UpstreamResult)> done);
 
   const UpstreamOptions& options() const;
+  // Outcome and latency of the recent calls (for the health check).
+  observe::RecentStats::Summary recent() const;
 
  private:
   struct Impl;

@@ -31,6 +31,7 @@ void StoreWatcher::loop(uint64_t seen) {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, poll_, [this] { return stopping_; })) {
     lock.unlock();
+    auto started = std::chrono::steady_clock::now();
     try {
       uint64_t counter = store_.change_counter();
       auto now = std::chrono::steady_clock::now();
@@ -42,7 +43,9 @@ void StoreWatcher::loop(uint64_t seen) {
       }
       seen = counter;
       if (!healthy_.exchange(true)) spdlog::info("store reachable again");
+      stats_.record(true, std::chrono::steady_clock::now() - started);
     } catch (const std::exception& e) {
+      stats_.record(false, std::chrono::steady_clock::now() - started);
       if (healthy_.exchange(false)) spdlog::error("store unreachable, serving the last snapshot: {}", e.what());
     }
     lock.lock();

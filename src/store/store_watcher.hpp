@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "observe/recent_stats.hpp"
 #include "store/store.hpp"
 
 namespace tokengate::store {
@@ -24,6 +25,8 @@ class StoreWatcher {
   void start();
   void stop();
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
+  // Outcome and latency of the recent polls.
+  observe::RecentStats::Summary recent() const { return stats_.summary(); }
 
  private:
   void loop(uint64_t seen);
@@ -33,6 +36,7 @@ class StoreWatcher {
   std::chrono::milliseconds poll_;
   std::chrono::seconds refresh_;
   std::atomic<bool> healthy_{true};
+  observe::RecentStats stats_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

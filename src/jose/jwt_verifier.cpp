@@ -1,0 +1,79 @@
+#include "jose/jwt_verifier.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "jose/jws_verify.hpp"
+
+namespace tokengate::jose {
+namespace {
+
+std::optional<boost::json::object> parse_object(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::string_view string_member(const boost::json::object& o, const char* name) {
+  auto it = o.find(name);
+  return it != o.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+}
+
+bool audience_matches(const boost::json::object& claims, std::string_view audience) {
+  auto it = claims.find("aud");
+  if (it == claims.end()) return false;
+  if (it->value().is_string()) return it->value().as_string() == audience;
+  if (it->value().is_array()) {
+    for (const auto& a : it->value().as_array())
+      if (a.is_string() && a.as_string() == audience) return true;
+  }
+  return false;
+}
+
+std::optional<int64_t> numeric_date(const boost::json::object& claims, const char* name, bool& malformed) {
+  auto it = claims.find(name);
+  if (it == claims.end()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
+  malformed = true;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
+                                                                  const JwtExpectations& expect, int64_t now) {
+  using F = JwtFailure;
+  auto jws = parse_compact(token);
+  if (!jws) return F{F::malformed, "The access token is not a JWT (three base64url parts)."};
+  auto header = parse_object(jws->header);
+  if (!header) return F{F::malformed, "The access token's header is not a JSON object."};
+
+  std::string_view typ = string_member(*header, "typ");
+  if (typ != "at+jwt" && typ != "application/at+jwt")
+    return F{F::wrong_type, "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."};
+  auto alg = parse_algorithm(string_member(*header, "alg"));
+  if (!alg) return F{F::malformed, "The token's alg is not one this server accepts (ES256, EdDSA, RS256)."};
+  const PublicKeySet::Key* key = keys.find(string_member(*header, "kid"));
+  if (!key) return F{F::unknown_key, "The token was signed with a key this server does not know."};
+  if (key->alg != *alg) return F{F::bad_signature, "The token's alg does not match its key."};
+  if (!verify_signature(key->pkey.get(), *alg, jws->signing_input, jws->signature))
+    return F{F::bad_signature, "The token's signature is not valid."};
+
+  auto claims = parse_object(jws->payload);
+  if (!claims) return F{F::malformed, "The token's claims are not a JSON object."};
+  bool malformed = false;
+  auto exp = numeric_date(*claims, "exp", malformed);
+  auto nbf = numeric_date(*claims, "nbf", malformed);
+  if (malformed || !exp) return F{F::malformed, "The token has no valid exp claim."};
+  if (*exp + expect.leeway_seconds <= now) return F{F::expired, "The token has expired."};
+  if (nbf && *nbf - expect.leeway_seconds > now) return F{F::not_yet_valid, "The token is not valid yet."};
+  if (!expect.issuer.empty() && string_member(*claims, "iss") != expect.issuer)
+    return F{F::wrong_issuer, "The token was issued by another issuer."};
+  if (!expect.audience.empty() && !audience_matches(*claims, expect.audience))
+    return F{F::wrong_audience, "The token is not meant for this API (aud)."};
+  return std::move(*claims);
+}
+
+}  // namespace tokengate::jose

@@ -1,0 +1,32 @@
+#pragma once
+// Verifies a JWT access token as a resource server must (RFC 9068 §4): JWS signature with a key
+// from the set (by kid, with the algorithm the key is for: no "none", no HMAC, no algorithm
+// confusion), typ "at+jwt", then iss, aud, exp and nbf.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <boost/json/object.hpp>
+
+#include "jose/public_key_set.hpp"
+
+namespace tokengate::jose {
+
+struct JwtExpectations {
+  std::string issuer;    // empty: not checked
+  std::string audience;  // empty: not checked
+  int64_t leeway_seconds = 30;  // clock skew allowed on exp and nbf
+};
+
+struct JwtFailure {
+  enum Reason { malformed, unknown_key, bad_signature, wrong_type, wrong_issuer, wrong_audience, expired, not_yet_valid };
+  Reason reason;
+  std::string message;  // for error_description: says what is wrong, never echoes the token
+};
+
+// The verified claims, or why the token is refused.
+std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
+                                                                  const JwtExpectations& expect, int64_t now);
+
+}  // namespace tokengate::jose

@@ -1,0 +1,35 @@
+#pragma once
+// Public keys to verify JWTs with, by `kid`: built from a JWKS document (RFC 7517 §5). Immutable.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "jose/algorithm.hpp"
+#include "jose/openssl_ptr.hpp"
+
+namespace tokengate::jose {
+
+class PublicKeySet {
+ public:
+  struct Key {
+    std::string kid;
+    Algorithm alg;
+    std::shared_ptr<EVP_PKEY> pkey;
+  };
+
+  PublicKeySet() = default;
+  // Keeps the signing keys it understands (EC P-256, Ed25519, RSA ≥ 2048; `use` absent or "sig");
+  // skips the rest. `skipped` counts them.
+  static PublicKeySet from_jwks(const boost::json::object& jwks, int* skipped = nullptr);
+
+  const Key* find(std::string_view kid) const;
+  size_t size() const { return keys_.size(); }
+
+ private:
+  std::vector<Key> keys_;
+};
+
+}  // namespace tokengate::jose

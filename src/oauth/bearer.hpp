@@ -1,0 +1,38 @@
+#pragma once
+// The resource-server side: Bearer tokens in the Authorization header (RFC 6750 §2.1) and the
+// 401 that refuses them (RFC 6750 §3).
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <boost/json/object.hpp>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "http/router.hpp"
+#include "jose/jwt_verifier.hpp"
+
+namespace tokengate::oauth {
+
+// The token of "Authorization: Bearer <token>"; nullopt if absent, repeated or another scheme.
+std::optional<std::string_view> bearer_token(const http::Request& request);
+
+// 401 with WWW-Authenticate: Bearer realm="tokengate", error="invalid_token", error_description=...
+http::Response invalid_token(std::string_view description);
+
+// Checks access tokens for the API routes; the answer may come later (a JWKS fetch), on the
+// calling thread.
+class AccessTokenVerifier {
+ public:
+  using Result = std::variant<boost::json::object, jose::JwtFailure>;
+  virtual ~AccessTokenVerifier() = default;
+  virtual void verify(std::string_view token, std::function<void(Result)> done) const = 0;
+};
+
+// Runs `handler` if the request carries a valid access token, else answers 401.
+void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
+                      std::function<void(const boost::json::object& claims, http::Respond respond)> handler);
+
+}  // namespace tokengate::oauth

@@ -1,0 +1,66 @@
+#include "jose/jwt_verifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+#include <memory>
+
+#include "jose/base64url.hpp"
+#include "jose/jws_signer.hpp"
+#include "jose/signing_key.hpp"
+
+using namespace tokengate::jose;
+
+namespace {
+
+struct JwtVerifier : ::testing::Test {
+  std::shared_ptr<const SigningKey> key = std::make_shared<const SigningKey>(SigningKey::generate(Algorithm::ES256));
+  PublicKeySet keys = PublicKeySet::from_jwks({{"keys", boost::json::array{key->public_jwk()}}});
+  JwtExpectations expect{"https://iss", "api"};
+  int64_t now = 1'000'000;
+
+  std::string token(boost::json::object claims, boost::json::object header = {}) {
+    boost::json::object h{{"alg", "ES256"}, {"typ", "at+jwt"}, {"kid", key->kid()}};
+    for (auto& [k, v] : header) h[k] = v;
+    boost::json::object c{{"iss", "https://iss"}, {"aud", "api"}, {"exp", now + 60}};
+    for (auto& [k, v] : claims) c[k] = v;
+    std::string t = base64url_encode(boost::json::serialize(h)) + "." + base64url_encode(boost::json::serialize(c));
+    std::string input = t;
+    t += '.';
+    JwsSigner(key).sign_append(input, t);
+    return t;
+  }
+  JwtFailure::Reason failure(const std::string& t) {
+    auto r = verify_access_token(t, keys, expect, now);
+    EXPECT_TRUE(std::holds_alternative<JwtFailure>(r));
+    return std::holds_alternative<JwtFailure>(r) ? std::get<JwtFailure>(r).reason : JwtFailure::malformed;
+  }
+};
+
+TEST_F(JwtVerifier, AcceptsAValidTokenAndAnAudienceArray) {
+  EXPECT_TRUE(std::holds_alternative<boost::json::object>(verify_access_token(token({}), keys, expect, now)));
+  auto multi = token({{"aud", boost::json::array{"other", "api"}}});
+  EXPECT_TRUE(std::holds_alternative<boost::json::object>(verify_access_token(multi, keys, expect, now)));
+}
+
+TEST_F(JwtVerifier, RefusesEachKindOfBadToken) {
+  EXPECT_EQ(failure(token({{"exp", now - 31}})), JwtFailure::expired);
+  EXPECT_EQ(failure(token({{"nbf", now + 31}})), JwtFailure::not_yet_valid);
+  EXPECT_EQ(failure(token({{"iss", "https://other"}})), JwtFailure::wrong_issuer);
+  EXPECT_EQ(failure(token({{"aud", "web"}})), JwtFailure::wrong_audience);
+  EXPECT_EQ(failure(token({}, {{"typ", "JWT"}})), JwtFailure::wrong_type);
+  EXPECT_EQ(failure(token({}, {{"kid", "nope"}})), JwtFailure::unknown_key);
+  EXPECT_EQ(failure(token({}, {{"alg", "RS256"}})), JwtFailure::bad_signature);  // alg confusion
+  EXPECT_EQ(failure(token({}, {{"alg", "none"}})), JwtFailure::malformed);
+  EXPECT_EQ(failure(token({{"exp", "tomorrow"}})), JwtFailure::malformed);
+  auto t = token({});
+  t[t.size() - 5] = t[t.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(failure(t), JwtFailure::bad_signature);
+  EXPECT_EQ(failure("a.b"), JwtFailure::malformed);
+}
+
+TEST_F(JwtVerifier, LeewayAllowsSmallClockSkew) {
+  EXPECT_TRUE(std::holds_alternative<boost::json::object>(verify_access_token(token({{"exp", now - 10}}), keys, expect, now)));
+}
+
+}  // namespace
