@@ -1,9 +1,7 @@
 #include "oauth/basic_credentials.hpp"
 
-#include <boost/url/encoding_opts.hpp>
-#include <boost/url/pct_string_view.hpp>
-
 #include "jose/base64url.hpp"
+#include "oauth/form.hpp"
 
 namespace tokengate::oauth {
 namespace {
@@ -17,14 +15,6 @@ bool iequals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-std::optional<std::string> form_decode(std::string_view text) {
-  auto pct = boost::urls::make_pct_string_view(text);
-  if (!pct) return std::nullopt;
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = true;
-  return pct->decode(opts);
 }
 
 }  // namespace
@@ -47,8 +37,8 @@ BasicParse parse_basic_authorization(std::string_view header, BasicCredentials& 
     error = "The Basic Authorization header has no ':' between client ID and secret (RFC 7617 §2).";
     return BasicParse::malformed;
   }
-  auto id = form_decode(std::string_view(*decoded).substr(0, colon));
-  auto secret = form_decode(std::string_view(*decoded).substr(colon + 1));
+  auto id = FormParams::decode_component(std::string_view(*decoded).substr(0, colon));
+  auto secret = FormParams::decode_component(std::string_view(*decoded).substr(colon + 1));
   if (!id || !secret) {
     error = "The client ID or secret in the Basic Authorization header has malformed percent-encoding "
             "(RFC 6749 §2.3.1).";

@@ -5,21 +5,16 @@
 
 namespace tokengate::oauth {
 
-namespace {
-
-// Percent-decodes one key or value ('+' is a space: HTML §4.10.21.8); nullopt if a '%' is not
-// followed by two hex digits. Each piece is decoded on its own because Boost.URL 1.81's
+// '+' is a space (HTML §4.10.21.8). Each piece is decoded on its own because Boost.URL 1.81's
 // params_encoded_view reads the last value past the end of a string_view that is not
 // NUL-terminated (as the request target in a connection buffer is not).
-std::optional<std::string> form_decode(std::string_view piece) {
+std::optional<std::string> FormParams::decode_component(std::string_view piece) {
   auto pct = boost::urls::make_pct_string_view(piece);
   if (!pct) return std::nullopt;
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;
   return pct->decode(opts);
 }
-
-}  // namespace
 
 std::optional<FormParams> FormParams::parse(std::string_view text, std::string& error) {
   FormParams form;
@@ -29,8 +24,8 @@ std::optional<FormParams> FormParams::parse(std::string_view text, std::string& 
     text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
     if (pair.empty()) continue;  // "a=1&&b=2"
     size_t eq = pair.find('=');
-    auto key = form_decode(pair.substr(0, eq));
-    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : form_decode(pair.substr(eq + 1));
+    auto key = decode_component(pair.substr(0, eq));
+    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : decode_component(pair.substr(eq + 1));
     if (!key || !value) {
       error = "The parameters are not validly application/x-www-form-urlencoded: malformed percent-encoding "
               "(a '%' must be followed by two hexadecimal digits).";

@@ -15,6 +15,9 @@ class FormParams {
   // §3.2) returns nullopt and sets `error` to a sentence naming the problem.
   static std::optional<FormParams> parse(std::string_view text, std::string& error);
 
+  // Percent-decodes one key or value ('+' is a space); nullopt on malformed percent-encoding.
+  static std::optional<std::string> decode_component(std::string_view piece);
+
   // The decoded value, or nullopt if absent. A parameter sent without a value counts as absent
   // (RFC 6749 §3.1).
   std::optional<std::string_view> get(std::string_view name) const;
