@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian 12 machine lacks to build and test tokengate: Debian packages
+# Installs what a fresh Debian 12 machine lacks to build, test and benchmark tokengate: Debian packages
 # (apt-get, only those missing) and the pinned npm packages of the tests (npm ci, only when the
 # lock file changed). Idempotent: a second run installs nothing.
 set -euo pipefail
@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
+  openssl wrk sqlite3 gnuplot-nox util-linux
 )
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

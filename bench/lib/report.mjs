@@ -1,0 +1,181 @@
+// Turns bench/run.sh's results.jsonl into the report: a table on stdout, OUT/BENCHMARKS.md (the
+// machine, versions, command line, date, every case and the issue-5 targets marked met / not met)
+// and chart.dat beside the results for bench/lib/chart.gp.
+//   node bench/lib/report.mjs --results FILE --out DIR --mode full|smoke --command CMD --bin TOKENGATE
+//        --duration S --warmup S --connections N --loadavg "1 5 15" --elapsed S
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opt } = parseArgs({
+  options: Object.fromEntries(['results', 'out', 'mode', 'command', 'bin', 'duration', 'warmup', 'connections',
+    'loadavg', 'elapsed'].map((k) => [k, { type: 'string' }])),
+});
+const records = readFileSync(opt.results, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const cases = Object.fromEntries(records.filter((r) => r.case && !r.skipped).map((r) => [r.case, r]));
+const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.case, r.skipped]));
+const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s]));
+const startup = records.find((r) => r.startup);
+
+const sh = (cmd, ...args) => {
+  try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); }
+  catch (e) { return (e.stdout || '').trim() || '?'; }  // wrk -v exits 1
+};
+const oidcVersion = JSON.parse(readFileSync('node_modules/oidc-provider/package.json', 'utf8')).version;
+const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))[1]);
+const dirty = sh('git', 'status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : '';
+const machine = {
+  cpu: /Model name:\s*(.*)/.exec(sh('lscpu'))?.[1] ?? '?',
+  cores: sh('nproc'),
+  memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+  kernel: sh('uname', '-r'),
+};
+const versions = {
+  tokengate: `${sh(opt.bin, 'version')} (commit ${sh('git', 'rev-parse', '--short', 'HEAD')}${dirty})`,
+  node: sh('node', '--version'),
+  'oidc-provider': oidcVersion,
+  openssl: sh('openssl', 'version'),
+  wrk: sh('wrk', '-v').split('\n')[0].replace(/ Copyright.*/, ''),
+};
+
+// The cases, in table order. alg: the signing algorithm, for the own-algorithm ceiling.
+const CASES = [
+  ['es256', 'tokengate ES256, `POST /connect/token`, Basic, keep-alive', 'ES256', 'ES256'],
+  ['eddsa', 'tokengate EdDSA, `POST /connect/token`, Basic, keep-alive', 'EdDSA', 'EdDSA'],
+  ['rs256', 'tokengate RS256, `POST /connect/token`, Basic, keep-alive', 'RS256', 'RS256'],
+  ['cells', 'tokengate ES256, `POST /v4.0/cells/connect/token?ClientId&ClientSecret`', 'ES256', 'Cells route'],
+  ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
+  ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
+  ['clients100k', 'tokengate ES256, 100,000 clients, requests over 1,000 of them', 'ES256', '100k clients'],
+  ['peer', `node-oidc-provider ${oidcVersion}, client_credentials, ES256 JWT (the peer)`, 'ES256', 'oidc-provider'],
+];
+const peer = cases.peer?.rps;
+const fmt = (n, d = 0) => (n == null || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const ms = (us) => fmt(us / 1000, 2);
+const mb = (kb) => (kb == null ? '–' : fmt(kb / 1024, 1));
+const errors = (c) => c.non2xx + c.err_connect + c.err_read + c.err_write + c.err_timeout;
+const errorText = (c) => {
+  const parts = [];
+  if (c.non2xx) parts.push(`**${fmt(c.non2xx)} non-2xx**`);
+  for (const k of ['connect', 'read', 'write', 'timeout']) if (c[`err_${k}`]) parts.push(`${fmt(c[`err_${k}`])} ${k} errors`);
+  return parts.length ? parts.join(', ') : '0';
+};
+
+const cpuShare = (c) => c.server_cpu_s / c.wall_s;           // 1 = the server had core 0 to itself
+const perCpu = (c) => c.requests / c.server_cpu_s;            // grants per second of server CPU
+const header = ['case', 'grants/s', 'p50 ms', 'p99 ms', 'peak RSS MB', '× peer', '% of ES256 sign ceiling',
+  '% of own alg ceiling', 'server CPU', 'grants per server CPU-s', 'errors'];
+const blank = (first, second) => [first, second, ...Array(header.length - 2).fill('')];
+const rows = [];
+for (const [key, label, alg] of CASES) {
+  const c = cases[key];
+  const signs = key !== 'proxy';  // a proxy cache hit signs nothing: no ceiling applies
+  if (!c) { rows.push(blank(label, `not measured${skipped[key] ? `: ${skipped[key]}` : ''}`)); continue; }
+  rows.push([label + (errors(c) ? ' ⚠' : ''), fmt(c.rps), ms(c.p50_us), ms(c.p99_us), mb(c.rss_kb),
+    peer ? `${fmt(c.rps / peer, 1)}×` : '–', signs ? `${fmt((100 * c.rps) / ceilings.ES256)}%` : '–',
+    signs ? `${fmt((100 * c.rps) / ceilings[alg])}%` : '–', `${fmt(100 * cpuShare(c))}%`, fmt(perCpu(c)), errorText(c)]);
+}
+for (const [alg, what] of [['ES256', 'ECDSA P-256'], ['EdDSA', 'Ed25519'], ['RS256', 'RSA-2048']]) {
+  const row = blank(`openssl speed: ${what} sign on core 0 (the ${alg} ceiling)`, fmt(ceilings[alg]));
+  row[6] = alg === 'ES256' ? '100%' : '';
+  row[7] = '100%';
+  rows.push(row);
+}
+rows.push(blank(`start-up with 100,000 clients, spawn to first 200 (median; runs: ${startup.runs.join(', ')} ms)`,
+  `${fmt(startup.ms, 1)} ms`));
+const table = (hdr, body) => {
+  const widths = hdr.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((v, i) => String(v).padEnd(widths[i])).join(' | ')} |`;
+  return [line(hdr), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+};
+
+// The issue-5 targets.
+const es = cases.es256, big = cases.clients100k;
+const verdict = (ok, ...used) => {
+  const bad = used.filter((c) => c && errors(c));
+  if (bad.length) return `not met (${bad.map((c) => c.case).join(', ')}: error responses)`;
+  return ok ? 'met' : 'not met';
+};
+// When core 0 was shared, say what the server did per second of CPU it got.
+const cpuNote = (c) => (cpuShare(c) < 0.95 ? ` (server had ${fmt(100 * cpuShare(c))}% of core 0: ${fmt(perCpu(c))} per CPU-s)` : '');
+const targets = [
+  ['≥ 25,000 grants/s, one core, ES256, keep-alive', `${fmt(es.rps)} grants/s${cpuNote(es)}`, verdict(es.rps >= 25000, es)],
+  ['… with p99 ≤ 2 ms', `p99 ${ms(es.p99_us)} ms`, verdict(es.p99_us <= 2000, es)],
+  ['≥ 10× node-oidc-provider (same run)', `${fmt(es.rps / peer, 1)}× (${fmt(peer)} grants/s)`, verdict(es.rps >= 10 * peer, es, cases.peer)],
+  ['≥ 50% of openssl ES256 sign rate (same core, same run)', `${fmt((100 * es.rps) / ceilings.ES256)}% of ${fmt(ceilings.ES256)}/s`, verdict(es.rps >= 0.5 * ceilings.ES256, es)],
+  ['peak RSS ≤ 20 MB with a handful of clients', `${mb(es.rss_kb)} MB`, verdict(es.rss_kb <= 20 * 1024, es)],
+  ['peak RSS ≤ 150 MB with 100,000 clients', `${mb(big.rss_kb)} MB`, verdict(big.rss_kb <= 150 * 1024, big)],
+  ['100,000-client throughput within 10% of few-client', `${fmt((100 * big.rps) / es.rps)}% (${fmt(big.rps)} vs ${fmt(es.rps)}; per CPU-s ${fmt((100 * perCpu(big)) / perCpu(es))}%)`, verdict(big.rps >= 0.9 * es.rps, es, big)],
+  ['start-up with 100,000 clients to first token ≤ 500 ms', `${fmt(startup.ms, 1)} ms`, verdict(startup.ms <= 500)],
+];
+const targetTable = table(['target (issue 5)', 'measured', 'verdict'], targets);
+const failing = Object.values(cases).filter((c) => errors(c));
+
+const smoke = opt.mode === 'smoke';
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const md = `# Benchmarks
+
+${smoke ? '> **Smoke run** (1 s per case): it only checks that every case works; its figures mean nothing.\n\n' : ''}\
+Generated by \`${opt.command}\` on ${date} (${opt.elapsed} s). Every figure below comes from that one run.
+Regenerate with \`bench/run.sh\` (about 3 minutes plus the Release build); \`bench/run.sh --smoke\` is
+the 1-second version CI runs, writing to \`build-bench/\`. Raw output (wrk, server logs) is kept in
+\`build-bench/raw/\`.
+
+## How it was measured
+
+- tokengate built in Release (\`build-release/\`), \`tokengate serve --threads 1\` pinned to core 0
+  (\`taskset -c 0\`), a fresh SQLite store per signing algorithm; the peer on the same core.
+- wrk pinned to core 1: one thread, ${opt.connections} connections, ${opt.warmup} s warm-up then
+  ${opt.duration} s measured per case, \`bench/wrk/token.lua\`. Request: \`POST /connect/token\`,
+  HTTP Basic, body \`grant_type=client_credentials\`, unless the case says otherwise.
+- The peer: \`bench/peers/oidc_provider.mjs\`, node-oidc-provider with one client_secret_basic client,
+  \`features.resourceIndicators\` so client_credentials tokens are RFC 9068 JWTs signed ES256.
+- Ceiling: \`openssl speed -elapsed -seconds ${opt.duration}\` on core 0 (wall-clock rates, like wrk's).
+- Peak RSS: the server's \`VmHWM\` just before it is stopped (warm-up included).
+- Proxy mode, cache hit: \`tokengate serve --upstream-token-url\` on core 0 in front of a tokengate
+  issuer on core 1 (asked once; the proxy's token cache answers the rest). Ceiling ratios do not
+  apply to it: a cache hit signs nothing.
+- 100,000 clients: rows written straight into the store with sqlite3 (bench only); wrk's requests go
+  round-robin over 1,000 of them, spread evenly across the table. Start-up: spawn of
+  \`tokengate serve\` to the first 200 token response, a client polling in a tight loop.
+- Latency is wrk's (coordinated omission not corrected), from its client side.
+- Server CPU: the CPU time the server used during the measured ${opt.duration} s over the wall time. Below
+  ~95%, core 0 was not the server's alone (another process ran there, or wrk on core 1 could not keep
+  it busy) and grants/s understates it; grants per server CPU-second is then the steadier figure.
+- A case whose errors column is not 0 measured error responses for part of its run: its figures are
+  marked ⚠ and count as not met.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | ${machine.cpu} |
+| cores | ${machine.cores} |
+| memory | ${machine.memory} |
+| kernel | ${machine.kernel} |
+| load average when the run started | ${opt.loadavg} |
+
+## Versions
+
+${Object.entries(versions).map(([k, v]) => `- ${k}: \`${v}\``).join('\n')}
+
+## Results
+
+${table(header, rows)}
+
+![Throughput per case](benchmarks.png)
+
+## Targets
+
+${targetTable}
+${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
+
+writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n`);
+if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
+
+// For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).
+const dat = CASES.filter(([k]) => cases[k]).map(([k, , , short]) =>
+  `"${short}${errors(cases[k]) ? ' (ERRORS)' : ''}" ${cases[k].rps.toFixed(0)} ${perCpu(cases[k]).toFixed(0)} ${k === 'peer' ? 1 : 0}`);
+writeFileSync(join(dirname(opt.results), 'chart.dat'), dat.join('\n') + '\n');

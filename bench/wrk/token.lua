@@ -1,0 +1,49 @@
+-- wrk script for the token benchmarks. Configured from the environment:
+--   BENCH_AUTH       an Authorization header value sent on every request ("Basic ...")
+--   BENCH_AUTH_FILE  instead: a file of Authorization header values, one a line; each request
+--                    takes the next one (round-robin), to spread requests over many clients
+--   BENCH_BODY       the request body (form-encoded); empty: no body and no Content-Type
+-- The path comes from the URL on wrk's command line; extra headers (Connection: close) from -H.
+-- done() prints one machine-readable line, "BENCH_RESULT {json}", that bench/run.sh collects.
+
+wrk.method = "POST"
+local body = os.getenv("BENCH_BODY") or ""
+if body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+local auth = os.getenv("BENCH_AUTH") or ""
+if auth ~= "" then
+  wrk.headers["Authorization"] = auth
+end
+
+local auth_file = os.getenv("BENCH_AUTH_FILE") or ""
+if auth_file ~= "" then
+  -- Dynamic requests: pre-format one request per client at init, then hand them out in turn.
+  local requests, n = {}, 0
+  function init(args)
+    for line in io.lines(auth_file) do
+      if line ~= "" then
+        wrk.headers["Authorization"] = line
+        n = n + 1
+        requests[n] = wrk.format()
+      end
+    end
+    assert(n > 0, "no Authorization lines in " .. auth_file)
+  end
+  local i = 0
+  function request()
+    i = i % n + 1
+    return requests[i]
+  end
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests":%d,"duration_us":%d,"rps":%.1f,"p50_us":%d,"p99_us":%d,' ..
+    '"max_us":%d,"non2xx":%d,"err_connect":%d,"err_read":%d,"err_write":%d,"err_timeout":%d}\n',
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(99), latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
