@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -19,10 +20,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "http/event_loop.hpp"
+#include "http/response_head.hpp"
 
 namespace tokengate::http {
 namespace net = boost::asio;
@@ -144,20 +146,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write_response(Response response, unsigned version, bool keep_alive) {
-    res_.emplace();
-    res_->version(version);
-    res_->result(static_cast<bhttp::status>(response.status));
-    res_->set(bhttp::field::content_type, response.content_type);
-    if (response.no_store) {
-      res_->set(bhttp::field::cache_control, "no-store");
-      res_->set(bhttp::field::pragma, "no-cache");
-    }
-    for (auto& [name, value] : response.headers) res_->insert(name, value);
-    res_->body() = std::move(response.body);
-    res_->keep_alive(keep_alive);
-    res_->prepare_payload();
+    write_response_head(response, version, keep_alive, head_);
+    body_ = std::move(response.body);
     stream_.expires_after(shared_.options.request_timeout);
-    bhttp::async_write(stream_, *res_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+    std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+    net::async_write(stream_, buffers, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
       if (!keep_alive) return self->linger_close();
       self->read_request();
@@ -193,7 +186,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Shared& shared_;
   beast::flat_buffer buffer_{8192};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> res_;
+  std::string head_;  // the response being written; reused, so its capacity stays
+  std::string body_;
   std::unique_ptr<char[]> drain_;
   std::chrono::steady_clock::time_point started_;
   bool reading_ = false;

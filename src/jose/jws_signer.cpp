@@ -1,10 +1,10 @@
 #include "jose/jws_signer.hpp"
 
 #include <openssl/rsa.h>
-#include <openssl/sha.h>
 
 #include "jose/base64url.hpp"
 #include "jose/ecdsa_signature.hpp"
+#include "jose/sha256.hpp"
 
 namespace tokengate::jose {
 
@@ -35,9 +35,8 @@ void JwsSigner::sign_append(std::string_view signing_input, std::string& out) {
     return;
   }
 
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(input, signing_input.size(), digest);
-  if (EVP_PKEY_sign(pkey_ctx_.get(), sig, &sig_len, digest, sizeof digest) != 1) throw_openssl_error("signing");
+  Sha256Digest digest = sha256(signing_input);
+  if (EVP_PKEY_sign(pkey_ctx_.get(), sig, &sig_len, digest.data(), digest.size()) != 1) throw_openssl_error("signing");
 
   if (key_->algorithm() == Algorithm::ES256) {
     // JWS wants R || S, each 32 bytes (RFC 7518 §3.4); OpenSSL gives DER.

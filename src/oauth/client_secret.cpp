@@ -2,12 +2,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <stdexcept>
 
 #include "jose/base64url.hpp"
+#include "jose/sha256.hpp"
 
 namespace tokengate::oauth {
 namespace {
@@ -40,11 +40,7 @@ std::string generate_client_id() {
   return out;
 }
 
-SecretDigest digest_secret(std::string_view secret) {
-  SecretDigest d;
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), d.data());
-  return d;
-}
+SecretDigest digest_secret(std::string_view secret) { return jose::sha256(secret); }
 
 bool secret_matches(std::string_view presented, const SecretDigest& stored) {
   SecretDigest d = digest_secret(presented);

@@ -7,6 +7,17 @@ namespace tokengate::oauth {
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  // Fast path: nothing to escape (client IDs, scopes, URLs), one append.
+  bool plain = true;
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    plain = plain && c >= 0x20 && c != '"' && c != '\\';
+  }
+  if (plain) {
+    out.append(value);
+    out.push_back('"');
+    return;
+  }
   for (char ch : value) {
     auto c = static_cast<unsigned char>(ch);
     if (c == '"' || c == '\\') {
