@@ -1,6 +1,7 @@
 #pragma once
 // A response as handlers produce it; the session serialises it.
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -8,7 +9,7 @@ namespace tokengate::http {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // always a literal
   std::string body;
   bool no_store = false;  // Cache-Control: no-store + Pragma: no-cache (RFC 6749 §5.1)
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers

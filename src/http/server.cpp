@@ -34,6 +34,12 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Streams and sockets bound to their thread's io_context by type: no polymorphic executor to copy
+// on every asynchronous operation.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
+
 class Session;
 
 // Per-thread state: the sessions living on this thread's io_context, so that a stop can close the
@@ -51,7 +57,7 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ThreadState& thread, Shared& shared)
+  Session(Socket socket, ThreadState& thread, Shared& shared)
       : stream_(std::move(socket)), thread_(thread), shared_(shared) {}
 
   ~Session() { thread_.sessions.erase(this); }
@@ -181,7 +187,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   ThreadState& thread_;
   Shared& shared_;
   beast::flat_buffer buffer_{8192};
@@ -211,7 +217,7 @@ struct Server::Impl {
   void accept() {
     ThreadState& target = *threads[next_thread];
     next_thread = (next_thread + 1) % threads.size();
-    acceptor->async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec, tcp::socket socket) {
+    acceptor->async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec, Socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
         spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors: keep going

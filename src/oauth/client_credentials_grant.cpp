@@ -12,7 +12,7 @@ std::string token_response_json(std::string_view access_token, int64_t expires_i
   std::string body;
   body.reserve(access_token.size() + 96 + scope.size());
   body += '{';
-  append_json_member(body, "access_token", access_token);
+  append_json_member_verbatim(body, "access_token", access_token);  // base64url and dots only
   body += ',';
   append_json_member(body, "token_type", "Bearer");
   body += ',';
@@ -48,7 +48,7 @@ GrantResult ClientCredentialsGrant::handle(const TokenRequest& request, const st
   int64_t ttl = client.token_ttl > 0 ? client.token_ttl : settings.default_ttl;
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   AccessTokenClaims claims{settings.issuer, client.id, audience, *scope, now, now + ttl};
-  std::string token = issue_access_token(keys, claims);
+  std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;
   response.body = token_response_json(token, ttl, *scope);

@@ -28,7 +28,20 @@ std::string base64url(const std::array<unsigned char, N>& bytes) {
 
 std::string generate_client_secret() { return base64url(random_bytes<32>()); }
 
-std::string generate_token_id() { return base64url(random_bytes<16>()); }
+std::string generate_token_id() {
+  // Drawn from a per-thread pool filled 4 KiB at a time: each RAND_bytes call costs a getpid()
+  // system call (OpenSSL's fork check), too much to pay on every token.
+  thread_local std::array<unsigned char, 4096> pool;
+  thread_local size_t used = pool.size();
+  if (used + 16 > pool.size()) {
+    if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) throw std::runtime_error("the random generator failed");
+    used = 0;
+  }
+  std::string id = jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(pool.data() + used), 16));
+  OPENSSL_cleanse(pool.data() + used, 16);
+  used += 16;
+  return id;
+}
 
 std::string generate_client_id() {
   auto b = random_bytes<16>();

@@ -40,6 +40,13 @@ void append_json_member(std::string& out, std::string_view name, std::string_vie
   append_json_string(out, value);
 }
 
+void append_json_member_verbatim(std::string& out, std::string_view name, std::string_view value) {
+  append_json_string(out, name);
+  out += ":\"";
+  out += value;
+  out += '"';
+}
+
 void append_json_member(std::string& out, std::string_view name, int64_t value) {
   append_json_string(out, name);
   out.push_back(':');

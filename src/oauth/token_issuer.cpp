@@ -21,7 +21,7 @@ jose::JwsSigner& thread_signer(const std::shared_ptr<const jose::SigningKey>& ke
 
 }  // namespace
 
-std::string issue_access_token(const KeySet& keys, const AccessTokenClaims& c) {
+std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims& c) {
   if (!keys.active) throw std::runtime_error("no signing key is loaded");
   thread_local std::string payload;
   payload.clear();
@@ -45,16 +45,16 @@ std::string issue_access_token(const KeySet& keys, const AccessTokenClaims& c) {
   append_json_member(payload, "jti", generate_token_id());
   payload += '}';
 
-  std::string token;
-  token.reserve(keys.active_header_b64.size() + payload.size() * 4 / 3 + 100);
+  thread_local std::string token;
+  token.clear();
   token += keys.active_header_b64;
   token += '.';
   jose::base64url_append(token, payload);
-  std::string_view signing_input = token;
-  std::string signature;
-  thread_signer(keys.active).sign_append(signing_input, signature);
+  size_t signing_input_size = token.size();
   token += '.';
-  token += signature;
+  // The signature is appended after the '.', so the signing input stays where it is.
+  token.reserve(token.size() + 700);  // room for any signature: sign_append must not reallocate
+  thread_signer(keys.active).sign_append(std::string_view(token.data(), signing_input_size), token);
   return token;
 }
 

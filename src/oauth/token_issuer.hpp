@@ -18,7 +18,8 @@ struct AccessTokenClaims {
   int64_t expires_at = 0;
 };
 
-// Returns the compact JWS; throws std::runtime_error if `keys` has no active key.
-std::string issue_access_token(const KeySet& keys, const AccessTokenClaims& claims);
+// Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws
+// std::runtime_error if `keys` has no active key.
+std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims& claims);
 
 }  // namespace tokengate::oauth
