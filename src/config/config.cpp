@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -181,6 +183,9 @@ void validate(Config& c) {
   if (c.listen_host.size() > 2 && c.listen_host.front() == '[' && c.listen_host.back() == ']')
     c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
   c.listen_port = static_cast<uint16_t>(*port);
+  unsigned char addr[16];
+  if (inet_pton(AF_INET, c.listen_host.c_str(), addr) != 1 && inet_pton(AF_INET6, c.listen_host.c_str(), addr) != 1)
+    throw ConfigError("listen must name an IP address (such as 127.0.0.1, 0.0.0.0 or [::1]), got '" + c.listen + "'");
 
   if (!c.issuer.empty()) {
     check_url("issuer", c.issuer);

@@ -36,6 +36,7 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
   Snapshot snapshot;
   std::string jwks_url;
   std::unique_ptr<UpstreamClient> jwks_client;
+  std::unique_ptr<UpstreamClient> metadata_clients[2];  // kept: each client owns per-thread pools
   Clock::time_point fetched_at{};
   bool fetched_once = false;
   bool fetching = false;
@@ -98,8 +99,13 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
     static const char* kPaths[] = {"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"};
     auto self = shared_from_this();
     std::string url = metadata_base + kPaths[which];
-    auto client = std::shared_ptr<UpstreamClient>(client_for(url));
-    client->get([self, client, which, url](UpstreamResult r) {
+    UpstreamClient* client;
+    {
+      std::lock_guard lock(mutex);
+      if (!metadata_clients[which]) metadata_clients[which] = client_for(url);
+      client = metadata_clients[which].get();
+    }
+    client->get([self, which, url](UpstreamResult r) {
       boost::system::error_code ec;
       boost::json::value v;
       if (r.outcome == UpstreamResult::Outcome::response && r.status == 200) v = boost::json::parse(r.body, ec);

@@ -50,6 +50,8 @@ TEST(Config, ErrorsNameTheKey) {
   expect_error("", {{"token_ttl", "abc"}}, "token_ttl");
   expect_error("", {{"token_ttl", "0"}}, "token_ttl");
   expect_error("", {{"listen", "nowhere"}}, "listen");
+  expect_error("", {{"listen", "localhost:8080"}}, "listen");
+  EXPECT_EQ(load("", {{"listen", "[::1]:0"}}).listen_host, "::1");
   expect_error("", {{"signing_alg", "HS256"}}, "signing_alg");
   expect_error("", {{"issuer", "ftp://x"}}, "issuer");
   expect_error("", {{"access_log", "maybe"}}, "access_log");
