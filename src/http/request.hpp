@@ -9,7 +9,6 @@ struct Request {
   std::string_view method;  // "GET", "POST", ...
   std::string_view path;    // the target up to '?', still percent-encoded
   std::string_view query;   // after '?', still percent-encoded; empty if none
-  bool has_query = false;
   std::string_view body;
 
   // The headers handlers use. A repeated header is reported, not merged: RFC 6749 §3.2 forbids

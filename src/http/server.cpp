@@ -109,10 +109,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view target = req.target();
     size_t q = target.find('?');
     request.path = target.substr(0, q);
-    if (q != std::string_view::npos) {
-      request.query = target.substr(q + 1);
-      request.has_query = true;
-    }
+    if (q != std::string_view::npos) request.query = target.substr(q + 1);
     for (const auto& field : req) {
       if (field.name() == bhttp::field::authorization) {
         request.authorization = field.value();

@@ -34,10 +34,8 @@ Extraction ClientSecretBasic::extract(const TokenRequest& request) const {
           "The Authorization header uses a scheme other than Basic; authenticate the client with HTTP Basic or "
           "with client_id and client_secret in the body.",
           true);
-    case BasicParse::malformed: {
-      OAuthError e = OAuthError::invalid_request(error);
-      return e;
-    }
+    case BasicParse::malformed:
+      return OAuthError::invalid_request(error);
   }
   return std::nullopt;
 }
