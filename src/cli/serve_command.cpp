@@ -30,9 +30,7 @@ struct ServeArgs {
 // Rebuilds both snapshots from the store and publishes them to the request threads.
 void reload_snapshots(store::Store& store, oauth::IssuerState& state) {
   auto clients = store.list_clients();
-  int64_t max_ttl = state.settings.default_ttl;
-  for (const auto& c : clients) max_ttl = std::max(max_ttl, c.token_ttl);
-  auto keys = oauth::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)), max_ttl);
+  auto keys = oauth::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)));
   state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
   state.keys.publish(std::move(keys));
 }
@@ -108,6 +106,15 @@ int serve_issuer(const config::Config& config) {
 
 // Proxy mode: token requests go to the upstream; no store is needed.
 int serve_proxy(const config::Config& config) {
+  // The server is declared first so that it is destroyed last: anything the proxy still holds at
+  // the end (callers waiting on an abandoned upstream call) goes while the event loops exist.
+  http::Router router;
+  http::ServerOptions options = server_options(config);
+  options.drain_timeout = std::max(options.drain_timeout,
+                                   std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::milliseconds(config.upstream_timeout_ms)) + std::chrono::seconds(1));
+  http::Server server(options, router);
+
   proxy::ProxyService proxy(config);
   cells::CellsRoutes cells_routes(proxy);
   cells::StatusRoutes status_routes(proxy.jwks(), "proxy", [&proxy] {
@@ -117,12 +124,9 @@ int serve_proxy(const config::Config& config) {
   });
   if (config.audience.empty())
     spdlog::warn("proxy mode without --audience: the status routes accept upstream tokens for any audience");
-  http::Router router;
+  // Routes are added before the server runs; the metadata names the bound port.
   cells_routes.add_to(router);
   status_routes.add_to(router);
-  // The router is complete before the server starts; the issuer URL needs the bound port, so the
-  // routes that name it are added after binding.
-  http::Server server(server_options(config), router);
   proxy.add_to(router, advertised_issuer(config, server.port()));
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), proxy.upstream_url(),

@@ -140,7 +140,8 @@ class Session : public std::enable_shared_from_this<Session> {
                     micros.count());
     }
     bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
-    write_response(std::move(response), req.version(), keep_alive);
+    bool head = req.method() == bhttp::verb::head;  // RFC 9110 §9.3.2: the head only
+    write_response(std::move(response), req.version(), keep_alive, head);
   }
 
   void send_error(int status, std::string message) {
@@ -148,9 +149,10 @@ class Session : public std::enable_shared_from_this<Session> {
     write_response(json_error(status, "invalid_request", message), 11, /*keep_alive=*/false);
   }
 
-  void write_response(Response response, unsigned version, bool keep_alive) {
+  void write_response(Response response, unsigned version, bool keep_alive, bool head_only = false) {
     write_response_head(response, version, keep_alive, head_);
     body_ = std::move(response.body);
+    if (head_only) body_.clear();
     stream_.expires_after(shared_.options.request_timeout);
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
     net::async_write(stream_, buffers, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
@@ -293,7 +295,14 @@ void Server::run() {
   std::vector<std::thread> workers;
   auto run_loop = [&impl](size_t i) {
     set_current_event_loop(&impl.threads[i]->ioc);
-    impl.threads[i]->ioc.run();
+    for (;;) {
+      try {
+        impl.threads[i]->ioc.run();
+        break;
+      } catch (const std::exception& e) {  // a completion handler threw: log it, keep serving
+        spdlog::error("event loop {}: unexpected exception: {}", i, e.what());
+      }
+    }
     run_event_loop_exit_hooks();
     set_current_event_loop(nullptr);
   };

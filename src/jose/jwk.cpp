@@ -109,9 +109,12 @@ PkeyPtr public_key_from_jwk(const boost::json::object& jwk, Algorithm& alg) {
   if (*kty == "RSA") {
     auto n = b64_member(jwk, "n");
     auto e = b64_member(jwk, "e");
-    if (!n || !e || n->size() < 256) return nullptr;  // RSA keys under 2048 bits are refused
+    if (!n || !e || n->size() > 1024 || e->size() > 8) return nullptr;
     BnPtr bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr));
     BnPtr bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr));
+    // RSA keys under 2048 bits are refused; e must be odd and greater than 1.
+    if (!bn_n || !bn_e || BN_num_bits(bn_n.get()) < 2048 || !BN_is_odd(bn_e.get()) || BN_is_one(bn_e.get()))
+      return nullptr;
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get());
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get());

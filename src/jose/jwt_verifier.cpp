@@ -33,9 +33,15 @@ bool audience_matches(const boost::json::object& claims, std::string_view audien
 std::optional<int64_t> numeric_date(const boost::json::object& claims, const char* name, bool& malformed) {
   auto it = claims.find(name);
   if (it == claims.end()) return std::nullopt;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
-  if (it->value().is_double()) return static_cast<int64_t>(it->value().as_double());
+  // Beyond ±2^53 s a date means nothing; keeping to it also keeps the arithmetic below defined.
+  constexpr double kLimit = 9007199254740992.0;
+  if (it->value().is_uint64() && it->value().as_uint64() <= static_cast<uint64_t>(kLimit))
+    return static_cast<int64_t>(it->value().as_uint64());
+  if (it->value().is_double() && it->value().as_double() > -kLimit && it->value().as_double() < kLimit)
+    return static_cast<int64_t>(it->value().as_double());
+  if (it->value().is_int64() && it->value().as_int64() < static_cast<int64_t>(kLimit) &&
+      it->value().as_int64() > -static_cast<int64_t>(kLimit))
+    return it->value().as_int64();
   malformed = true;
   return std::nullopt;
 }
@@ -50,7 +56,10 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
   auto header = parse_object(jws->header);
   if (!header) return F{F::malformed, "The access token's header is not a JSON object."};
 
-  std::string_view typ = string_member(*header, "typ");
+  if (header->contains("crit"))  // RFC 7515 §4.1.11: we understand no extensions
+    return F{F::malformed, "The token requires extensions (crit) this server does not implement."};
+  std::string typ(string_member(*header, "typ"));
+  for (char& c : typ) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);  // media types: any case
   if (typ != "at+jwt" && typ != "application/at+jwt")
     return F{F::wrong_type, "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."};
   auto alg = parse_algorithm(string_member(*header, "alg"));

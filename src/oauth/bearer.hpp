@@ -19,8 +19,9 @@ namespace tokengate::oauth {
 // The token of "Authorization: Bearer <token>"; nullopt if absent, repeated or another scheme.
 std::optional<std::string_view> bearer_token(const http::Request& request);
 
-// 401 with WWW-Authenticate: Bearer realm="tokengate", error="invalid_token", error_description=...
-http::Response invalid_token(std::string_view description);
+// 401 with WWW-Authenticate: Bearer realm="tokengate", and, when a token was sent,
+// error="invalid_token", error_description=... (RFC 6750 §3, §3.1).
+http::Response invalid_token(std::string_view description, bool token_present);
 
 // Checks access tokens for the API routes; the answer may come later (a JWKS fetch), on the
 // calling thread.

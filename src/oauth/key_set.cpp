@@ -8,12 +8,11 @@
 
 namespace tokengate::oauth {
 
-std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now,
-                                            int64_t max_token_ttl) {
+std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now) {
   auto set = std::make_shared<KeySet>();
   boost::json::array jwks;
   for (const auto& record : keys) {
-    if (record.retired_at && *record.retired_at + max_token_ttl < now) continue;
+    if (record.retired_at && *record.retired_at + kMaxTokenLifetime < now) continue;
     auto key = std::make_shared<const jose::SigningKey>(jose::SigningKey::from_pem(record.alg, record.private_pem));
     jwks.push_back(key->public_jwk());
     if (!record.retired_at) set->active = std::move(key);

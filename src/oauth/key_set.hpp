@@ -18,9 +18,12 @@ struct KeySet {
   std::string jwks_json;                           // {"keys":[...]} (RFC 7517 §5)
   jose::PublicKeySet public_keys;                  // the same keys, to verify our own tokens with
 
-  // Retired keys are published until `retired_at + max_token_ttl` (then no token they signed is live).
-  static std::shared_ptr<const KeySet> build(const std::vector<store::KeyRecord>& keys, int64_t now,
-                                             int64_t max_token_ttl);
+  // The longest lifetime any token can have (the bound config and `client create --ttl` enforce).
+  static constexpr int64_t kMaxTokenLifetime = 31 * 24 * 3600;
+
+  // Retired keys stay published until `retired_at + kMaxTokenLifetime`: then no token they signed
+  // can be live, whatever lifetimes were configured before or since.
+  static std::shared_ptr<const KeySet> build(const std::vector<store::KeyRecord>& keys, int64_t now);
 };
 
 }  // namespace tokengate::oauth

@@ -1,5 +1,6 @@
 #include "proxy/proxy_endpoint.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/url/encode.hpp>
@@ -78,26 +79,44 @@ void ProxyEndpoint::handle(const http::Request& request, http::Respond respond) 
   std::string key = keyer_.key(creds.id, creds.secret, scope.value_or(""), resource.value_or(""), audience.value_or(""));
   bool via_basic = creds.via_basic;
 
-  // A caller that joins another's call is answered on its own thread.
+  // A caller that joins another's call is answered on its own thread. The joiner keeps that
+  // thread's event loop running (a stop waits for it), and its Respond is moved out when used, so
+  // the session it holds is released on its own thread, never on the leader's.
+  struct Joiner {
+    boost::asio::io_context* loop;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running;
+    http::Respond respond;
+  };
   auto* loop = &http::current_event_loop();
-  auto waiter = [loop, respond, via_basic](const http::Response& answer) {
-    boost::asio::post(*loop, [respond, answer = http::Response(answer), via_basic]() mutable {
+  auto joiner = std::make_shared<Joiner>(Joiner{loop, boost::asio::make_work_guard(*loop), respond});
+  auto waiter = [joiner, via_basic](const http::Response& answer) {
+    boost::asio::post(*joiner->loop, [joiner, answer = http::Response(answer), via_basic]() mutable {
       // The WWW-Authenticate challenge depends on how this caller authenticated (RFC 6749 §5.2).
       if (answer.status == 401) {
         std::erase_if(answer.headers, [](const auto& h) { return h.first == "WWW-Authenticate"; });
         if (via_basic) answer.header("WWW-Authenticate", "Basic realm=\"tokengate\"");
       }
+      http::Respond respond = std::move(joiner->respond);
+      joiner->respond = nullptr;
+      joiner->keep_running.reset();
       respond(std::move(answer));
     });
   };
-  auto lookup = cache_.lookup(key, now, waiter);
-  if (lookup.kind == TokenCache::Lookup::hit) return respond(lookup.token->respond(now));
+  auto lookup = cache_.lookup(key, now, std::move(waiter));
   if (lookup.kind == TokenCache::Lookup::joined) return;
+  joiner.reset();  // not needed: release the loop and the session copy here, on this thread
+  if (lookup.kind == TokenCache::Lookup::hit) return respond(lookup.token->respond(now));
 
   upstream_.post_form(std::move(form), std::move(authorization),
                       [this, key = std::move(key), respond = std::move(respond), via_basic](UpstreamResult result) {
-                        auto now = Clock::now();
-                        ProxyAnswer answer = answer_for(result, via_basic, now);
+                        ProxyAnswer answer;
+                        try {
+                          answer = answer_for(result, via_basic, Clock::now());
+                        } catch (const std::exception&) {  // never leave joiners waiting
+                          answer = {http::json_error(502, "server_error",
+                                                     "The upstream's answer could not be processed."),
+                                    nullptr};
+                        }
                         for (auto& w : cache_.finish(key, answer.cacheable)) w(answer.response);
                         respond(std::move(answer.response));
                       });

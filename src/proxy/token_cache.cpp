@@ -20,6 +20,7 @@ std::shared_ptr<const CachedToken> CachedToken::make(boost::json::object body, i
                                                      Clock::time_point now) {
   // Stop serving a token a tenth of its lifetime (at most a minute) before it expires, so that
   // the caller gets time to use it.
+  expires_in = std::min<int64_t>(expires_in, 24 * 3600);  // kept a day at most, whatever it says
   int64_t margin = std::clamp<int64_t>(expires_in / 10, 1, 60);
   if (expires_in <= 2 * margin) return nullptr;
   auto token = std::make_shared<CachedToken>();

@@ -63,6 +63,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
   CircuitBreaker& breaker;
   bool tls = false;
   std::string host, port, target, host_header;
+  bool host_is_name = true;
   net::ssl::context ssl_ctx{net::ssl::context::tls_client};
   observe::RecentStats stats;
   const uint64_t id = next_id();
@@ -87,6 +88,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     if (url->has_query()) target += "?" + std::string(url->encoded_query());
     bool default_port = port == (tls ? "443" : "80");
     bool v6 = url->host_type() == boost::urls::host_type::ipv6;
+    host_is_name = url->host_type() == boost::urls::host_type::name;
     host_header = (v6 ? "[" + host + "]" : host) + (default_port ? "" : ":" + port);
 
     if (tls) {
@@ -170,7 +172,8 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
     if (tls) {
       // SNI, and the certificate must name the host (RFC 6125).
-      if (!SSL_set_tlsext_host_name(c->secure->native_handle(), host.c_str())) {
+      // (RFC 6066 §3: SNI names hosts; an IP address is not sent.)
+      if (host_is_name && !SSL_set_tlsext_host_name(c->secure->native_handle(), host.c_str())) {
         failure = fail(UpstreamResult::Outcome::tls_failed, "cannot set the server name");
         co_return nullptr;
       }

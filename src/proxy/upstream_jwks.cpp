@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
@@ -40,7 +41,12 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
   Clock::time_point fetched_at{};
   bool fetched_once = false;
   bool fetching = false;
-  std::vector<std::pair<boost::asio::io_context*, std::function<void(const Snapshot&)>>> waiting;
+  struct Waiter {
+    boost::asio::io_context* loop;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running;  // a stop waits for it
+    std::function<void(const Snapshot&)> done;
+  };
+  std::vector<std::shared_ptr<Waiter>> waiting;
 
   std::unique_ptr<UpstreamClient> client_for(const std::string& url) {
     UpstreamOptions o = base;
@@ -51,7 +57,7 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
 
   // Ends a fetch: publishes what it found and answers everyone who waited, each on its own thread.
   void finish(std::shared_ptr<const jose::PublicKeySet> keys, std::string json, std::string issuer, std::string error) {
-    std::vector<std::pair<boost::asio::io_context*, std::function<void(const Snapshot&)>>> to_answer;
+    std::vector<std::shared_ptr<Waiter>> to_answer;
     Snapshot copy;
     {
       std::lock_guard lock(mutex);
@@ -70,16 +76,26 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
       copy = snapshot;
     }
     if (!error.empty()) spdlog::warn("upstream JWKS: {}", error);
-    for (auto& [loop, done] : to_answer) boost::asio::post(*loop, [copy, done = std::move(done)] { done(copy); });
+    for (auto& w : to_answer) {
+      boost::asio::post(*w->loop, [copy, w] {
+        auto done = std::move(w->done);
+        w->done = nullptr;
+        w->keep_running.reset();
+        done(copy);
+      });
+    }
   }
 
   void fetch_jwks(std::string issuer) {
     auto self = shared_from_this();
     UpstreamClient* client;
-    {
+    try {
       std::lock_guard lock(mutex);
+      // jwks_uri may come from the upstream's metadata: a relative or non-http(s) one is refused here.
       if (!jwks_client) jwks_client = client_for(jwks_url);
       client = jwks_client.get();
+    } catch (const std::exception& e) {
+      return finish(nullptr, {}, {}, "unusable jwks_uri " + jwks_url + ": " + e.what());
     }
     client->get([self, issuer](UpstreamResult r) {
       if (r.outcome != UpstreamResult::Outcome::response || r.status != 200)
@@ -100,10 +116,12 @@ struct UpstreamJwks::State : std::enable_shared_from_this<UpstreamJwks::State> {
     auto self = shared_from_this();
     std::string url = metadata_base + kPaths[which];
     UpstreamClient* client;
-    {
+    try {
       std::lock_guard lock(mutex);
       if (!metadata_clients[which]) metadata_clients[which] = client_for(url);
       client = metadata_clients[which].get();
+    } catch (const std::exception& e) {
+      return finish(nullptr, {}, {}, "unusable metadata URL " + url + ": " + e.what());
     }
     client->get([self, which, url](UpstreamResult r) {
       boost::system::error_code ec;
@@ -165,7 +183,8 @@ void UpstreamJwks::current(std::string_view kid, std::function<void(const Snapsh
       copy = s.snapshot;
       answer_now = true;
     } else {
-      s.waiting.emplace_back(&http::current_event_loop(), std::move(done));
+      auto& loop = http::current_event_loop();
+      s.waiting.push_back(std::make_shared<State::Waiter>(State::Waiter{&loop, boost::asio::make_work_guard(loop), std::move(done)}));
       start = !s.fetching;
       s.fetching = true;
     }
@@ -188,6 +207,9 @@ void UpstreamJwks::verify(std::string_view token, std::function<void(Result)> do
     if (!snap.keys)
       return done(jose::JwtFailure{jose::JwtFailure::unknown_key,
                                    "The upstream's signing keys are not available to check the token with."});
+    if (snap.issuer.empty())  // never accept tokens from whoever signed with these keys, unchecked
+      return done(jose::JwtFailure{jose::JwtFailure::wrong_issuer,
+                                   "The upstream's issuer is unknown (set --upstream-issuer), so no token is accepted."});
     jose::JwtExpectations expect{snap.issuer, audience};
     done(jose::verify_access_token(token, *snap.keys, expect, static_cast<int64_t>(std::time(nullptr))));
   });

@@ -6,6 +6,8 @@
 namespace tokengate::proxy {
 namespace {
 
+constexpr int64_t kMaxExpiresIn = 10LL * 365 * 24 * 3600;
+
 http::Response unavailable(int status, std::string_view error, const std::string& message, int64_t retry_after_s) {
   http::Response r = http::json_error(status, error, message);
   if (retry_after_s > 0) r.header("Retry-After", std::to_string(retry_after_s));
@@ -22,8 +24,12 @@ std::string token_response_problem(const boost::json::value& v) {
   it = o.find("token_type");
   if (it == o.end() || !it->value().is_string()) return "token_type is missing or not a string";
   it = o.find("expires_in");
-  if (it != o.end() && !(it->value().is_int64() || it->value().is_uint64()) ) return "expires_in is not an integer";
-  if (it != o.end() && it->value().to_number<int64_t>() < 0) return "expires_in is negative";
+  if (it != o.end()) {
+    // A non-negative integer (RFC 6749 §5.1); anything past ten years is not a lifetime but a bug.
+    if (!it->value().is_int64() && !it->value().is_uint64()) return "expires_in is not an integer";
+    if (!it->value().is_int64() || it->value().as_int64() < 0 || it->value().as_int64() > kMaxExpiresIn)
+      return "expires_in is out of range";
+  }
   for (const char* name : {"scope", "refresh_token"}) {
     it = o.find(name);
     if (it != o.end() && !it->value().is_string()) return std::string(name) + " is not a string";
@@ -53,6 +59,7 @@ http::Response upstream_error(const UpstreamResult& r, bool client_used_basic) {
                                std::to_string(r.status) + ".");
   }
   if (r.status == 401 && client_used_basic) res.header("WWW-Authenticate", "Basic realm=\"tokengate\"");
+  if (!r.retry_after.empty()) res.header("Retry-After", r.retry_after);  // a 429 says when to come back
   return res;
 }
 
@@ -112,7 +119,7 @@ ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::t
     std::shared_ptr<const CachedToken> cacheable;
     const auto& o = v.as_object();
     if (auto it = o.find("expires_in"); it != o.end())
-      cacheable = CachedToken::make(o, it->value().to_number<int64_t>(), now);
+      cacheable = CachedToken::make(o, it->value().as_int64(), now);
     return {std::move(ok), std::move(cacheable)};
   }
   if (r.status >= 400 && r.status < 500) return {upstream_error(r, client_used_basic), nullptr};

@@ -100,6 +100,15 @@ describe('bad input', () => {
     assertError(r, 431, 'invalid_request');
   });
 
+  test('HEAD gets the head of the response and no body', async () => {
+    // With Connection: close, everything the server sends arrives before the end of the stream.
+    const r = await rawRequest(server.port, 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { headOnly: true });
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.allow, 'GET');
+    assert.ok(Number(r.headers['content-length']) > 0);
+    assert.equal(r.body, '', 'no body bytes after the head');
+  });
+
   test('garbage instead of HTTP is 400', async () => {
     const r = await raw('HELLO\x01 there\r\n\r\n');
     assert.equal(r.status, 400);

@@ -101,7 +101,11 @@ describe('proxy faults (cache off)', () => {
     assert.equal(upstreamCalls, 3);
     assert.equal(r.headers.get('retry-after'), '7');
   });
-  for (const mode of ['garbage-text', 'garbage-no-token', 'garbage-types', 'garbage-expires']) {
+  test('answers 429: passed through with its Retry-After', async () => {
+    const { r } = await expectAfter('429', 429, 'slow_down');
+    assert.equal(r.headers.get('retry-after'), '42');
+  });
+  for (const mode of ['garbage-text', 'garbage-no-token', 'garbage-types', 'garbage-expires', 'garbage-huge-expires']) {
     test(`200 with garbage (${mode}): 502, never passed through`, async () => {
       const { r } = await expectAfter(mode, 502, 'server_error');
       assert.match(r.body.message, /invalid token response/);
@@ -202,6 +206,27 @@ describe('proxy: token cache and single-flight', () => {
       upstream.state.mode = 'ok';
       const after = await postToken(proxy.base, { form: { ...grant, scope: 'y' }, auth: good });
       assert.equal(after.status, 200);
+    } finally {
+      await proxy.stop();
+      await upstream.close();
+      removeDir(proxy.dataDir);
+    }
+  });
+});
+
+describe('proxy: graceful stop', () => {
+  test('SIGTERM while identical requests wait on one upstream call: every caller gets its token, exit 0', async () => {
+    const upstream = await startFakeUpstream();
+    const proxy = await startProxy(upstream.url);
+    try {
+      upstream.state.delayMs = 800;
+      const pending = Array.from({ length: 20 }, () => postToken(proxy.base, { form: grant, auth: good }));
+      await sleep(300);
+      proxy.child.kill('SIGTERM');
+      const all = await Promise.all(pending);
+      for (const r of all) assert.equal(r.status, 200);
+      assert.equal(upstream.state.requests, 1);
+      assert.deepEqual(await proxy.exited, { code: 0, signal: null });
     } finally {
       await proxy.stop();
       await upstream.close();

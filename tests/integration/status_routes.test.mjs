@@ -17,7 +17,8 @@ function assertInvalidToken(r, pattern) {
   assert.equal(r.status, 401, JSON.stringify(r.body));
   assert.equal(r.body.error, 'invalid_token');
   assert.equal(r.body.code, 401);
-  assert.match(r.headers.get('www-authenticate'), /^Bearer realm="tokengate", error="invalid_token", error_description="/);
+  const challenge = r.headers.get('www-authenticate');
+  assert.match(challenge, /^Bearer realm="tokengate", error="invalid_token", error_description="[\x20-\x21\x23-\x5b\x5d-\x7e]*"$/);
   if (pattern) assert.match(r.body.message, pattern);
 }
 
@@ -48,7 +49,11 @@ describe('status routes, issuer mode', () => {
   });
 
   test('missing, malformed, wrongly signed, wrong-audience tokens get 401 invalid_token', async () => {
-    assertInvalidToken(await get(server.base, '/v4.0/cells'), /Bearer/);
+    const none = await get(server.base, '/v4.0/cells');
+    assert.equal(none.status, 401);
+    assert.equal(none.body.error, 'invalid_token');
+    // RFC 6750 §3.1: no credentials, so a challenge without an error code.
+    assert.equal(none.headers.get('www-authenticate'), 'Bearer realm="tokengate"');
     assertInvalidToken(await get(server.base, '/v4.0/cells/status/check', 'not-a-jwt'), /not a JWT/);
     const [h, p] = token.split('.');
     const { privateKey } = await generateKeyPair('ES256');
@@ -97,13 +102,37 @@ async function startKeyServer() {
     state.keys.push(key);
     return key;
   }
-  function sign(key, claims, header = {}) {
+  function sign(key, claims, header = {}, options = {}) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ iss: base, aud: 'https://cells.api', client_id: 'c', sub: 'c', iat: now, exp: now + 600, ...claims })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...header }).sign(key.privateKey);
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...header }).sign(key.privateKey, options);
   }
   return { base, state, addKey, sign, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
+
+describe('status routes, proxy mode with broken upstream metadata', () => {
+  test('a relative jwks_uri is refused with a clear error; the proxy stays up', async () => {
+    const meta = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ issuer: 'http://x', token_endpoint: 'http://x/token', jwks_uri: '/jwks' }));
+    });
+    await new Promise((r) => meta.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${meta.address().port}`;
+    const proxy = await startServer({ args: ['--upstream-token-url', `${base}/token`] });
+    try {
+      const jwks = await fetch(`${proxy.base}/.well-known/jwks.json`);
+      assert.equal(jwks.status, 503);
+      assert.match((await jwks.json()).message, /jwks_uri/);
+      assertInvalidToken(await get(proxy.base, '/v4.0/cells', 'a.b.c'));
+      assert.equal((await fetch(`${proxy.base}/healthz`)).status, 200);
+    } finally {
+      await proxy.stop();
+      meta.closeAllConnections();
+      await new Promise((r) => meta.close(r));
+      removeDir(proxy.dataDir);
+    }
+  });
+});
 
 describe('status routes, proxy mode (upstream JWKS)', () => {
   let keys;
@@ -141,6 +170,8 @@ describe('status routes, proxy mode (upstream JWKS)', () => {
     const [, payload] = good.split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: 'k1' })).toString('base64url')}.${payload}.`;
     assertInvalidToken(await get(proxy.base, '/v4.0/cells', none));
+    assertInvalidToken(await get(proxy.base, '/v4.0/cells', await keys.sign(k1, {}, { crit: ['x-ext'], 'x-ext': 1 }, { crit: { 'x-ext': true } })), /crit/);
+    assert.equal((await get(proxy.base, '/v4.0/cells', await keys.sign(k1, {}, { typ: 'AT+JWT' }))).status, 200);
   });
 
   test('a token from a new upstream key: the JWKS is fetched again, and at most every 5 s', async () => {

@@ -34,6 +34,10 @@ export async function startFakeUpstream({ tls } = {}) {
           case 'garbage-no-token': return json(200, { token_type: 'Bearer', expires_in: 3600 });
           case 'garbage-types': return json(200, { access_token: 12345, token_type: 'Bearer' });
           case 'garbage-expires': return json(200, { access_token: 'x', token_type: 'Bearer', expires_in: '3600' });
+          case 'garbage-huge-expires':
+            res.writeHead(200, { 'content-type': 'application/json' });
+            return res.end('{"access_token":"x","token_type":"Bearer","expires_in":9223372036854775808}');
+          case '429': return json(429, { error: 'slow_down', error_description: 'too many' }, { 'retry-after': '42' });
           case 'scope-error': return json(400, { error: 'invalid_scope' });
           default: break;
         }

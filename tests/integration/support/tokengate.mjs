@@ -87,7 +87,7 @@ export async function postToken(base, { form = {}, auth, path: route = '/connect
 
 // Sends raw bytes over one TCP connection and reads one HTTP/1.1 response (for requests that
 // fetch() will not send: repeated headers, broken encodings, oversize parts).
-export function rawRequest(port, data, { closeAfterWrite = false } = {}) {
+export function rawRequest(port, data, { closeAfterWrite = false, headOnly = false } = {}) {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -104,16 +104,16 @@ export function rawRequest(port, data, { closeAfterWrite = false } = {}) {
         const i = line.indexOf(':');
         headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
       }
-      const length = Number(headers['content-length'] ?? 0);
+      const length = headOnly ? 0 : Number(headers['content-length'] ?? 0);
       if (buf.length < end + 4 + length) return;
       done = true;
-      const bodyText = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+      const bodyText = buf.subarray(end + 4, headOnly ? buf.length : end + 4 + length).toString('utf8');
       let body = bodyText;
       try { body = JSON.parse(bodyText); } catch { /* keep text */ }
       socket.destroy();
       resolve({ status, headers, body });
     };
-    socket.on('data', (d) => { buf = Buffer.concat([buf, d]); finish(); });
+    socket.on('data', (d) => { buf = Buffer.concat([buf, d]); if (!headOnly) finish(); });
     socket.on('end', () => { finish(); if (!done) reject(new Error(`connection closed without a full response: ${buf}`)); });
     socket.on('error', (e) => { if (!done) reject(e); });
     socket.setTimeout(10000, () => { socket.destroy(); if (!done) reject(new Error('timed out')); });

@@ -64,3 +64,23 @@ TEST_F(JwtVerifier, LeewayAllowsSmallClockSkew) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(JwtVerifier, RefusesCritAndAbsurdDatesAcceptsTypInAnyCase) {
+  EXPECT_EQ(failure(token({}, {{"crit", boost::json::array{"x"}}, {"x", 1}})), JwtFailure::malformed);
+  EXPECT_EQ(failure(token({{"exp", 1e300}})), JwtFailure::malformed);
+  EXPECT_EQ(failure(token({{"exp", boost::json::value(18446744073709551615ull)}})), JwtFailure::malformed);
+  EXPECT_TRUE(std::holds_alternative<boost::json::object>(
+      verify_access_token(token({}, {{"typ", "AT+JWT"}}), keys, expect, now)));
+}
+
+TEST(PublicKeySet, RefusesWeakRsaKeys) {
+  // A 1024-bit modulus padded with zero bytes to 256 bytes must not pass as a 2048-bit key.
+  std::string n(128, '\0');
+  n += std::string(128, '\xff');
+  boost::json::object jwk{{"kty", "RSA"}, {"n", base64url_encode(n)}, {"e", "AQAB"}, {"kid", "weak"}};
+  EXPECT_EQ(PublicKeySet::from_jwks({{"keys", boost::json::array{jwk}}}).size(), 0u);
+}
+
+}  // namespace

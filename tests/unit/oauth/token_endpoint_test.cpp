@@ -25,7 +25,7 @@ class TokenEndpointTest : public ::testing::Test {
     off.id = "client-off";
     off.enabled = false;
     state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::vector{c, off}));
-    state.keys.publish(oauth::KeySet::build({oauth::generate_key_record(jose::Algorithm::ES256, 1)}, 2, 3600));
+    state.keys.publish(oauth::KeySet::build({oauth::generate_key_record(jose::Algorithm::ES256, 1)}, 2));
   }
 
   http::Response post(std::string body, std::string authorization = "", bool cells = false, std::string query = "") {

@@ -103,3 +103,20 @@ TEST(UpstreamResult, RetriesOnlyWhereSafe) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(UpstreamResult, ExpiresInOutOfRangeIs502NotACrash) {
+  for (const char* body : {R"({"access_token":"a","token_type":"Bearer","expires_in":9223372036854775808})",
+                           R"({"access_token":"a","token_type":"Bearer","expires_in":18446744073709551615})",
+                           R"({"access_token":"a","token_type":"Bearer","expires_in":1e300})"}) {
+    EXPECT_EQ(answer_for(response(200, body), false, Clock::now()).response.status, 502) << body;
+  }
+  auto decade = answer_for(response(200, R"({"access_token":"a","token_type":"Bearer","expires_in":300000000})"),
+                           false, Clock::now());
+  EXPECT_EQ(decade.response.status, 200);
+  ASSERT_NE(decade.cacheable, nullptr);
+  EXPECT_LE(decade.cacheable->expires_at - Clock::now(), std::chrono::hours(25));  // cached a day at most
+}
+
+}  // namespace
