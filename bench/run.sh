@@ -105,11 +105,20 @@ BENCH_AUTH="$(cat "$WORK/es256.auth")" BENCH_BODY="$BODY" measure close "$url" -
 if "$BIN" serve --help 2>&1 | grep -q -- --upstream-token-url; then
   CORE=1 start_tokengate proxy.upstream "$WORK/es256"
   upstream_pid=$SERVER_PID
-  start_tokengate proxy - --upstream-token-url "http://127.0.0.1:$SERVER_PORT/connect/token"
+  upstream_url="http://127.0.0.1:$SERVER_PORT/connect/token"
+  auth="$(cat "$WORK/es256.auth")"
+  start_tokengate proxy - --upstream-token-url "$upstream_url"
   url="http://127.0.0.1:$SERVER_PORT/connect/token"
-  check_token proxy ES256 "$url" -H "Authorization: $(cat "$WORK/es256.auth")" -d "$BODY"
-  BENCH_AUTH="$(cat "$WORK/es256.auth")" BENCH_BODY="$BODY" measure proxy "$url"
-  SERVER_PID=$upstream_pid stop_server
+  check_token proxy ES256 "$url" -H "Authorization: $auth" -d "$BODY"
+  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy "$url"
+  # Upstream miss: the cache off, so every grant goes upstream; then the same upstream asked
+  # directly, the same way: the difference is what the proxy's hop costs.
+  start_tokengate proxy_miss - --upstream-token-url "$upstream_url" --token-cache=false
+  url="http://127.0.0.1:$SERVER_PORT/connect/token"
+  check_token proxy_miss ES256 "$url" -H "Authorization: $auth" -d "$BODY"
+  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_miss "$url"
+  SERVER_PID=$upstream_pid
+  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_direct "$upstream_url"
 else
   echo '{"case":"proxy","skipped":"proxy mode not built yet"}' >>"$RAW/results.jsonl"
 fi

@@ -1,7 +1,7 @@
 # Throughput per case, for docs/BENCHMARKS.md. Called by bench/run.sh with
 #   -e "datafile='…/chart.dat'; outfile='…/benchmarks.png'; ceiling=<openssl ES256 signs/s>"
 # chart.dat: "label" grants/s grants-per-server-CPU-second class (0 tokengate, 1 the peer).
-set terminal pngcairo size 1400,620 font "DejaVu Sans,11" noenhanced
+set terminal pngcairo size 1500,680 font "DejaVu Sans,11" noenhanced
 set output outfile
 set title "Token grants per second, server on one core (core 0), wrk on core 1, 32 connections"
 set ylabel "grants/s"
@@ -13,7 +13,7 @@ set yrange [0:top * 1.12]
 set format y "%.0f"
 set grid ytics
 set style fill solid 0.85 border -1
-set xtics scale 0
+set xtics scale 0 rotate by -20 left
 set xrange [-0.6:*]
 set key outside bottom center horizontal
 set arrow 1 from graph 0, first 25000 to graph 1, first 25000 nohead dt 2 lw 1.5 lc rgb "#c0392b" back
@@ -30,5 +30,5 @@ set style textbox opaque noborder margins 1,1
 w = 0.38
 plot datafile using ($0 - w/2):2:(w):($4 == 0 ? 0x2e86c1 : 0xe67e22):xtic(1) with boxes lc rgb variable title "grants/s (wall clock)", \
      ''       using ($0 + w/2):3:(w) with boxes lc rgb "#aed6f1" title "grants per second of server CPU", \
-     ''       using ($0 - w/2):2:(sprintf("%.0f", $2)) with labels boxed offset 0,0.7 font ",9" notitle, \
-     ''       using ($0 + w/2):3:(sprintf("%.0f", $3)) with labels boxed offset 0,0.7 font ",9" tc rgb "#555555" notitle
+     ''       using ($0 - w/2):2:(sprintf("%.0f", $2)) with labels boxed offset -0.4,0.7 font ",8" notitle, \
+     ''       using ($0 + w/2):3:(sprintf("%.0f", $3)) with labels boxed offset 0.4,1.6 font ",8" tc rgb "#555555" notitle
