@@ -17,11 +17,13 @@ void Router::add_prefix(std::string prefix, AsyncHandler handler) {
 
 void Router::route(const Request& request, Respond respond) const {
   std::string allow;
+  // HEAD is answered as GET (the session sends the head only), RFC 9110 §9.3.2.
+  std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
   for (const auto& r : routes_) {
     if (r.path != request.path) continue;
-    if (r.method == request.method) return r.handler(request, std::move(respond));
+    if (r.method == method) return r.handler(request, std::move(respond));
     if (!allow.empty()) allow += ", ";
-    allow += r.method;
+    allow += r.method == "GET" ? "GET, HEAD" : r.method;
   }
   if (!allow.empty()) {
     Response res = json_error(405, "method_not_allowed",

@@ -100,13 +100,15 @@ describe('bad input', () => {
     assertError(r, 431, 'invalid_request');
   });
 
-  test('HEAD gets the head of the response and no body', async () => {
+  test('HEAD gets the head of the GET answer and no body', async () => {
     // With Connection: close, everything the server sends arrives before the end of the stream.
     const r = await rawRequest(server.port, 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { headOnly: true });
-    assert.equal(r.status, 405);
-    assert.equal(r.headers.allow, 'GET');
+    assert.equal(r.status, 200);
     assert.ok(Number(r.headers['content-length']) > 0);
     assert.equal(r.body, '', 'no body bytes after the head');
+    const wrong = await rawRequest(server.port, 'HEAD /connect/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { headOnly: true });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.body, '');
   });
 
   test('garbage instead of HTTP is 400', async () => {
@@ -122,7 +124,7 @@ describe('bad input', () => {
     assert.equal(wm.headers.get('allow'), 'POST');
     const wm2 = await fetch(`${server.base}/.well-known/jwks.json`, { method: 'DELETE' });
     assert.equal(wm2.status, 405);
-    assert.equal(wm2.headers.get('allow'), 'GET');
+    assert.equal(wm2.headers.get('allow'), 'GET, HEAD');
   });
 
   test('wrong secret, unknown client and disabled client answer the same', async () => {

@@ -26,6 +26,7 @@ TEST(Router, RoutesByMethodAndPath) {
   router.add("POST", "/a", [](const Request&) { Response r; r.body = "post"; return r; });
   EXPECT_EQ(route(router, "GET", "/a").body, "a");
   EXPECT_EQ(route(router, "POST", "/a").body, "post");
+  EXPECT_EQ(route(router, "HEAD", "/a").body, "a");  // the session drops the body
 }
 
 TEST(Router, AsyncHandlersAnswerThroughTheCallback) {
