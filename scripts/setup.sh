@@ -27,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# The test packages (jose 6, oidc-provider 9, openid-client 6) need Node.js 20 or newer; the project's
+# machines have it. Debian 12's own nodejs is 18: say so plainly rather than fail obscurely later.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js $(node --version) is too old for the test packages; install Node.js 20 or newer" >&2
+  exit 1
+fi
+
 # The JavaScript packages the tests use (third-party OAuth/JOSE implementations), exactly as locked.
 lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ "$(cat node_modules/.tokengate-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
