@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "jose/signing_key.hpp"
+#include "oauth/key_set.hpp"
 
 namespace tokengate::oauth {
 
@@ -27,6 +28,8 @@ store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg) {
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto record = generate_key_record(alg, now);
   store.rotate_key(record, now);
+  // Keys retired longer ago than any token can live are no longer published: drop them.
+  store.purge_retired_keys(now - KeySet::kMaxTokenLifetime);
   return record;
 }
 

@@ -14,6 +14,7 @@ store::KeyRecord generate_key_record(jose::Algorithm alg, int64_t now);
 store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg);
 
 // A new active key; the previous one is retired but stays in the JWKS while its tokens can live.
+// Keys retired before that are deleted.
 store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg);
 
 }  // namespace tokengate::oauth

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include "oauth/client_registry.hpp"
@@ -91,6 +92,18 @@ TEST_F(SqliteStoreTest, OneActiveKeyAndRotation) {
     }
   }
   EXPECT_EQ(active, 1);
+}
+
+TEST_F(SqliteStoreTest, RotationDeletesKeysNoTokenCanStillNeed) {
+  store::sqlite::SqliteStore s(path);
+  auto first = oauth::ensure_signing_key(s, jose::Algorithm::ES256);
+  int64_t long_ago = static_cast<int64_t>(std::time(nullptr)) - 40 * 24 * 3600;
+  auto second = oauth::generate_key_record(jose::Algorithm::ES256, long_ago);
+  s.rotate_key(second, long_ago);  // `first` retired 40 days ago
+  auto third = oauth::rotate_signing_key(s, jose::Algorithm::ES256);
+  std::vector<std::string> kids;
+  for (const auto& k : s.list_keys()) kids.push_back(k.kid);
+  EXPECT_EQ(kids, (std::vector<std::string>{second.kid, third.kid}));
 }
 
 TEST_F(SqliteStoreTest, RejectsInvalidClientInput) {
