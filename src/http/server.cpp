@@ -224,7 +224,9 @@ struct Server::Impl {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto session = std::make_shared<Session>(std::move(socket), target, shared);
-        net::dispatch(target.ioc, [session] { session->start(); });
+        // Moved, not copied: this thread must not hold the last reference, or the session would
+        // be destroyed here and touch the other thread's session set.
+        net::dispatch(target.ioc, [session = std::move(session)] { session->start(); });
       }
       accept();
     });
