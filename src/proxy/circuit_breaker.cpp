@@ -37,6 +37,11 @@ void CircuitBreaker::record_failure(Clock::time_point now) {
   }
 }
 
+void CircuitBreaker::release_probe() {
+  std::lock_guard lock(mutex_);
+  probe_in_flight_ = false;
+}
+
 CircuitBreaker::State CircuitBreaker::state(Clock::time_point now) const {
   std::lock_guard lock(mutex_);
   if (!open_) return State::closed;

@@ -20,6 +20,9 @@ class CircuitBreaker {
 
   void record_success();
   void record_failure(Clock::time_point now);
+  // The allowed call never reached the upstream: neither success nor failure; a half-open
+  // breaker lets the next caller probe.
+  void release_probe();
 
   enum class State { closed, open, half_open };
   State state(Clock::time_point now) const;

@@ -202,7 +202,11 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
   net::awaitable<UpstreamResult> attempt(bhttp::request<bhttp::string_body>& req, Clock::time_point deadline) {
     for (int stale_retries = 0;; ++stale_retries) {
       auto slot = co_await acquire(deadline);
-      if (!slot) co_return fail(UpstreamResult::Outcome::timeout, "no free upstream connection before the deadline");
+      if (!slot) {
+        UpstreamResult r = fail(UpstreamResult::Outcome::timeout, "no free upstream connection before the deadline");
+        r.local = true;
+        co_return r;
+      }
       std::unique_ptr<Connection> c = std::move(*slot);
       bool reused = c != nullptr;
       if (!c) {
@@ -263,8 +267,16 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
         r.wait = wait;
         co_return r;
       }
-      UpstreamResult r = co_await attempt(req, deadline);
-      if (is_upstream_failure(r)) breaker.record_failure(Clock::now());
+      UpstreamResult r;
+      try {
+        r = co_await attempt(req, deadline);
+      } catch (...) {  // every allowed call reports, or a half-open breaker would wait forever
+        breaker.record_failure(Clock::now());
+        throw;
+      }
+      // Waiting for a local connection slot says nothing about the upstream's health.
+      if (r.local) breaker.release_probe();
+      else if (is_upstream_failure(r)) breaker.record_failure(Clock::now());
       else breaker.record_success();
       if (!is_retryable(r) || attempt_no >= options.max_retries) co_return r;
       auto pause = jittered_backoff(attempt_no);

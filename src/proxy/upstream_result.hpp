@@ -24,6 +24,7 @@ struct UpstreamResult {
   std::string retry_after;  // the upstream's Retry-After header, if any
   std::string detail;       // what went wrong, for the error message (never holds a secret)
   std::chrono::milliseconds wait{0};  // circuit_open: until a call may go out again
+  bool local = false;  // ended on our side (no free connection slot): not the upstream's failure
 };
 
 // Retries are safe only when the upstream cannot have acted: the connection failed before an

@@ -33,3 +33,16 @@ TEST(CircuitBreaker, OpensAfterConsecutiveFailuresAndProbesAfterTheCooldown) {
   EXPECT_EQ(b.state(t + 2100ms), CircuitBreaker::State::closed);
   EXPECT_TRUE(b.allow(t + 2100ms, wait));
 }
+
+TEST(CircuitBreaker, AProbeThatNeverReachedTheUpstreamLetsTheNextCallerProbe) {
+  CircuitBreaker b(1, 1000ms);
+  auto t = CircuitBreaker::Clock::now();
+  std::chrono::milliseconds wait{};
+  ASSERT_TRUE(b.allow(t, wait));
+  b.record_failure(t);
+  ASSERT_TRUE(b.allow(t + 1000ms, wait));   // the probe
+  EXPECT_FALSE(b.allow(t + 1001ms, wait));  // only one at a time
+  b.release_probe();                        // it never got a connection
+  EXPECT_TRUE(b.allow(t + 1002ms, wait));
+  EXPECT_EQ(b.state(t + 1002ms), CircuitBreaker::State::half_open);
+}
