@@ -42,7 +42,9 @@ const std::vector<Field>& fields() {
       text_field({"upstream_token_url", "--upstream-token-url", "TOKENGATE_UPSTREAM_TOKEN_URL",
                   "proxy mode: the upstream token endpoint"},
                  &Config::upstream_token_url),
-      text_field({"audience", "--audience", "TOKENGATE_AUDIENCE", "default token audience (default: the issuer)"},
+      text_field({"audience", "--audience", "TOKENGATE_AUDIENCE",
+                  "the aud of issued tokens (default: the issuer) and the aud the status routes require "
+                  "(proxy mode: unchecked when unset)"},
                  &Config::audience),
       integer_field({"token_ttl", "--token-ttl", "TOKENGATE_TOKEN_TTL", "default token lifetime, seconds"},
                     &Config::token_ttl),
