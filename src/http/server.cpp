@@ -319,8 +319,5 @@ void Server::run() {
   watchdog.join();
 }
 
-void Server::stop() {
-  net::post(impl_->threads[0]->ioc, [impl = impl_.get()] { impl->begin_stop(); });
-}
 
 }  // namespace tokengate::http

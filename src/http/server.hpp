@@ -30,10 +30,9 @@ class Server {
   uint16_t port() const;  // the bound port (useful with port 0)
   unsigned threads() const;
 
-  // Serves until SIGINT/SIGTERM or stop(); then stops accepting, lets in-flight requests finish,
-  // closes idle connections and returns.
+  // Serves until SIGINT or SIGTERM; then stops accepting, lets in-flight requests finish (at most
+  // drain_timeout), closes idle connections and returns.
   void run();
-  void stop();  // thread-safe
 
  private:
   struct Impl;

@@ -24,7 +24,6 @@ using Extraction = std::optional<std::variant<PresentedCredentials, OAuthError>>
 class ClientAuthMethod {
  public:
   virtual ~ClientAuthMethod() = default;
-  virtual std::string_view name() const = 0;  // as in RFC 8414 token_endpoint_auth_methods_supported
   virtual Extraction extract(const TokenRequest& request) const = 0;
 };
 
@@ -35,7 +34,6 @@ class ClientAuthMethod {
 class ClientSecretBasic final : public ClientAuthMethod {
  public:
   explicit ClientSecretBasic(bool ignore_other_schemes = false) : ignore_other_schemes_(ignore_other_schemes) {}
-  std::string_view name() const override { return "client_secret_basic"; }
   Extraction extract(const TokenRequest& request) const override;
 
  private:
@@ -45,7 +43,6 @@ class ClientSecretBasic final : public ClientAuthMethod {
 // client_secret_post, RFC 6749 §2.3.1: client_id and client_secret in the form body.
 class ClientSecretPost final : public ClientAuthMethod {
  public:
-  std::string_view name() const override { return "client_secret_post"; }
   Extraction extract(const TokenRequest& request) const override;
 };
 
@@ -53,7 +50,6 @@ class ClientSecretPost final : public ClientAuthMethod {
 // POST /v4.0/cells/connect/token.
 class CellsQueryCredentials final : public ClientAuthMethod {
  public:
-  std::string_view name() const override { return "cells_query"; }
   Extraction extract(const TokenRequest& request) const override;
 };
 
