@@ -1,4 +1,4 @@
-// tokengate: an OAuth 2.0 token service (see DESIGN.md). This file only dispatches to cli/.
+// tokengate: an OAuth 2.0 token service (see docs/CONTRACT.md). This file only dispatches to cli/.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "http/client.hpp"
-#include "oauth/client_registry.hpp"
+#include "issuer/client_registry.hpp"
 #include "store/store.hpp"
 
 int main(int argc, char** argv) {
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   } catch (const cli::UsageError& e) {
     std::cerr << "tokengate: " << e.what() << "\n";
     return 2;
-  } catch (const oauth::InvalidClientInput& e) {
+  } catch (const issuer::InvalidClientInput& e) {
     std::cerr << "tokengate: " << e.what() << "\n";
     return 2;
   } catch (const store::StoreError& e) {

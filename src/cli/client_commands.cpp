@@ -9,8 +9,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
-#include "oauth/client_registry.hpp"
-#include "store/scope_list.hpp"
+#include "issuer/client_registry.hpp"
+#include "common/scope_list.hpp"
 
 namespace tokengate::cli {
 namespace {
@@ -19,7 +19,7 @@ boost::json::object client_json(const store::ClientRecord& c) {
   return {{"client_id", c.id},
           {"name", c.name},
           {"enabled", c.enabled},
-          {"scope", store::join_scopes(c.scopes)},
+          {"scope", common::join_scopes(c.scopes)},
           {"audience", c.audience},
           {"token_ttl", c.token_ttl},
           {"created_at", c.created_at},
@@ -30,7 +30,7 @@ void print_client(const store::ClientRecord& c) {
   std::cout << "client_id:  " << c.id << "\n"
             << "name:       " << c.name << "\n"
             << "status:     " << (c.enabled ? "enabled" : "disabled") << "\n"
-            << "scope:      " << store::join_scopes(c.scopes) << "\n"
+            << "scope:      " << common::join_scopes(c.scopes) << "\n"
             << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
             << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
 }
@@ -55,7 +55,7 @@ struct ClientArgs {
   StoreOptions store;
   bool json = false;
   std::string id;
-  oauth::ClientSpec spec;
+  issuer::ClientSpec spec;
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -81,7 +81,7 @@ void add_client_commands(CLI::App& app, Action& run) {
   create->callback([&run] {
     run = [] {
       auto store = args.store.open();
-      auto created = oauth::create_client(*store, args.spec);
+      auto created = issuer::create_client(*store, args.spec);
       if (!args.json) std::cout << "Created client '" << created.record.name << "'.\n";
       print_secret(created.record.id, created.secret, args.json);
       return 0;
@@ -90,7 +90,7 @@ void add_client_commands(CLI::App& app, Action& run) {
 
   subcommand(*client, "list", "list clients", args, false)->callback([&run] {
     run = [] {
-      auto clients = args.store.open()->list_clients();
+      auto clients = args.store.open_existing()->list_clients();
       if (args.json) {
         boost::json::array out;
         for (const auto& c : clients) out.push_back(client_json(c));
@@ -100,14 +100,14 @@ void add_client_commands(CLI::App& app, Action& run) {
       if (clients.empty()) std::cout << "No clients.\n";
       for (const auto& c : clients)
         std::cout << c.id << "  " << (c.enabled ? "enabled " : "disabled") << "  " << c.name << "  ["
-                  << store::join_scopes(c.scopes) << "]\n";
+                  << common::join_scopes(c.scopes) << "]\n";
       return 0;
     };
   });
 
   subcommand(*client, "show", "show one client", args, true)->callback([&run] {
     run = [] {
-      auto c = args.store.open()->find_client(args.id);
+      auto c = args.store.open_existing()->find_client(args.id);
       if (!c) return no_such_client(args.id);
       if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";
       else print_client(*c);
@@ -118,7 +118,7 @@ void add_client_commands(CLI::App& app, Action& run) {
   subcommand(*client, "delete", "delete a client (its tokens stay valid until they expire)", args, true)
       ->callback([&run] {
         run = [] {
-          if (!args.store.open()->delete_client(args.id)) return no_such_client(args.id);
+          if (!args.store.open_existing()->delete_client(args.id)) return no_such_client(args.id);
           if (args.json) std::cout << boost::json::serialize(boost::json::object{{"deleted", args.id}}) << "\n";
           else std::cout << "Deleted client " << args.id << ".\n";
           return 0;
@@ -128,7 +128,7 @@ void add_client_commands(CLI::App& app, Action& run) {
   subcommand(*client, "rotate-secret", "give a client a new secret; the old one stops working", args, true)
       ->callback([&run] {
         run = [] {
-          auto secret = oauth::rotate_client_secret(*args.store.open(), args.id);
+          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id);
           if (!secret) return no_such_client(args.id);
           print_secret(args.id, *secret, args.json);
           return 0;
@@ -140,7 +140,7 @@ void add_client_commands(CLI::App& app, Action& run) {
     const char* help = enable ? "let a disabled client get tokens again" : "refuse tokens to a client";
     subcommand(*client, name, help, args, true)->callback([&run, enable] {
       run = [enable] {
-        if (!oauth::set_client_enabled(*args.store.open(), args.id, enable)) return no_such_client(args.id);
+        if (!issuer::set_client_enabled(*args.store.open_existing(), args.id, enable)) return no_such_client(args.id);
         const char* state = enable ? "enabled" : "disabled";
         if (args.json) std::cout << boost::json::serialize(boost::json::object{{"client_id", args.id}, {"status", state}}) << "\n";
         else std::cout << "Client " << args.id << " is " << state << ".\n";

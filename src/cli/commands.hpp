@@ -1,5 +1,5 @@
 #pragma once
-// The command groups of the `tokengate` CLI (DESIGN.md, "CLI"). Each registers its subcommands on
+// The command groups of the `tokengate` CLI (docs/CONTRACT.md, "CLI"). Each registers its subcommands on
 // the app and, when one of them is chosen, sets `run` to the action; main() runs it and maps
 // exceptions to exit codes (2: usage or configuration, 1: everything else).
 #include <functional>

@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
-#include "oauth/key_rotation.hpp"
+#include "issuer/key_rotation.hpp"
 
 namespace tokengate::cli {
 namespace {
@@ -32,7 +32,7 @@ void add_key_commands(CLI::App& app, Action& run) {
   list->add_flag("--json", args.json, "print JSON");
   list->callback([&run] {
     run = [] {
-      auto keys = args.store.open()->list_keys();
+      auto keys = args.store.open_existing()->list_keys();
       if (args.json) {
         boost::json::array out;
         for (const auto& k : keys) {
@@ -61,7 +61,7 @@ void add_key_commands(CLI::App& app, Action& run) {
       std::string name = args.alg.empty() ? config.signing_alg : args.alg;
       auto alg = jose::parse_algorithm(name);
       if (!alg) throw UsageError("--alg must be ES256, EdDSA or RS256, got '" + name + "'");
-      auto record = oauth::rotate_signing_key(*args.store.open(), *alg);
+      auto record = issuer::rotate_signing_key(*args.store.open(), *alg);
       if (args.json)
         std::cout << boost::json::serialize(boost::json::object{{"kid", record.kid}, {"alg", name}}) << "\n";
       else

@@ -5,17 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include "cells/cells_routes.hpp"
-#include "cells/status_routes.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "front/routes.hpp"
 #include "http/server.hpp"
-#include "oauth/client_registry.hpp"
-#include "oauth/issuer_routes.hpp"
-#include "oauth/issuer_token_verifier.hpp"
-#include "oauth/key_rotation.hpp"
-#include "proxy/proxy_service.hpp"
+#include "issuer/client_registry.hpp"
+#include "issuer/issuer_mode.hpp"
+#include "issuer/key_rotation.hpp"
 #include "observe/log.hpp"
+#include "proxy/proxy_mode.hpp"
 #include "store/open_store.hpp"
 #include "store/store_watcher.hpp"
 
@@ -28,16 +26,16 @@ struct ServeArgs {
 };
 
 // Rebuilds both snapshots from the store and publishes them to the request threads.
-void reload_snapshots(store::Store& store, oauth::IssuerState& state) {
+void reload_snapshots(store::Store& store, issuer::IssuerState& state) {
   auto clients = store.list_clients();
-  auto keys = oauth::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)));
+  auto keys = issuer::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)));
   state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
   state.keys.publish(std::move(keys));
 }
 
 // On a store with no clients, the first start registers one and prints how to use it.
 void create_demo_client(store::Store& store, const std::string& token_url) {
-  auto demo = oauth::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0});
+  auto demo = issuer::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0});
   // stdout, not the log: this is the one place a secret is shown, as `client create` shows it.
   std::cout << "\nThe store had no clients, so a demo client was created (its secret is shown only now):\n"
             << "  client_id:     " << demo.record.id << "\n"
@@ -65,27 +63,27 @@ http::ServerOptions server_options(const config::Config& config) {
   return options;
 }
 
+// Serves `mode` on the routes until SIGINT or SIGTERM. `server` is created first by the caller so
+// that it is destroyed last: what the mode still holds at the end (callers waiting on an abandoned
+// upstream call) goes while the event loops exist.
+void serve_routes(http::Server& server, front::Routes& routes, const std::string& issuer) {
+  routes.set_issuer(issuer);
+  server.run();
+}
+
 // Issuer mode: clients and keys from the store, tokens signed here.
 int serve_issuer(const config::Config& config) {
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
-  auto key = oauth::ensure_signing_key(*store, alg);
+  auto key = issuer::ensure_signing_key(*store, alg);
   bool store_was_empty = store->list_clients().empty();
 
-  oauth::IssuerState state({config.issuer, config.audience, config.token_ttl});
+  issuer::IssuerState state({config.issuer, config.audience, config.token_ttl});
   store::StoreWatcher watcher(*store, [&] { reload_snapshots(*store, state); });
-  oauth::IssuerRoutes issuer_routes(state, watcher);
-  cells::CellsRoutes cells_routes(state);
-  oauth::IssuerTokenVerifier verifier(state);
-  cells::StatusRoutes status_routes(verifier, "issuer", [&issuer_routes] {
-    cells::HealthReport report;
-    report.checks = issuer_routes.health(report.healthy);
-    return report;
-  });
+  issuer::IssuerMode mode(state, watcher);
+  front::Routes routes(mode);
   http::Router router;
-  issuer_routes.add_to(router);
-  cells_routes.add_to(router);
-  status_routes.add_to(router);
+  routes.add_to(router);
   http::Server server(server_options(config), router);
 
   // Settings that depend on the bound port are fixed before the first request can arrive.
@@ -98,7 +96,7 @@ int serve_issuer(const config::Config& config) {
   spdlog::info("tokengate {} listening on {}:{} ({} threads), issuer {}, store {}, signing key {} ({})",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), state.settings.issuer,
                store::describe_store(config), key.kid, jose::to_string(key.alg));
-  server.run();
+  serve_routes(server, routes, state.settings.issuer);
   watcher.stop();
   spdlog::info("stopped");
   return 0;
@@ -106,8 +104,6 @@ int serve_issuer(const config::Config& config) {
 
 // Proxy mode: token requests go to the upstream; no store is needed.
 int serve_proxy(const config::Config& config) {
-  // The server is declared first so that it is destroyed last: anything the proxy still holds at
-  // the end (callers waiting on an abandoned upstream call) goes while the event loops exist.
   http::Router router;
   http::ServerOptions options = server_options(config);
   options.drain_timeout = std::max(options.drain_timeout,
@@ -115,23 +111,15 @@ int serve_proxy(const config::Config& config) {
                                        std::chrono::milliseconds(config.upstream_timeout_ms)) + std::chrono::seconds(1));
   http::Server server(options, router);
 
-  proxy::ProxyService proxy(config);
-  cells::CellsRoutes cells_routes(proxy);
-  cells::StatusRoutes status_routes(proxy.jwks(), "proxy", [&proxy] {
-    cells::HealthReport report;
-    report.checks = proxy.health(report.healthy);
-    return report;
-  });
+  proxy::ProxyMode mode(config);
+  front::Routes routes(mode);
+  routes.add_to(router);  // before the server runs
   if (config.audience.empty())
     spdlog::warn("proxy mode without --audience: the status routes accept upstream tokens for any audience");
-  // Routes are added before the server runs; the metadata names the bound port.
-  cells_routes.add_to(router);
-  status_routes.add_to(router);
-  proxy.add_to(router, advertised_issuer(config, server.port()));
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
-               TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), proxy.upstream_url(),
+               TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), mode.upstream_url(),
                config.token_cache ? "on" : "off");
-  server.run();
+  serve_routes(server, routes, advertised_issuer(config, server.port()));
   spdlog::info("stopped");
   return 0;
 }

@@ -18,4 +18,8 @@ config::Config StoreOptions::load() const { return config::load(config_file, fla
 
 std::unique_ptr<store::Store> StoreOptions::open() const { return store::open_store(load()); }
 
+std::unique_ptr<store::Store> StoreOptions::open_existing() const {
+  return store::open_store(load(), store::OpenMode::existing);
+}
+
 }  // namespace tokengate::cli

@@ -20,7 +20,11 @@ struct StoreOptions {
 
   void add_to(CLI::App& command);
   config::Config load() const;
+  // The store, created if there is none yet (for commands that add something).
   std::unique_ptr<store::Store> open() const;
+  // The store, which must exist (for commands that read or change what is there): a typo in
+  // --data-dir is an error, not a new empty store.
+  std::unique_ptr<store::Store> open_existing() const;
 };
 
 }  // namespace tokengate::cli

@@ -4,12 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "cli/commands.hpp"
+#include "common/form_encoding.hpp"
 #include "http/client.hpp"
-#include "jose/base64url.hpp"
 
 namespace tokengate::cli {
 namespace {
@@ -24,10 +22,6 @@ struct TokenArgs {
   double timeout = 10;
 };
 
-std::string form_encode(std::string_view text) {
-  return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
-
 // Prints the token (or the whole response with --json); on failure, what the server said.
 int fetch(const TokenArgs& a) {
   if (a.auth != "basic" && a.auth != "post") throw UsageError("--auth must be basic or post, got '" + a.auth + "'");
@@ -36,13 +30,12 @@ int fetch(const TokenArgs& a) {
   req.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout * 1000));
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.body = "grant_type=client_credentials";
-  if (!a.scope.empty()) req.body += "&scope=" + form_encode(a.scope);
+  if (!a.scope.empty()) common::append_form_param(req.body, "scope", a.scope);
   if (a.auth == "basic") {
-    // RFC 6749 §2.3.1: the ID and secret are form-encoded before they are joined and base64ed.
-    std::string pair = form_encode(a.client_id) + ":" + form_encode(a.client_secret);
-    req.headers.emplace_back("Authorization", "Basic " + jose::base64_encode(pair));
+    req.headers.emplace_back("Authorization", common::basic_authorization(a.client_id, a.client_secret));
   } else {
-    req.body += "&client_id=" + form_encode(a.client_id) + "&client_secret=" + form_encode(a.client_secret);
+    common::append_form_param(req.body, "client_id", a.client_id);
+    common::append_form_param(req.body, "client_secret", a.client_secret);
   }
 
   http::ClientResponse res = http::send(req);

@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "common/token_lifetime.hpp"
 #include "jose/algorithm.hpp"
 
 namespace tokengate::config {
@@ -196,8 +197,9 @@ void validate(Config& c) {
   if (!c.upstream_token_url.empty()) check_url("upstream_token_url", c.upstream_token_url);
   if (!c.upstream_issuer.empty()) check_url("upstream_issuer", c.upstream_issuer);  // kept exact: iss must match
   if (!c.upstream_jwks_url.empty()) check_url("upstream_jwks_url", c.upstream_jwks_url);
-  if (c.token_ttl < 1 || c.token_ttl > 31 * 24 * 3600)
-    throw ConfigError("token_ttl must be from 1 to 2678400 seconds (31 days), got " + std::to_string(c.token_ttl));
+  if (c.token_ttl < 1 || c.token_ttl > common::kMaxTokenLifetime)
+    throw ConfigError("token_ttl must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
+                      " seconds (31 days), got " + std::to_string(c.token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))
     throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
   if (c.threads < 0 || c.threads > 256)

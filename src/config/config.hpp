@@ -1,6 +1,6 @@
 #pragma once
 // The server's settings. Each has a config-file key, a TOKENGATE_* environment variable and a
-// command-line flag; the precedence is flag > environment > file > default (DESIGN.md).
+// command-line flag; the precedence is flag > environment > file > default (docs/CONTRACT.md).
 #include <cstdint>
 #include <map>
 #include <optional>

@@ -1,7 +1,11 @@
 #pragma once
-// A parsed HTTP request as handlers see it: plain views into the connection's buffers, valid for
-// the duration of the (synchronous) handler call. Keeps Beast out of everything above http/.
+// A parsed HTTP request as handlers see it: plain views into the connection's buffers, valid until
+// the handler has responded. Keeps Beast out of everything above http/.
 #include <string_view>
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace tokengate::http {
 
@@ -17,6 +21,10 @@ struct Request {
   int content_type_count = 0;
   std::string_view authorization;
   int authorization_count = 0;
+
+  // The event loop of the connection's thread. An asynchronous handler starts its I/O on it and
+  // must respond on it (null only for requests made up by tests of synchronous handlers).
+  boost::asio::io_context* loop = nullptr;
 };
 
 }  // namespace tokengate::http

@@ -20,7 +20,7 @@ struct Response {
   }
 };
 
-// A JSON error body in the shape DESIGN.md fixes for every error: the RFC 6749 §5.2 members plus
+// A JSON error body in the shape docs/CONTRACT.md gives every error: the RFC 6749 §5.2 members plus
 // the `code` and `message` members that the Aspose Cells Cloud SDKs read.
 Response json_error(int status, std::string_view error, std::string_view description);
 

@@ -12,7 +12,18 @@ void Router::add_async(std::string_view method, std::string path, AsyncHandler h
 }
 
 void Router::add_prefix(std::string prefix, AsyncHandler handler) {
-  prefixes_.push_back(Route{std::string(), std::move(prefix), std::move(handler)});
+  std::string name = prefix + "*";
+  prefixes_.push_back(Route{std::move(name), std::move(prefix), std::move(handler)});
+}
+
+std::string_view Router::route_name(const Request& request) const {
+  for (const auto& r : routes_) {
+    if (r.path == request.path) return r.path;
+  }
+  for (const auto& p : prefixes_) {
+    if (request.path.starts_with(p.path)) return p.method;  // the prefix with a '*'
+  }
+  return "-";
 }
 
 void Router::route(const Request& request, Respond respond) const {

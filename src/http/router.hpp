@@ -28,6 +28,10 @@ class Router {
 
   void route(const Request& request, Respond respond) const;
 
+  // The route `request` would go to, as registered ("/connect/token", "/v4.0/cells/*"), or "-":
+  // what the access log names instead of the path, which may hold anything a client sent.
+  std::string_view route_name(const Request& request) const;
+
  private:
   struct Route {
     std::string method;
@@ -35,7 +39,7 @@ class Router {
     AsyncHandler handler;
   };
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
-  std::vector<Route> prefixes_;  // path = the prefix; method unused
+  std::vector<Route> prefixes_;  // path = the prefix; method = its name for the log (prefix + '*')
 };
 
 }  // namespace tokengate::http

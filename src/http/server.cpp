@@ -120,11 +120,14 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     request.body = req.body();
+    request.loop = &thread_.ioc;
+    // Logs name the route, never the path: a path may hold anything a client sent, secrets too.
+    route_name_ = shared_.router.route_name(request);
 
     try {
       shared_.router.route(request, [self = shared_from_this()](Response r) { self->on_response(std::move(r)); });
     } catch (const std::exception& e) {
-      spdlog::error("request handler failed on {} {}: {}", request.method, request.path, e.what());
+      spdlog::error("request handler failed on {} {}: {}", request.method, route_name_, e.what());
       on_response(json_error(500, "server_error", "The server failed to handle the request."));
     }
   }
@@ -134,10 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& req = parser_->get();
     if (shared_.options.access_log) {
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
-      // The path only: the query may hold credentials (the Cells route's ClientSecret).
-      std::string_view target = req.target();
-      spdlog::debug("{} {} {} {}us", req.method_string(), target.substr(0, target.find('?')), response.status,
-                    micros.count());
+      spdlog::debug("{} {} {} {}us", req.method_string(), route_name_, response.status, micros.count());
     }
     bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
     bool head = req.method() == bhttp::verb::head;  // RFC 9110 §9.3.2: the head only
@@ -195,6 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string body_;
   std::unique_ptr<char[]> drain_;
   std::chrono::steady_clock::time_point started_;
+  std::string_view route_name_;  // into the router's own strings
   bool reading_ = false;
 };
 
@@ -296,7 +297,6 @@ void Server::run() {
   std::thread watchdog([&impl] { impl.watchdog(); });
   std::vector<std::thread> workers;
   auto run_loop = [&impl](size_t i) {
-    set_current_event_loop(&impl.threads[i]->ioc);
     for (;;) {
       try {
         impl.threads[i]->ioc.run();
@@ -306,7 +306,6 @@ void Server::run() {
       }
     }
     run_event_loop_exit_hooks();
-    set_current_event_loop(nullptr);
   };
   for (size_t i = 1; i < impl.threads.size(); ++i) workers.emplace_back(run_loop, i);
   run_loop(0);  // each loop returns once a stop has begun and its sessions are gone

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/ascii.hpp"
 #include "jose/jws_verify.hpp"
 
 namespace tokengate::jose {
@@ -58,9 +59,8 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
 
   if (header->contains("crit"))  // RFC 7515 §4.1.11: we understand no extensions
     return F{F::malformed, "The token requires extensions (crit) this server does not implement."};
-  std::string typ(string_member(*header, "typ"));
-  for (char& c : typ) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);  // media types: any case
-  if (typ != "at+jwt" && typ != "application/at+jwt")
+  std::string_view typ = string_member(*header, "typ");  // a media type: any case
+  if (!common::iequals(typ, "at+jwt") && !common::iequals(typ, "application/at+jwt"))
     return F{F::wrong_type, "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."};
   auto alg = parse_algorithm(string_member(*header, "alg"));
   if (!alg) return F{F::malformed, "The token's alg is not one this server accepts (ES256, EdDSA, RS256)."};

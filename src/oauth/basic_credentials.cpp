@@ -1,28 +1,14 @@
 #include "oauth/basic_credentials.hpp"
 
+#include "common/ascii.hpp"
 #include "jose/base64url.hpp"
 #include "oauth/form.hpp"
 
 namespace tokengate::oauth {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 BasicParse parse_basic_authorization(std::string_view header, BasicCredentials& out, std::string& error) {
   size_t space = header.find(' ');
   std::string_view scheme = header.substr(0, space);
-  if (!iequals(scheme, "basic")) return BasicParse::not_basic;
+  if (!common::iequals(scheme, "basic")) return BasicParse::not_basic;
   std::string_view token = space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);

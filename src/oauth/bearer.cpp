@@ -1,5 +1,6 @@
 #include "oauth/bearer.hpp"
 
+#include "common/ascii.hpp"
 #include "http/router.hpp"
 
 namespace tokengate::oauth {
@@ -8,9 +9,7 @@ std::optional<std::string_view> bearer_token(const http::Request& request) {
   if (request.authorization_count != 1) return std::nullopt;
   std::string_view h = request.authorization;
   if (h.size() < 8) return std::nullopt;
-  std::string scheme(h.substr(0, 7));
-  for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (scheme != "bearer ") return std::nullopt;
+  if (!common::istarts_with(h, "bearer ")) return std::nullopt;
   std::string_view token = h.substr(7);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
@@ -41,7 +40,7 @@ void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& 
   auto token = bearer_token(request);
   if (!token)
     return respond(invalid_token("This route needs an access token: send Authorization: Bearer <token>.", false));
-  verifier.verify(*token, [respond = std::move(respond), handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
+  verifier.verify(*request.loop, *token, [respond = std::move(respond), handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
     if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(invalid_token(failure->message, true));
     handler(std::get<boost::json::object>(r), std::move(respond));
   });

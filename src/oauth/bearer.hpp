@@ -23,13 +23,13 @@ std::optional<std::string_view> bearer_token(const http::Request& request);
 // error="invalid_token", error_description=... (RFC 6750 §3, §3.1).
 http::Response invalid_token(std::string_view description, bool token_present);
 
-// Checks access tokens for the API routes; the answer may come later (a JWKS fetch), on the
-// calling thread.
+// Checks access tokens for the API routes; the answer may come later (a JWKS fetch), on `loop`,
+// the calling thread's event loop.
 class AccessTokenVerifier {
  public:
   using Result = std::variant<boost::json::object, jose::JwtFailure>;
   virtual ~AccessTokenVerifier() = default;
-  virtual void verify(std::string_view token, std::function<void(Result)> done) const = 0;
+  virtual void verify(boost::asio::io_context& loop, std::string_view token, std::function<void(Result)> done) const = 0;
 };
 
 // Runs `handler` if the request carries a valid access token, else answers 401.

@@ -1,12 +1,6 @@
 #include "oauth/client_authenticator.hpp"
 
 namespace tokengate::oauth {
-namespace {
-
-// Compared against when the client ID is unknown, so that the failure costs what a wrong secret costs.
-const SecretDigest kNoClientDigest = digest_secret("tokengate: no such client");
-
-}  // namespace
 
 ClientAuthenticator::ClientAuthenticator(std::vector<std::unique_ptr<ClientAuthMethod>> methods)
     : methods_(std::move(methods)) {}
@@ -33,18 +27,6 @@ std::variant<PresentedCredentials, OAuthError> ClientAuthenticator::extract(cons
   if (presented->via_basic && body_id && *body_id != presented->id)
     return OAuthError::invalid_request("The client_id in the body differs from the client in the Authorization header.");
   return std::move(*presented);
-}
-
-AuthResult ClientAuthenticator::authenticate(const TokenRequest& request, const store::ClientSnapshot& clients) const {
-  auto extracted = extract(request);
-  if (auto* error = std::get_if<OAuthError>(&extracted)) return *error;
-  const auto* presented = &std::get<PresentedCredentials>(extracted);
-  const store::ClientRecord* client = clients.find(presented->id);
-  bool secret_ok = secret_matches(presented->secret, client ? client->secret_digest : kNoClientDigest);
-  if (!client || !secret_ok || !client->enabled)
-    return OAuthError::invalid_client("Client authentication failed: unknown client, wrong secret or disabled client.",
-                                      presented->via_basic);
-  return client;
 }
 
 }  // namespace tokengate::oauth

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "store/scope_list.hpp"
+#include "common/scope_list.hpp"
 
 namespace tokengate::oauth {
 
@@ -16,9 +16,9 @@ bool is_valid_scope_token(std::string_view token) {
 
 std::optional<std::string> grant_scope(std::optional<std::string_view> requested,
                                        const std::vector<std::string>& allowed, std::string& error) {
-  if (!requested) return store::join_scopes(allowed);
+  if (!requested) return common::join_scopes(allowed);
   std::vector<std::string> granted;
-  for (auto& token : store::split_scopes(*requested)) {
+  for (auto& token : common::split_scopes(*requested)) {
     if (!is_valid_scope_token(token)) {
       error = "The scope contains a character that RFC 6749 §3.3 does not allow in a scope token.";
       return std::nullopt;
@@ -29,7 +29,7 @@ std::optional<std::string> grant_scope(std::optional<std::string_view> requested
     }
     if (std::find(granted.begin(), granted.end(), token) == granted.end()) granted.push_back(std::move(token));
   }
-  return store::join_scopes(granted);
+  return common::join_scopes(granted);
 }
 
 }  // namespace tokengate::oauth

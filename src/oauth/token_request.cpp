@@ -1,5 +1,7 @@
 #include "oauth/token_request.hpp"
 
+#include "common/ascii.hpp"
+
 namespace tokengate::oauth {
 namespace {
 
@@ -8,14 +10,7 @@ bool is_form_content_type(std::string_view value) {
   value = value.substr(0, value.find(';'));
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  if (value.size() != kForm.size()) return false;
-  for (size_t i = 0; i < kForm.size(); ++i) {
-    char c = value[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kForm[i]) return false;
-  }
-  return true;
+  return common::iequals(value, "application/x-www-form-urlencoded");
 }
 
 }  // namespace

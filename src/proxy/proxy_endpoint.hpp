@@ -1,14 +1,16 @@
 #pragma once
-// The token endpoint in proxy mode, as the Cells Cloud "Post Access Token" API works: the caller's
-// client credentials and grant parameters go upstream as an RFC 6749 client credentials request,
-// and the upstream's token response comes back intact. Shared by /connect/token and the Cells route.
-#include <memory>
+// What answers a token request in proxy mode, as the Cells Cloud "Post Access Token" API works: the
+// caller's client credentials and grant parameters go upstream as an RFC 6749 client credentials
+// request, and the upstream's token response comes back intact. Identical requests share one
+// upstream call and its token (TokenCache).
+#include <string>
 
 #include "http/router.hpp"
-#include "oauth/client_authenticator.hpp"
+#include "oauth/client_auth_method.hpp"
+#include "oauth/token_request.hpp"
 #include "proxy/cache_key.hpp"
 #include "proxy/token_cache.hpp"
-#include "proxy/upstream_client.hpp"
+#include "proxy/upstream_transport.hpp"
 
 namespace tokengate::proxy {
 
@@ -16,18 +18,20 @@ enum class UpstreamAuth { basic, post };  // how we authenticate to the upstream
 
 class ProxyEndpoint {
  public:
-  ProxyEndpoint(UpstreamClient& upstream, TokenCache& cache, const CacheKeyer& keyer, UpstreamAuth auth,
-                bool cells_compatible);
+  ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, const CacheKeyer& keyer, std::string token_url,
+                UpstreamAuth auth);
 
-  void handle(const http::Request& request, http::Respond respond) const;
+  // Answers a request the token front has accepted (grant_type=client_credentials, credentials
+  // extracted), on the request's event loop.
+  void forward(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+               http::Respond respond) const;
 
  private:
-  UpstreamClient& upstream_;
+  UpstreamTransport& upstream_;
   TokenCache& cache_;
   const CacheKeyer& keyer_;
+  std::string token_url_;
   UpstreamAuth auth_;
-  bool cells_compatible_;
-  oauth::ClientAuthenticator authenticator_;
 };
 
 }  // namespace tokengate::proxy

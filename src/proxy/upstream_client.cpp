@@ -56,14 +56,41 @@ std::chrono::milliseconds jittered_backoff(int attempt) {
   return std::chrono::milliseconds(dist(rng));
 }
 
+// Where one request goes, parsed from its URL.
+struct Target {
+  bool tls = false;
+  std::string host, port, path, host_header;
+  bool host_is_name = true;
+  std::string origin() const { return (tls ? "https://" : "http://") + host_header; }
+};
+
+Target parse_target(std::string_view what, const std::string& url_text) {
+  auto url = boost::urls::parse_uri(url_text);
+  if (!url) throw std::invalid_argument(std::string(what) + " is not a valid URL: " + url_text);
+  std::string scheme(url->scheme());
+  if (scheme != "http" && scheme != "https") throw std::invalid_argument(std::string(what) + " must be http:// or https://");
+  Target t;
+  t.tls = scheme == "https";
+  t.host = std::string(url->host_address());
+  if (t.host.empty()) throw std::invalid_argument(std::string(what) + " has no host");
+  t.port = url->has_port() ? std::string(url->port()) : (t.tls ? "443" : "80");
+  t.path = std::string(url->encoded_path());
+  if (t.path.empty()) t.path = "/";
+  if (url->has_query()) t.path += "?" + std::string(url->encoded_query());
+  bool default_port = t.port == (t.tls ? "443" : "80");
+  bool v6 = url->host_type() == boost::urls::host_type::ipv6;
+  t.host_is_name = url->host_type() == boost::urls::host_type::name;
+  t.host_header = (v6 ? "[" + t.host + "]" : t.host) + (default_port ? "" : ":" + t.port);
+  return t;
+}
+
 }  // namespace
+
+void check_upstream_url(std::string_view what, const std::string& url) { parse_target(what, url); }
 
 struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl> {
   UpstreamOptions options;
   CircuitBreaker& breaker;
-  bool tls = false;
-  std::string host, port, target, host_header;
-  bool host_is_name = true;
   net::ssl::context ssl_ctx{net::ssl::context::tls_client};
   observe::RecentStats stats;
   const uint64_t id = next_id();
@@ -74,42 +101,24 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
   }
 
   Impl(UpstreamOptions o, CircuitBreaker& b) : options(std::move(o)), breaker(b) {
-    auto url = boost::urls::parse_uri(options.token_url);
-    if (!url) throw std::invalid_argument("upstream_token_url is not a valid URL: " + options.token_url);
-    std::string scheme(url->scheme());
-    if (scheme != "http" && scheme != "https")
-      throw std::invalid_argument("upstream_token_url must be http:// or https://");
-    tls = scheme == "https";
-    host = std::string(url->host_address());
-    if (host.empty()) throw std::invalid_argument("upstream_token_url has no host");
-    port = url->has_port() ? std::string(url->port()) : (tls ? "443" : "80");
-    target = std::string(url->encoded_path());
-    if (target.empty()) target = "/";
-    if (url->has_query()) target += "?" + std::string(url->encoded_query());
-    bool default_port = port == (tls ? "443" : "80");
-    bool v6 = url->host_type() == boost::urls::host_type::ipv6;
-    host_is_name = url->host_type() == boost::urls::host_type::name;
-    host_header = (v6 ? "[" + host + "]" : host) + (default_port ? "" : ":" + port);
-
-    if (tls) {
-      error_code ec;
-      if (options.ca_file.empty()) ssl_ctx.set_default_verify_paths(ec);
-      else ssl_ctx.load_verify_file(options.ca_file, ec);
-      if (ec) throw std::runtime_error("cannot load the CA certificates (" + options.ca_file + "): " + ec.message());
-      ssl_ctx.set_verify_mode(net::ssl::verify_peer);  // never skipped
-    }
+    error_code ec;
+    if (options.ca_file.empty()) ssl_ctx.set_default_verify_paths(ec);
+    else ssl_ctx.load_verify_file(options.ca_file, ec);
+    if (ec) throw std::runtime_error("cannot load the CA certificates (" + options.ca_file + "): " + ec.message());
+    ssl_ctx.set_verify_mode(net::ssl::verify_peer);  // never skipped
   }
 
-  ThreadPool& pool() {
-    thread_local std::unordered_map<uint64_t, ThreadPool> pools;
-    auto [it, inserted] = pools.try_emplace(id);
+  // This thread's connections to one origin of this client. Only this thread touches them: no lock.
+  ThreadPool& pool(const Target& t) {
+    thread_local std::unordered_map<std::string, ThreadPool> pools;
+    auto [it, inserted] = pools.try_emplace(std::to_string(id) + " " + t.origin());
     if (inserted) http::at_event_loop_exit([] { pools.clear(); });  // close sockets while the loop exists
     return it->second;
   }
 
   // A connection slot: an idle connection, or nullptr meaning "open a new one". nullopt on timeout.
-  net::awaitable<std::optional<std::unique_ptr<Connection>>> acquire(Clock::time_point deadline) {
-    ThreadPool& p = pool();
+  net::awaitable<std::optional<std::unique_ptr<Connection>>> acquire(const Target& t, Clock::time_point deadline) {
+    ThreadPool& p = pool(t);
     for (;;) {
       if (!p.idle.empty()) {
         auto c = std::move(p.idle.back());
@@ -129,8 +138,8 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     }
   }
 
-  void release(std::unique_ptr<Connection> c, bool reusable) {
-    ThreadPool& p = pool();
+  void release(const Target& t, std::unique_ptr<Connection> c, bool reusable) {
+    ThreadPool& p = pool(t);
     --p.busy;
     if (c && reusable && p.idle.size() < options.max_connections) p.idle.push_back(std::move(c));
     while (!p.waiting.empty()) {
@@ -147,17 +156,18 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     return r;
   }
 
-  net::awaitable<std::unique_ptr<Connection>> connect(Clock::time_point deadline, UpstreamResult& failure) {
+  net::awaitable<std::unique_ptr<Connection>> connect(const Target& t, Clock::time_point deadline,
+                                                      UpstreamResult& failure) {
     auto executor = co_await net::this_coro::executor;
     error_code ec;
     tcp::resolver resolver(executor);
-    auto endpoints = co_await resolver.async_resolve(host, port, net::redirect_error(net::use_awaitable, ec));
+    auto endpoints = co_await resolver.async_resolve(t.host, t.port, net::redirect_error(net::use_awaitable, ec));
     if (ec) {
-      failure = fail(UpstreamResult::Outcome::unreachable, "cannot resolve " + host + ": " + ec.message());
+      failure = fail(UpstreamResult::Outcome::unreachable, "cannot resolve " + t.host + ": " + ec.message());
       co_return nullptr;
     }
     auto c = std::make_unique<Connection>();
-    if (tls) c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, ssl_ctx);
+    if (t.tls) c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, ssl_ctx);
     else c->plain = std::make_unique<beast::tcp_stream>(executor);
 
     auto connect_by = std::min(deadline, Clock::now() + options.connect_timeout);
@@ -170,14 +180,14 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
       co_return nullptr;
     }
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
-    if (tls) {
+    if (t.tls) {
       // SNI, and the certificate must name the host (RFC 6125).
       // (RFC 6066 §3: SNI names hosts; an IP address is not sent.)
-      if (host_is_name && !SSL_set_tlsext_host_name(c->secure->native_handle(), host.c_str())) {
+      if (t.host_is_name && !SSL_set_tlsext_host_name(c->secure->native_handle(), t.host.c_str())) {
         failure = fail(UpstreamResult::Outcome::tls_failed, "cannot set the server name");
         co_return nullptr;
       }
-      c->secure->set_verify_callback(net::ssl::host_name_verification(host));
+      c->secure->set_verify_callback(net::ssl::host_name_verification(t.host));
       c->lowest().expires_at(deadline);
       co_await c->secure->async_handshake(net::ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
@@ -199,9 +209,10 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
 
   // One request on one connection. `fresh_retry` is set when a pooled connection turned out to be
   // closed by the upstream before it answered: the caller tries again on a new one.
-  net::awaitable<UpstreamResult> attempt(bhttp::request<bhttp::string_body>& req, Clock::time_point deadline) {
+  net::awaitable<UpstreamResult> attempt(const Target& t, bhttp::request<bhttp::string_body>& req,
+                                         Clock::time_point deadline) {
     for (int stale_retries = 0;; ++stale_retries) {
-      auto slot = co_await acquire(deadline);
+      auto slot = co_await acquire(t, deadline);
       if (!slot) {
         UpstreamResult r = fail(UpstreamResult::Outcome::timeout, "no free upstream connection before the deadline");
         r.local = true;
@@ -211,9 +222,9 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
       bool reused = c != nullptr;
       if (!c) {
         UpstreamResult failure;
-        c = co_await connect(deadline, failure);
+        c = co_await connect(t, deadline, failure);
         if (!c) {
-          release(nullptr, false);
+          release(t, nullptr, false);
           co_return failure;
         }
       }
@@ -231,10 +242,10 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
         r.status = static_cast<int>(parser.get().result_int());
         r.retry_after = std::string(parser.get()[bhttp::field::retry_after]);
         r.body = std::move(parser.get().body());
-        release(parser.get().keep_alive() ? std::move(c) : nullptr, parser.get().keep_alive());
+        release(t, parser.get().keep_alive() ? std::move(c) : nullptr, parser.get().keep_alive());
         co_return r;
       }
-      release(nullptr, false);
+      release(t, nullptr, false);
       if (ec == beast::error::timeout || Clock::now() >= deadline)
         co_return fail(UpstreamResult::Outcome::timeout, "no answer before the deadline");
       if (!parser.got_some()) {
@@ -247,16 +258,16 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     }
   }
 
-  net::awaitable<UpstreamResult> call(std::string form, std::string authorization) {
+  net::awaitable<UpstreamResult> call(Target t, UpstreamRequest request) {
     auto deadline = Clock::now() + options.deadline;
-    bool post = !form.empty();
-    bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, target, 11};
-    req.set(bhttp::field::host, host_header);
+    bool post = request.method == UpstreamRequest::Method::post;
+    bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, t.path, 11};
+    req.set(bhttp::field::host, t.host_header);
     req.set(bhttp::field::user_agent, "tokengate/" TOKENGATE_VERSION);
     req.set(bhttp::field::accept, "application/json");
     if (post) req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
-    if (!authorization.empty()) req.set(bhttp::field::authorization, authorization);
-    req.body() = std::move(form);
+    if (!request.authorization.empty()) req.set(bhttp::field::authorization, request.authorization);
+    req.body() = std::move(request.form);
     req.prepare_payload();
 
     auto executor = co_await net::this_coro::executor;
@@ -269,7 +280,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
       }
       UpstreamResult r;
       try {
-        r = co_await attempt(req, deadline);
+        r = co_await attempt(t, req, deadline);
       } catch (...) {  // every allowed call reports, or a half-open breaker would wait forever
         breaker.record_failure(Clock::now());
         throw;
@@ -297,11 +308,15 @@ const UpstreamOptions& UpstreamClient::options() const { return impl_->options; 
 
 observe::RecentStats::Summary UpstreamClient::recent() const { return impl_->stats.summary(); }
 
-void UpstreamClient::get(std::function<void(UpstreamResult)> done) { post_form({}, {}, std::move(done)); }
-
-void UpstreamClient::post_form(std::string form, std::string authorization, std::function<void(UpstreamResult)> done) {
+void UpstreamClient::send(net::io_context& loop, UpstreamRequest request, std::function<void(UpstreamResult)> done) {
+  Target target;
+  try {
+    target = parse_target("the upstream URL", request.url);
+  } catch (const std::invalid_argument& e) {  // e.g. a jwks_uri from metadata: not the upstream's failure
+    return done(Impl::fail(UpstreamResult::Outcome::unreachable, e.what()));
+  }
   auto started = Clock::now();
-  net::co_spawn(http::current_event_loop(), impl_->call(std::move(form), std::move(authorization)),
+  net::co_spawn(loop, impl_->call(std::move(target), std::move(request)),
                 [impl = impl_, done = std::move(done), started](std::exception_ptr e, UpstreamResult r) {
                   if (e) r = Impl::fail(UpstreamResult::Outcome::broken, "internal error in the upstream client");
                   impl->stats.record(!is_upstream_failure(r) && r.outcome != UpstreamResult::Outcome::circuit_open,

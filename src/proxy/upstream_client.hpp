@@ -1,39 +1,38 @@
 #pragma once
-// The async HTTP/1.1 client for the upstream token endpoint, on the server's own event loops:
-// a bounded keep-alive connection pool per thread, TLS with certificate and host name verification
-// and SNI, a connect timeout and an overall deadline, safe retries with jittered backoff, and the
-// circuit breaker consulted before every attempt.
+// The real upstream transport: an async HTTP/1.1 client on the server's own event loops, with a
+// bounded keep-alive connection pool per thread and origin, TLS with certificate and host name
+// verification and SNI, a connect timeout and an overall deadline, safe retries with jittered
+// backoff, and a circuit breaker consulted before every attempt.
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "observe/recent_stats.hpp"
 #include "proxy/circuit_breaker.hpp"
-#include "proxy/upstream_result.hpp"
+#include "proxy/upstream_transport.hpp"
 
 namespace tokengate::proxy {
 
 struct UpstreamOptions {
-  std::string token_url;                            // http:// or https:// (the URL every call goes to)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds deadline{10000};        // for the whole call, retries included
   int max_retries = 2;
-  size_t max_connections = 32;                      // per thread, idle and busy together
+  size_t max_connections = 32;                      // per thread and origin, idle and busy together
   std::string ca_file;                              // empty: the system CA store
 };
 
-class UpstreamClient {
- public:
-  // Throws std::invalid_argument if the URL is unusable, std::runtime_error if the CA file is.
-  UpstreamClient(UpstreamOptions options, CircuitBreaker& breaker);
-  ~UpstreamClient();
+// Throws std::invalid_argument, naming `what`, unless `url` is an absolute http:// or https:// URL
+// with a host.
+void check_upstream_url(std::string_view what, const std::string& url);
 
-  // POSTs `form` (application/x-www-form-urlencoded) with the optional Authorization header to the
-  // URL and calls `done` with the outcome, on the calling thread's event loop.
-  void post_form(std::string form, std::string authorization, std::function<void(UpstreamResult)> done);
-  // GETs the URL (metadata, JWKS), likewise.
-  void get(std::function<void(UpstreamResult)> done);
+class UpstreamClient final : public UpstreamTransport {
+ public:
+  // Throws std::runtime_error if the CA file cannot be loaded.
+  UpstreamClient(UpstreamOptions options, CircuitBreaker& breaker);
+  ~UpstreamClient() override;
+
+  void send(boost::asio::io_context& loop, UpstreamRequest request, std::function<void(UpstreamResult)> done) override;
 
   const UpstreamOptions& options() const;
   // Outcome and latency of the recent calls (for the health check).

@@ -4,14 +4,14 @@
 #include <string>
 #include <vector>
 
-#include "oauth/client_secret.hpp"
+#include "common/secret_digest.hpp"
 
 namespace tokengate::store {
 
 struct ClientRecord {
   std::string id;
   std::string name;
-  oauth::SecretDigest secret_digest{};
+  common::SecretDigest secret_digest{};
   std::vector<std::string> scopes;  // the scopes it may be granted; empty = none
   std::string audience;             // `aud` of its tokens; empty = the server's default
   int64_t token_ttl = 0;            // seconds; 0 = the server's default

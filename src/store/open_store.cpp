@@ -38,9 +38,16 @@ void ensure_private_directory(const std::filesystem::path& dir) {
 
 std::string describe_store(const config::Config& config) { return "sqlite:" + sqlite_path(config); }
 
-std::unique_ptr<Store> open_store(const config::Config& config) {
+std::unique_ptr<Store> open_store(const config::Config& config, OpenMode mode) {
   std::string path = sqlite_path(config);
-  ensure_private_directory(std::filesystem::path(path).parent_path());
+  auto dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    throw StoreError("the data directory " + dir.string() + " exists but is not a directory");
+  if (mode == OpenMode::existing && !std::filesystem::exists(path, ec))
+    throw StoreError("there is no store at " + path +
+                     " (the server creates it on its first start); check --data-dir, --db or --config");
+  ensure_private_directory(dir);
   return std::make_unique<sqlite::SqliteStore>(path);
 }
 

@@ -11,8 +11,13 @@ namespace tokengate::store {
 // Where the store lives, for messages: "sqlite:/path/to/tokengate.db".
 std::string describe_store(const config::Config& config);
 
+enum class OpenMode {
+  create,    // a new, empty store if there is none (the server; commands that add something)
+  existing,  // StoreError if there is none: a command that only reads or changes what is there
+};
+
 // Creates the data directory (mode 0700) if needed. Throws StoreError if the store cannot be
 // opened, config::ConfigError if the URL names a kind of store this build does not have.
-std::unique_ptr<Store> open_store(const config::Config& config);
+std::unique_ptr<Store> open_store(const config::Config& config, OpenMode mode = OpenMode::create);
 
 }  // namespace tokengate::store

@@ -1,6 +1,6 @@
 #pragma once
 // Notices changes that other processes (the CLI, other nodes) commit to the store and calls
-// `reload` so the server republishes its snapshots; DESIGN.md promises that within 1 s.
+// `reload` so the server republishes its snapshots; docs/CONTRACT.md promises that within 1 s.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

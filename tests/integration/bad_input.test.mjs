@@ -1,4 +1,4 @@
-// Every kind of bad input gets its RFC 6749 §5.2 error (or the HTTP status DESIGN.md names), with
+// Every kind of bad input gets its RFC 6749 §5.2 error (or the HTTP status docs/CONTRACT.md names), with
 // the `code`/`message` members, and the server stays up and keeps serving.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

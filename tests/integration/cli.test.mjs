@@ -1,7 +1,7 @@
 // The CLI: client and key management on the store a running server uses (honoured within 1 s),
 // `tokengate token` against a real server, and the exit codes for bad configuration.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -185,6 +185,21 @@ describe('configuration errors', () => {
     const r2 = cli(['client', 'list', '--data-dir', file]);
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /not a directory/);
+    removeDir(dir);
+  });
+
+  test('a data dir that holds no store: commands that read say so, exit 1, and create nothing', () => {
+    const dir = tempDir();
+    const typo = path.join(dir, 'typo');
+    for (const args of [['client', 'list'], ['client', 'show', 'x'], ['client', 'disable', 'x'], ['key', 'list']]) {
+      const r = cli([...args, '--data-dir', typo]);
+      assert.equal(r.status, 1, args.join(' '));
+      assert.match(r.stderr, /there is no store at .*typo/);
+      assert.ok(!existsSync(typo), `${args.join(' ')} created ${typo}`);
+    }
+    // Creating a client is how a store may begin, so that one does create it.
+    assert.equal(cli(['client', 'create', '--name', 'first', '--data-dir', typo]).status, 0);
+    assert.ok(existsSync(path.join(typo, 'tokengate.db')));
     removeDir(dir);
   });
 

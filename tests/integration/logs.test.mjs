@@ -24,7 +24,8 @@ describe('logs', () => {
         await postToken(server.base, { path: '/v4.0/cells/connect/token', query: `?ClientId=${id}&ClientSecret=${c.client_secret}`, form: {} }),
         await postToken(server.base, { form, auth: basic(id, 'wrong-secret-value-1234567890') }),
         await postToken(server.base, { form: { ...form, scope: 'nope' }, auth: basic(id, c.client_secret) }),
-        await postToken(server.base, { path: `/no/route/${c.client_secret}`.replace(c.client_secret, 'x'), form }),
+        await postToken(server.base, { path: `/no/route/${c.client_secret}`, form }),
+        await postToken(server.base, { path: `/v4.0/cells/${c.client_secret}`, form }),
       ];
       secrets.push('wrong-secret-value-1234567890');
       for (const r of responses) if (r.body.access_token) tokens.push(r.body.access_token);
@@ -41,6 +42,8 @@ describe('logs', () => {
     const log = server.stderr();
     assert.match(log, /POST \/connect\/token 200/, 'the access log was on');
     assert.match(log, /POST \/v4\.0\/cells\/connect\/token 200/);
+    assert.match(log, /POST - 404/, 'an unknown path is logged as "-"');
+    assert.match(log, /POST \/v4\.0\/cells\/\* 501/);
     for (const s of secrets) assert.ok(!log.includes(s), 'a client secret is in the log');
     for (const t of tokens) {
       for (const part of t.split('.')) assert.ok(!log.includes(part), 'a token (or part of one) is in the log');

@@ -1,5 +1,5 @@
 // Proxy mode against an upstream of the tests' own that fails on demand: each failure gives the
-// status DESIGN.md names within the deadline, the proxy stays up, identical calls share one
+// status docs/CONTRACT.md names within the deadline, the proxy stays up, identical calls share one
 // upstream request, and the circuit breaker opens and closes.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

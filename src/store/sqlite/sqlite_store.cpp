@@ -8,7 +8,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "store/scope_list.hpp"
+#include "common/scope_list.hpp"
 
 namespace tokengate::store::sqlite {
 namespace {
@@ -52,7 +52,7 @@ ClientRecord read_client(const Statement& s) {
   std::string digest = s.blob(2);
   if (digest.size() != c.secret_digest.size()) throw StoreError("client " + c.id + " has a malformed secret digest");
   std::memcpy(c.secret_digest.data(), digest.data(), digest.size());
-  c.scopes = split_scopes(s.text(3));
+  c.scopes = common::split_scopes(s.text(3));
   c.audience = s.text(4);
   c.token_ttl = s.integer(5);
   c.enabled = s.integer(6) != 0;
@@ -122,7 +122,7 @@ void SqliteStore::insert_client(const ClientRecord& c) {
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
               "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
-  s.bind(4, join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
+  s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at);
   s.run();
 }
@@ -133,7 +133,7 @@ bool SqliteStore::update_client(const ClientRecord& c) {
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
               "enabled = ?7, updated_at = ?8 WHERE id = ?1");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
-  s.bind(4, join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
+  s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at);
   s.run();
   return s.changes() == 1;

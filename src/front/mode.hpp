@@ -1,0 +1,46 @@
+#pragma once
+// What distinguishes the two modes, and nothing else. The token front and the routes are the same
+// for both; a mode supplies what answers a valid token request (issuer: sign a token; proxy: ask the
+// upstream), the keys this server publishes, how Bearer tokens are checked, and its health.
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "http/router.hpp"
+#include "oauth/bearer.hpp"
+#include "oauth/client_auth_method.hpp"
+#include "oauth/token_request.hpp"
+#include "observe/health_report.hpp"
+
+namespace tokengate::front {
+
+// A JWKS document (RFC 7517 §5), or why there is none.
+struct PublishedKeys {
+  std::string jwks_json;  // empty: unavailable
+  std::string error;
+};
+
+class Mode {
+ public:
+  virtual ~Mode() = default;
+
+  virtual std::string_view name() const = 0;  // "issuer" or "proxy"
+
+  // Answers a token request the front has accepted: grant_type=client_credentials, the client's
+  // credentials extracted (not yet checked). Responds once, on the request's event loop.
+  virtual void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                           http::Respond respond) const = 0;
+
+  // The keys clients verify our tokens with; `done` runs once, on `loop`.
+  virtual void published_keys(boost::asio::io_context& loop, std::function<void(PublishedKeys)> done) const = 0;
+
+  // Checks Bearer access tokens for the API routes.
+  virtual const oauth::AccessTokenVerifier& token_verifier() const = 0;
+
+  // For /readyz: whether to send traffic here, with a few flat fields saying why.
+  virtual observe::HealthReport readiness() const = 0;
+  // For the Cells status check: what the tokens depend on, in detail.
+  virtual observe::HealthReport health() const = 0;
+};
+
+}  // namespace tokengate::front

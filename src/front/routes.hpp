@@ -1,0 +1,36 @@
+#pragma once
+// Every public route, registered once, for either mode:
+//   POST /connect/token, /v4.0/cells/connect/token   the token front (RFC 6749; Cells Cloud)
+//   GET  /.well-known/oauth-authorization-server,
+//        /.well-known/openid-configuration          RFC 8414 metadata
+//   GET  /.well-known/jwks.json                      the mode's published keys (RFC 7517)
+//   GET  /healthz, /readyz                           liveness, readiness
+//   GET  /v4.0/cells, /v4.0/cells/status/check       Cells status, behind a Bearer token (RFC 6750)
+//   *    /v4.0/cells/...                             501
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "front/mode.hpp"
+#include "front/token_front.hpp"
+#include "http/router.hpp"
+
+namespace tokengate::front {
+
+class Routes {
+ public:
+  explicit Routes(const Mode& mode);
+
+  // The URL this server is known by (metadata); set before the server takes requests.
+  void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }
+
+  void add_to(http::Router& router) const;
+
+ private:
+  const Mode& mode_;
+  std::string issuer_;
+  TokenFront token_;        // POST /connect/token
+  TokenFront cells_token_;  // POST /v4.0/cells/connect/token
+};
+
+}  // namespace tokengate::front

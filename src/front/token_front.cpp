@@ -1,0 +1,37 @@
+#include "front/token_front.hpp"
+
+namespace tokengate::front {
+namespace {
+
+std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods(const TokenRoute& route) {
+  std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
+  methods.push_back(std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/route.cells_compatible));
+  methods.push_back(std::make_unique<oauth::ClientSecretPost>());
+  if (route.cells_compatible) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
+  return methods;
+}
+
+}  // namespace
+
+TokenFront::TokenFront(const Mode& mode, TokenRoute route)
+    : mode_(mode), route_(route), authenticator_(auth_methods(route)) {}
+
+void TokenFront::handle(const http::Request& request, http::Respond respond) const {
+  auto parsed = oauth::parse_token_request(request, route_.cells_compatible);
+  if (auto* e = std::get_if<oauth::OAuthError>(&parsed)) return respond(e->to_response());
+  const oauth::TokenRequest& token_request = std::get<oauth::TokenRequest>(parsed);
+
+  auto grant_type = token_request.grant_type();
+  if (!grant_type) return respond(oauth::OAuthError::invalid_request("The grant_type parameter is missing.").to_response());
+  if (*grant_type != "client_credentials")
+    return respond(oauth::OAuthError{400, "unsupported_grant_type",
+                                     "The grant_type '" + std::string(*grant_type) +
+                                         "' is not supported; this server issues tokens for grant_type=client_credentials."}
+                       .to_response());
+
+  auto credentials = authenticator_.extract(token_request);
+  if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
+  mode_.issue_token(token_request, std::get<oauth::PresentedCredentials>(credentials), std::move(respond));
+}
+
+}  // namespace tokengate::front

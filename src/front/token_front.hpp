@@ -1,0 +1,30 @@
+#pragma once
+// The token endpoint's one front, RFC 6749 §3.2, for both modes and every token route: transport
+// checks and decoding (TokenRequest), the grant_type check, and the client's credentials extracted
+// (ClientAuthenticator). A request that passes goes to the mode.
+#include <memory>
+
+#include "front/mode.hpp"
+#include "http/router.hpp"
+#include "oauth/client_authenticator.hpp"
+
+namespace tokengate::front {
+
+struct TokenRoute {
+  // The Aspose Cells Cloud route: ClientId/ClientSecret also in the query, grant_type defaults to
+  // client_credentials, and a Bearer Authorization header (the SDKs send their token) is ignored.
+  bool cells_compatible = false;
+};
+
+class TokenFront {
+ public:
+  TokenFront(const Mode& mode, TokenRoute route);
+  void handle(const http::Request& request, http::Respond respond) const;
+
+ private:
+  const Mode& mode_;
+  TokenRoute route_;
+  oauth::ClientAuthenticator authenticator_;
+};
+
+}  // namespace tokengate::front

@@ -1,0 +1,61 @@
+#include "issuer/client_credentials_grant.hpp"
+
+#include <ctime>
+
+#include "issuer/token_issuer.hpp"
+#include "common/json_text.hpp"
+#include "oauth/scope.hpp"
+
+namespace tokengate::issuer {
+
+std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope) {
+  std::string body;
+  body.reserve(access_token.size() + 96 + scope.size());
+  body += '{';
+  common::append_json_member_verbatim(body, "access_token", access_token);  // base64url and dots only
+  body += ',';
+  common::append_json_member(body, "token_type", "Bearer");
+  body += ',';
+  common::append_json_member(body, "expires_in", expires_in);
+  if (!scope.empty()) {
+    body += ',';
+    common::append_json_member(body, "scope", scope);
+  }
+  body += '}';
+  return body;
+}
+
+std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const oauth::TokenRequest& request,
+                                                                          const store::ClientRecord& client,
+                                                                          const KeySet& keys,
+                                                                          const TokenSettings& settings) {
+  std::string error;
+  auto scope = oauth::grant_scope(request.body.get("scope"), client.scopes, error);
+  if (!scope) return oauth::OAuthError{400, "invalid_scope", error};
+
+  // The audience: the client's own, else the server default. A request may name it (RFC 8707
+  // `resource`, or the widespread `audience`) but not ask for another one.
+  std::string_view audience = client.audience.empty() ? std::string_view(settings.default_audience) : client.audience;
+  for (const char* name : {"resource", "audience"}) {
+    auto requested = request.body.get(name);
+    if (requested && *requested != audience)
+      return oauth::OAuthError{400, "invalid_target",
+                        "The requested " + std::string(name) + " is not an audience this client may get tokens for "
+                        "(RFC 8707 §2)."};
+  }
+
+  if (!keys.active)
+    return oauth::OAuthError{503, "temporarily_unavailable", "The server has no signing key loaded yet; retry shortly."};
+
+  int64_t ttl = client.token_ttl > 0 ? client.token_ttl : settings.default_ttl;
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  AccessTokenClaims claims{settings.issuer, client.id, audience, *scope, now, now + ttl};
+  std::string_view token = issue_access_token(keys, claims);
+
+  http::Response response;
+  response.body = token_response_json(token, ttl, *scope);
+  response.no_store = true;
+  return response;
+}
+
+}  // namespace tokengate::issuer

@@ -1,0 +1,25 @@
+#pragma once
+// The client credentials grant, RFC 6749 §4.4: an authenticated client asks for a token for itself.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "http/response.hpp"
+#include "issuer/issuer_state.hpp"
+#include "oauth/oauth_error.hpp"
+#include "oauth/token_request.hpp"
+
+namespace tokengate::issuer {
+
+// Settles scope (RFC 6749 §3.3) and audience (RFC 8707), then signs the token: the §5.1 response or
+// the §5.2 error.
+std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const oauth::TokenRequest& request,
+                                                                          const store::ClientRecord& client,
+                                                                          const KeySet& keys,
+                                                                          const TokenSettings& settings);
+
+// The successful token response body, RFC 6749 §5.1.
+std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope);
+
+}  // namespace tokengate::issuer

@@ -1,0 +1,28 @@
+#pragma once
+// What the issuer's handlers read: the client and key snapshots (swapped when the store changes)
+// and the settings fixed at start.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "issuer/key_set.hpp"
+#include "store/client_snapshot.hpp"
+#include "store/snapshot_cell.hpp"
+
+namespace tokengate::issuer {
+
+struct TokenSettings {
+  std::string issuer;            // `iss`, and the base of the metadata URLs
+  std::string default_audience;  // `aud` for clients without their own
+  int64_t default_ttl = 3600;    // seconds, for clients without their own
+};
+
+struct IssuerState {
+  explicit IssuerState(TokenSettings s) : settings(std::move(s)) {}
+
+  TokenSettings settings;
+  store::SnapshotCell<store::ClientSnapshot> clients{std::make_shared<const store::ClientSnapshot>()};
+  store::SnapshotCell<KeySet> keys{std::make_shared<const KeySet>()};
+};
+
+}  // namespace tokengate::issuer

@@ -1,0 +1,25 @@
+#pragma once
+// Mints RFC 9068 JWT access tokens with the active key. The claims are written straight into a
+// per-thread buffer and signed with a per-thread signer: no lock, no JSON DOM, no per-call setup.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "issuer/key_set.hpp"
+
+namespace tokengate::issuer {
+
+struct AccessTokenClaims {
+  std::string_view issuer;
+  std::string_view client_id;  // also the subject: the client acts on its own behalf (RFC 9068 §2.2)
+  std::string_view audience;
+  std::string_view scope;      // omitted when empty
+  int64_t issued_at = 0;
+  int64_t expires_at = 0;
+};
+
+// Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws
+// std::runtime_error if `keys` has no active key.
+std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims& claims);
+
+}  // namespace tokengate::issuer

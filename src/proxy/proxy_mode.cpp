@@ -1,0 +1,114 @@
+#include "proxy/proxy_mode.hpp"
+
+#include <stdexcept>
+
+#include <boost/url/parse.hpp>
+
+namespace tokengate::proxy {
+namespace {
+
+UpstreamOptions upstream_options(const config::Config& c) {
+  UpstreamOptions o;
+  o.connect_timeout = std::chrono::milliseconds(c.upstream_connect_timeout_ms);
+  o.deadline = std::chrono::milliseconds(c.upstream_timeout_ms);
+  o.max_retries = static_cast<int>(c.upstream_retries);
+  o.max_connections = static_cast<size_t>(c.upstream_max_connections);
+  o.ca_file = c.upstream_ca_file;
+  return o;
+}
+
+UpstreamOptions keys_options(const config::Config& c) {
+  UpstreamOptions o = upstream_options(c);
+  o.max_retries = 1;
+  o.max_connections = 4;
+  return o;
+}
+
+CircuitBreaker breaker(const config::Config& c) {
+  return CircuitBreaker(static_cast<int>(c.circuit_breaker_failures),
+                        std::chrono::milliseconds(c.circuit_breaker_cooldown_ms));
+}
+
+std::string checked_token_url(const config::Config& c) {
+  try {
+    check_upstream_url("upstream_token_url", c.upstream_token_url);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(e.what());
+  }
+  return c.upstream_token_url;
+}
+
+UpstreamClient make_client(UpstreamOptions options, CircuitBreaker& breaker) {
+  try {
+    return UpstreamClient(std::move(options), breaker);
+  } catch (const std::runtime_error& e) {
+    throw config::ConfigError(std::string("upstream_ca_file: ") + e.what());
+  }
+}
+
+std::string origin_of(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return {};
+  return std::string(u->scheme()) + "://" + std::string(u->encoded_authority());
+}
+
+// Where the upstream's keys are: upstream_jwks_url if set; else the metadata of upstream_issuer, or
+// of the origin of upstream_token_url.
+UpstreamLocation key_location(const config::Config& c) {
+  UpstreamLocation where;
+  where.issuer = c.upstream_issuer;
+  if (!c.upstream_jwks_url.empty()) where.jwks_url = c.upstream_jwks_url;
+  else where.metadata_base = !c.upstream_issuer.empty() ? c.upstream_issuer : origin_of(c.upstream_token_url);
+  return where;
+}
+
+}  // namespace
+
+ProxyMode::ProxyMode(const config::Config& c)
+    : token_url_(checked_token_url(c)),
+      token_breaker_(breaker(c)),
+      token_client_(make_client(upstream_options(c), token_breaker_)),
+      cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0),
+      endpoint_(token_client_, cache_, keyer_, token_url_, c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic),
+      keys_breaker_(breaker(c)),
+      keys_client_(make_client(keys_options(c), keys_breaker_)),
+      discovery_(keys_client_, key_location(c)),
+      keys_(discovery_, KeyRefreshPolicy{}, c.upstream_issuer),
+      verifier_(keys_, c.audience) {}
+
+void ProxyMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                            http::Respond respond) const {
+  endpoint_.forward(request, credentials, std::move(respond));
+}
+
+void ProxyMode::published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const {
+  keys_.current(loop, "", [done = std::move(done)](const UpstreamKeys::Snapshot& snap) {
+    if (!snap.keys) return done({{}, "the upstream's keys could not be fetched: " + snap.error});
+    done({snap.jwks_json, {}});
+  });
+}
+
+observe::HealthReport ProxyMode::readiness() const {
+  bool open = token_breaker_.state(Clock::now()) == CircuitBreaker::State::open;
+  return {!open, {{"upstream", open ? "circuit_open" : "available"}}};
+}
+
+observe::HealthReport ProxyMode::health() const {
+  auto state = token_breaker_.state(Clock::now());
+  auto recent = token_client_.recent();
+  bool reachable = state != CircuitBreaker::State::open && (recent.samples == 0 || recent.last_ok);
+  const char* circuit = state == CircuitBreaker::State::closed ? "closed"
+                        : state == CircuitBreaker::State::open ? "open"
+                                                               : "half_open";
+  return {reachable,
+          {{"upstream",
+            boost::json::object{{"url", token_url_},
+                                {"reachable", reachable},
+                                {"circuit", circuit},
+                                {"recent_calls", recent.samples},
+                                {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
+                                {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},
+                                {"last_latency_us", static_cast<int64_t>(recent.last_latency_ms * 1000)}}}}};
+}
+
+}  // namespace tokengate::proxy

@@ -1,0 +1,49 @@
+#pragma once
+// Proxy mode, assembled from the configuration: token requests go to the upstream (ProxyEndpoint,
+// with its token cache and circuit breaker), the upstream's keys are published as ours and check
+// Bearer tokens (UpstreamKeys, with a breaker of its own), and health is the upstream's.
+#include <memory>
+
+#include "config/config.hpp"
+#include "front/mode.hpp"
+#include "proxy/cache_key.hpp"
+#include "proxy/circuit_breaker.hpp"
+#include "proxy/proxy_endpoint.hpp"
+#include "proxy/token_cache.hpp"
+#include "proxy/upstream_client.hpp"
+#include "proxy/upstream_discovery.hpp"
+#include "proxy/upstream_keys.hpp"
+#include "proxy/upstream_token_verifier.hpp"
+
+namespace tokengate::proxy {
+
+class ProxyMode final : public front::Mode {
+ public:
+  // Throws config::ConfigError when the upstream URL or CA file is unusable.
+  explicit ProxyMode(const config::Config& config);
+
+  std::string_view name() const override { return "proxy"; }
+  void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                   http::Respond respond) const override;
+  void published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const override;
+  const oauth::AccessTokenVerifier& token_verifier() const override { return verifier_; }
+  observe::HealthReport readiness() const override;  // ready unless the circuit is open
+  observe::HealthReport health() const override;
+
+  const std::string& upstream_url() const { return token_url_; }
+
+ private:
+  std::string token_url_;
+  CircuitBreaker token_breaker_;
+  UpstreamClient token_client_;
+  TokenCache cache_;
+  CacheKeyer keyer_;
+  ProxyEndpoint endpoint_;
+  CircuitBreaker keys_breaker_;  // the JWKS has a breaker of its own: its failures are not the token endpoint's
+  UpstreamClient keys_client_;
+  UpstreamDiscovery discovery_;
+  UpstreamKeys keys_;
+  UpstreamTokenVerifier verifier_;
+};
+
+}  // namespace tokengate::proxy

@@ -1,0 +1,181 @@
+// The token front with the issuer mode behind it, as a plain function from request to response:
+// no sockets.
+#include "front/token_front.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "common/secret_digest.hpp"
+#include "issuer/issuer_mode.hpp"
+#include "issuer/key_rotation.hpp"
+#include "jose/base64url.hpp"
+#include "jose/jws_verify.hpp"
+#include "support/temp_store.hpp"
+
+using namespace tokengate;
+
+namespace {
+
+class TokenFrontTest : public test_support::TempStoreTest {
+ protected:
+  void SetUp() override {
+    TempStoreTest::SetUp();
+    store_ = open();
+    watcher_ = std::make_unique<store::StoreWatcher>(*store_, [] {});  // not started: health only
+    mode_ = std::make_unique<issuer::IssuerMode>(state, *watcher_);
+    store::ClientRecord c;
+    c.id = "client-1";
+    c.name = "one";
+    c.secret_digest = common::digest_secret("s3cret");
+    c.scopes = {"read", "write"};
+    store::ClientRecord off = c;
+    off.id = "client-off";
+    off.enabled = false;
+    state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::vector{c, off}));
+    state.keys.publish(issuer::KeySet::build({issuer::generate_key_record(jose::Algorithm::ES256, 1)}, 2));
+  }
+
+  http::Response post(std::string body, std::string authorization = "", bool cells = false, std::string query = "") {
+    http::Request r;
+    r.method = "POST";
+    r.path = cells ? "/v4.0/cells/connect/token" : "/connect/token";
+    r.body = body;
+    if (!body.empty()) {
+      r.content_type = "application/x-www-form-urlencoded";
+      r.content_type_count = 1;
+    }
+    if (!authorization.empty()) {
+      r.authorization = authorization;
+      r.authorization_count = 1;
+    }
+    r.query = query;
+    return handle(r, cells);
+  }
+
+  // Through the front, as the router would call it; the issuer answers at once.
+  http::Response handle(const http::Request& r, bool cells = false) {
+    front::TokenFront front(*mode_, {.cells_compatible = cells});
+    http::Response out;
+    int calls = 0;
+    front.handle(r, [&](http::Response res) {
+      out = std::move(res);
+      ++calls;
+    });
+    EXPECT_EQ(calls, 1);
+    return out;
+  }
+
+  static std::string basic(const std::string& id, const std::string& secret) {
+    return "Basic " + jose::base64_encode(id + ":" + secret);
+  }
+  static std::string error_of(const http::Response& r) {
+    return std::string(boost::json::parse(r.body).as_object().at("error").as_string());
+  }
+
+  issuer::IssuerState state{{"https://issuer.test", "https://api.test", 600}};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::StoreWatcher> watcher_;
+  std::unique_ptr<issuer::IssuerMode> mode_;
+};
+
+TEST_F(TokenFrontTest, IssuesASignedJwtWithBasic) {
+  auto r = post("grant_type=client_credentials&scope=read", basic("client-1", "s3cret"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.no_store);
+  auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("token_type").as_string(), "Bearer");
+  EXPECT_EQ(body.at("expires_in").as_int64(), 600);
+  EXPECT_EQ(body.at("scope").as_string(), "read");
+
+  std::string token(body.at("access_token").as_string());
+  auto jws = jose::parse_compact(token);  // holds views into `token`
+  ASSERT_TRUE(jws);
+  auto header = boost::json::parse(jws->header).as_object();
+  EXPECT_EQ(header.at("typ").as_string(), "at+jwt");
+  EXPECT_EQ(header.at("alg").as_string(), "ES256");
+  const auto& key = *store::read_snapshot(state.keys).active;
+  EXPECT_EQ(header.at("kid").as_string(), key.kid());
+  EXPECT_TRUE(jose::verify_signature(key.pkey(), jose::Algorithm::ES256, jws->signing_input, jws->signature));
+
+  auto claims = boost::json::parse(jws->payload).as_object();
+  EXPECT_EQ(claims.at("iss").as_string(), "https://issuer.test");
+  EXPECT_EQ(claims.at("sub").as_string(), "client-1");
+  EXPECT_EQ(claims.at("client_id").as_string(), "client-1");
+  EXPECT_EQ(claims.at("aud").as_string(), "https://api.test");
+  EXPECT_EQ(claims.at("scope").as_string(), "read");
+  EXPECT_EQ(claims.at("exp").as_int64() - claims.at("iat").as_int64(), 600);
+  EXPECT_EQ(claims.at("jti").as_string().size(), 22u);
+}
+
+TEST_F(TokenFrontTest, AcceptsClientSecretPost) {
+  auto r = post("grant_type=client_credentials&client_id=client-1&client_secret=s3cret");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).as_object().at("scope").as_string(), "read write");
+}
+
+TEST_F(TokenFrontTest, CellsRouteTakesQueryCredentialsAndNoBody) {
+  auto r = post("", "", true, "ClientId=client-1&ClientSecret=s3cret");
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The standard route does not read credentials from the query.
+  EXPECT_EQ(post("grant_type=client_credentials", "", false, "ClientId=client-1&ClientSecret=s3cret").status, 401);
+}
+
+TEST_F(TokenFrontTest, WrongUnknownAndDisabledLookTheSame) {
+  auto wrong = post("grant_type=client_credentials", basic("client-1", "nope"));
+  auto unknown = post("grant_type=client_credentials", basic("nobody", "s3cret"));
+  auto disabled = post("grant_type=client_credentials", basic("client-off", "s3cret"));
+  for (const auto* r : {&wrong, &unknown, &disabled}) {
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(error_of(*r), "invalid_client");
+    EXPECT_EQ(r->body, wrong.body);
+    ASSERT_EQ(r->headers.size(), 1u);
+    EXPECT_EQ(r->headers[0].first, "WWW-Authenticate");
+  }
+  auto post_wrong = post("grant_type=client_credentials&client_id=client-1&client_secret=x");
+  EXPECT_EQ(post_wrong.status, 401);
+  EXPECT_TRUE(post_wrong.headers.empty());  // no Basic attempted, no Basic challenge
+}
+
+TEST_F(TokenFrontTest, BadRequestsGetTheRfcErrors) {
+  auto b = basic("client-1", "s3cret");
+  EXPECT_EQ(error_of(post("", b)), "invalid_request");  // no grant_type
+  EXPECT_EQ(error_of(post("grant_type=password", b)), "unsupported_grant_type");
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&scope=admin", b)), "invalid_scope");
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&grant_type=client_credentials", b)), "invalid_request");
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&scope=%zz", b)), "invalid_request");
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&resource=https://other.test", b)), "invalid_target");
+  // Two authentication methods at once (RFC 6749 §2.3).
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&client_id=client-1&client_secret=s3cret", b)),
+            "invalid_request");
+  EXPECT_EQ(error_of(post("grant_type=client_credentials", "Basic %%%")), "invalid_request");
+  auto bearer = post("grant_type=client_credentials", "Bearer abc");
+  EXPECT_EQ(bearer.status, 401);
+  EXPECT_EQ(error_of(post("grant_type=client_credentials&client_secret=s3cret")), "invalid_request");
+  auto none = post("grant_type=client_credentials");
+  EXPECT_EQ(none.status, 401);
+}
+
+TEST_F(TokenFrontTest, RefusesOtherContentTypes) {
+  http::Request r;
+  r.method = "POST";
+  r.path = "/connect/token";
+  r.body = R"({"grant_type":"client_credentials"})";
+  r.content_type = "application/json";
+  r.content_type_count = 1;
+  auto res = handle(r);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("application/x-www-form-urlencoded"), std::string::npos);
+  r.content_type = "Application/X-WWW-Form-Urlencoded; charset=UTF-8";
+  r.body = "grant_type=client_credentials&client_id=client-1&client_secret=s3cret";
+  EXPECT_EQ(handle(r).status, 200);
+}
+
+TEST_F(TokenFrontTest, ErrorBodiesCarryCodeAndMessage) {
+  auto r = post("grant_type=nope", basic("client-1", "s3cret"));
+  auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("code").as_int64(), 400);
+  EXPECT_EQ(body.at("message").as_string(), body.at("error_description").as_string());
+}
+
+}  // namespace
