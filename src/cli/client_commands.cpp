@@ -56,6 +56,7 @@ struct ClientArgs {
   bool json = false;
   std::string id;
   issuer::ClientSpec spec;
+  bool revoke_tokens = false;
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -115,29 +116,42 @@ void add_client_commands(CLI::App& app, Action& run) {
     };
   });
 
-  subcommand(*client, "delete", "delete a client (its tokens stay valid until they expire)", args, true)
+  subcommand(*client, "delete", "delete a client; every token it holds stops being accepted", args, true)
       ->callback([&run] {
         run = [] {
-          if (!args.store.open_existing()->delete_client(args.id)) return no_such_client(args.id);
+          if (!issuer::delete_client(*args.store.open_existing(), args.id)) return no_such_client(args.id);
           if (args.json) std::cout << boost::json::serialize(boost::json::object{{"deleted", args.id}}) << "\n";
           else std::cout << "Deleted client " << args.id << ".\n";
           return 0;
         };
       });
 
-  subcommand(*client, "rotate-secret", "give a client a new secret; the old one stops working", args, true)
-      ->callback([&run] {
+  CLI::App* rotate =
+      subcommand(*client, "rotate-secret", "give a client a new secret; the old one stops working", args, true);
+  rotate->add_flag("--revoke-tokens", args.revoke_tokens, "also revoke every token the client holds now");
+  rotate->callback([&run] {
         run = [] {
-          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id);
+          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens);
           if (!secret) return no_such_client(args.id);
           print_secret(args.id, *secret, args.json);
           return 0;
         };
       });
 
+  subcommand(*client, "revoke-tokens", "revoke every token the client holds now (it may get new ones)", args, true)
+      ->callback([&run] {
+        run = [] {
+          if (!issuer::revoke_client_tokens(*args.store.open_existing(), args.id)) return no_such_client(args.id);
+          if (args.json) std::cout << boost::json::serialize(boost::json::object{{"client_id", args.id}, {"tokens", "revoked"}}) << "\n";
+          else std::cout << "Every token client " << args.id << " held is revoked.\n";
+          return 0;
+        };
+      });
+
   for (bool enable : {false, true}) {
     const char* name = enable ? "enable" : "disable";
-    const char* help = enable ? "let a disabled client get tokens again" : "refuse tokens to a client";
+    const char* help = enable ? "let a disabled client get tokens again"
+                              : "refuse tokens to a client; the tokens it holds stop being accepted";
     subcommand(*client, name, help, args, true)->callback([&run, enable] {
       run = [enable] {
         if (!issuer::set_client_enabled(*args.store.open_existing(), args.id, enable)) return no_such_client(args.id);

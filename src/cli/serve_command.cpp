@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "common/token_lifetime.hpp"
 #include "config/config.hpp"
 #include "front/routes.hpp"
 #include "http/server.hpp"
@@ -25,12 +26,20 @@ struct ServeArgs {
   std::map<std::string, std::string> flags;
 };
 
-// Rebuilds both snapshots from the store and publishes them to the request threads.
-void reload_snapshots(store::Store& store, issuer::IssuerState& state) {
+// Rebuilds the snapshots from the store and publishes them to the request threads; returns when
+// the key set next changes with time alone. Keys and revocations no longer needed are purged here.
+int64_t reload_snapshots(store::Store& store, issuer::IssuerState& state) {
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  store.purge_revocations(now);
+  store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   auto clients = store.list_clients();
-  auto keys = issuer::KeySet::build(store.list_keys(), static_cast<int64_t>(std::time(nullptr)));
+  auto keys = issuer::KeySet::build(store.list_keys(), now);
+  auto revocations = std::make_shared<const issuer::RevocationSnapshot>(store.list_revocations(now));
+  int64_t next_change = keys->next_change;
   state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
   state.keys.publish(std::move(keys));
+  state.revocations.publish(std::move(revocations));
+  return next_change;
 }
 
 // On a store with no clients, the first start registers one and prints how to use it.
@@ -71,24 +80,24 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
   server.run();
 }
 
-// Issuer mode: clients and keys from the store, tokens signed here.
+// Issuer mode: clients, keys and revocations from the store, tokens signed here.
 int serve_issuer(const config::Config& config) {
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
   auto key = issuer::ensure_signing_key(*store, alg);
   bool store_was_empty = store->list_clients().empty();
 
-  issuer::IssuerState state({config.issuer, config.audience, config.token_ttl});
-  store::StoreWatcher watcher(*store, [&] { reload_snapshots(*store, state); });
-  issuer::IssuerMode mode(state, watcher);
-  front::Routes routes(mode);
+  // The server is created before the mode, so that it is destroyed after it: a revocation still
+  // being written when the server stops answers on an event loop that exists.
   http::Router router;
-  routes.add_to(router);
   http::Server server(server_options(config), router);
-
-  // Settings that depend on the bound port are fixed before the first request can arrive.
-  state.settings.issuer = advertised_issuer(config, server.port());
+  issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
+                             config.key_publish_delay});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
+  store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state); });
+  issuer::IssuerMode mode(state, watcher, *store);
+  front::Routes routes(mode);
+  routes.add_to(router);
 
   if (store_was_empty && config.demo_client) create_demo_client(*store, state.settings.issuer + "/connect/token");
   watcher.start();

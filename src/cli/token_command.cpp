@@ -1,11 +1,14 @@
 // tokengate token --url TOKEN_URL --client-id ID --client-secret SECRET [--scope S]
 // Fetches a token from any RFC 6749 token endpoint with the client credentials grant.
+#include <ctime>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <boost/json/parse.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/store_options.hpp"
+#include "common/token_lifetime.hpp"
 #include "common/form_encoding.hpp"
 #include "http/client.hpp"
 
@@ -60,21 +63,48 @@ int fetch(const TokenArgs& a) {
   return 1;
 }
 
+
+// tokengate token revoke --jti JTI [STORE]: the token stops being accepted everywhere the store is
+// read (introspection, the status routes, its status list), until it would have expired anyway.
+int revoke_by_jti(const StoreOptions& store, const std::string& jti) {
+  if (jti.empty() || jti.size() > 200) throw UsageError("--jti must be a token's jti (1 to 200 characters)");
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  // The token's own expiry is not known from its jti: kept as long as any token can live.
+  store.open_existing()->add_revocation(
+      {store::RevocationRecord::Kind::token, jti, {}, now, now + common::kMaxTokenLifetime});
+  std::cout << "Token " << jti << " is revoked.\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_token_command(CLI::App& app, Action& run) {
   static TokenArgs args;
+  static StoreOptions store;
+  static std::string jti;
   CLI::App* cmd = app.add_subcommand("token", "fetch an access token from an RFC 6749 token endpoint and print it");
-  cmd->add_option("--url", args.url, "the token endpoint, e.g. http://127.0.0.1:8080/connect/token")->required();
-  cmd->add_option("--client-id", args.client_id, "client ID")->required();
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("--url", args.url, "the token endpoint, e.g. http://127.0.0.1:8080/connect/token");
+  cmd->add_option("--client-id", args.client_id, "client ID");
   cmd->add_option("--client-secret", args.client_secret, "client secret (or TOKENGATE_CLIENT_SECRET)")
-      ->envname("TOKENGATE_CLIENT_SECRET")
-      ->required();
+      ->envname("TOKENGATE_CLIENT_SECRET");
   cmd->add_option("--scope", args.scope, "requested scopes, space-separated");
   cmd->add_option("--auth", args.auth, "client authentication: basic (default) or post");
   cmd->add_option("--timeout", args.timeout, "seconds to wait for the answer (default 10)");
   cmd->add_flag("--json", args.json, "print the whole token response");
-  cmd->callback([&run] { run = [] { return fetch(args); }; });
+  cmd->callback([&run, cmd] {
+    if (cmd->got_subcommand("revoke")) return;
+    for (auto [value, name] : {std::pair{&args.url, "--url"}, {&args.client_id, "--client-id"},
+                               {&args.client_secret, "--client-secret"}}) {
+      if (value->empty()) throw CLI::RequiredError(name);
+    }
+    run = [] { return fetch(args); };
+  });
+
+  CLI::App* revoke = cmd->add_subcommand("revoke", "revoke one token by its jti, in the store a server uses");
+  store.add_to(*revoke);
+  revoke->add_option("--jti", jti, "the token's jti claim")->required();
+  revoke->callback([&run] { run = [] { return revoke_by_jti(store, jti); }; });
 }
 
 }  // namespace tokengate::cli

@@ -61,6 +61,10 @@ const std::vector<Field>& fields() {
       boolean_field({"demo_client", "--demo-client", "TOKENGATE_DEMO_CLIENT",
                      "create and print a demo client when the store has none"},
                     &Config::demo_client),
+      integer_field({"key_publish_delay", "--key-publish-delay", "TOKENGATE_KEY_PUBLISH_DELAY",
+                     "seconds a rotated key is published in the JWKS before it signs (key rotate; the JWKS "
+                     "max-age stays below it)"},
+                    &Config::key_publish_delay),
       integer_field({"upstream_connect_timeout_ms", "--upstream-connect-timeout-ms",
                      "TOKENGATE_UPSTREAM_CONNECT_TIMEOUT_MS", "proxy: connect timeout, ms"},
                     &Config::upstream_connect_timeout_ms),
@@ -215,6 +219,7 @@ void validate(Config& c) {
       throw ConfigError(std::string(key) + " must be from " + std::to_string(lo) + " to " + std::to_string(hi) +
                         ", got " + std::to_string(value));
   };
+  check_range("key_publish_delay", c.key_publish_delay, 0, 7 * 24 * 3600);
   check_range("upstream_connect_timeout_ms", c.upstream_connect_timeout_ms, 1, 600000);
   check_range("upstream_timeout_ms", c.upstream_timeout_ms, 1, 600000);
   check_range("upstream_retries", c.upstream_retries, 0, 2);

@@ -23,6 +23,7 @@ struct Config {
   std::string log_level = "info";
   bool access_log = false;
   bool demo_client = true;         // create and print a demo client when the store has none
+  int64_t key_publish_delay = 600; // seconds `key rotate` publishes a new key before it signs
 
   // Proxy mode (upstream_token_url set).
   int64_t upstream_connect_timeout_ms = 2000;

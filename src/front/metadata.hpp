@@ -5,6 +5,7 @@
 
 namespace tokengate::front {
 
-std::string metadata_json(const std::string& issuer);
+// `status_lists`: whether to name the status list aggregation (issuer mode).
+std::string metadata_json(const std::string& issuer, bool status_lists);
 
 }  // namespace tokengate::front

@@ -2,6 +2,7 @@
 // What distinguishes the two modes, and nothing else. The token front and the routes are the same
 // for both; a mode supplies what answers a valid token request (issuer: sign a token; proxy: ask the
 // upstream), the keys this server publishes, how Bearer tokens are checked, and its health.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ namespace tokengate::front {
 struct PublishedKeys {
   std::string jwks_json;  // empty: unavailable
   std::string error;
+  int64_t max_age = 60;   // seconds verifiers may cache it: shorter than the key publish delay
 };
 
 class Mode {
@@ -30,6 +32,19 @@ class Mode {
   // credentials extracted (not yet checked). Responds once, on the request's event loop.
   virtual void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                            http::Respond respond) const = 0;
+
+  // Introspection (RFC 7662 §2) and revocation (RFC 7009 §2) of `token`, asked by the client whose
+  // credentials the front extracted (not yet checked). Respond once, on the request's event loop.
+  virtual void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                          std::string_view token, http::Respond respond) const = 0;
+  virtual void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                      std::string_view token, http::Respond respond) const = 0;
+
+  // Status lists for offline verifiers (draft-ietf-oauth-status-list): one list (GET
+  // /statuslists/LIST), and the aggregation of them (GET /statuslists, §9). Only the issuer has any.
+  virtual bool publishes_status_lists() const = 0;
+  virtual http::Response status_list(const http::Request& request, std::string_view list) const = 0;
+  virtual http::Response status_list_aggregation() const = 0;
 
   // The keys clients verify our tokens with; `done` runs once, on `loop`.
   virtual void published_keys(boost::asio::io_context& loop, std::function<void(PublishedKeys)> done) const = 0;

@@ -6,9 +6,21 @@
 #include "front/metadata.hpp"
 
 namespace tokengate::front {
+namespace {
+
+http::Response status_lists_absent() {
+  return http::json_error(404, "not_found",
+                          "This server publishes no status lists in proxy mode: the upstream issued the tokens.");
+}
+
+}  // namespace
 
 Routes::Routes(const Mode& mode)
-    : mode_(mode), token_(mode, {.cells_compatible = false}), cells_token_(mode, {.cells_compatible = true}) {}
+    : mode_(mode),
+      token_(mode, {.cells_compatible = false}),
+      cells_token_(mode, {.cells_compatible = true}),
+      introspection_(mode, TokenOperationFront::Operation::introspect),
+      revocation_(mode, TokenOperationFront::Operation::revoke) {}
 
 void Routes::add_to(http::Router& router) const {
   router.add_async("POST", "/connect/token", [this](const http::Request& r, http::Respond respond) {
@@ -18,9 +30,30 @@ void Routes::add_to(http::Router& router) const {
     cells_token_.handle(r, std::move(respond));
   });
 
+  router.add_async("POST", "/connect/introspect", [this](const http::Request& r, http::Respond respond) {
+    introspection_.handle(r, std::move(respond));
+  });
+  router.add_async("POST", "/connect/revocation", [this](const http::Request& r, http::Respond respond) {
+    revocation_.handle(r, std::move(respond));
+  });
+
+  router.add("GET", "/statuslists", [this](const http::Request&) {
+    if (!mode_.publishes_status_lists()) return status_lists_absent();
+    return mode_.status_list_aggregation();
+  });
+  router.add_prefix("/statuslists/", [this](const http::Request& request, http::Respond respond) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      http::Response r = http::json_error(405, "method_not_allowed", "Status lists are read with GET.");
+      r.header("Allow", "GET, HEAD");
+      return respond(std::move(r));
+    }
+    if (!mode_.publishes_status_lists()) return respond(status_lists_absent());
+    respond(mode_.status_list(request, request.path.substr(std::string_view("/statuslists/").size())));
+  });
+
   auto metadata = [this](const http::Request&) {
     http::Response r;
-    r.body = metadata_json(issuer_);
+    r.body = metadata_json(issuer_, mode_.publishes_status_lists());
     return r;
   };
   router.add("GET", "/.well-known/oauth-authorization-server", metadata);
@@ -34,7 +67,7 @@ void Routes::add_to(http::Router& router) const {
       r.content_type = "application/jwk-set+json";
       r.body = std::move(keys.jwks_json);
       // Short: after a rotation, verifiers pick up the new key within a minute anyway.
-      r.header("Cache-Control", "public, max-age=60");
+      r.header("Cache-Control", "public, max-age=" + std::to_string(keys.max_age));
       respond(std::move(r));
     });
   });

@@ -1,6 +1,8 @@
 #pragma once
 // Every public route, registered once, for either mode:
 //   POST /connect/token, /v4.0/cells/connect/token   the token front (RFC 6749; Cells Cloud)
+//   POST /connect/introspect, /connect/revocation    RFC 7662, RFC 7009
+//   GET  /statuslists, /statuslists/LIST             status lists for offline verifiers (issuer mode)
 //   GET  /.well-known/oauth-authorization-server,
 //        /.well-known/openid-configuration          RFC 8414 metadata
 //   GET  /.well-known/jwks.json                      the mode's published keys (RFC 7517)
@@ -13,6 +15,7 @@
 
 #include "front/mode.hpp"
 #include "front/token_front.hpp"
+#include "front/token_operation_front.hpp"
 #include "http/router.hpp"
 
 namespace tokengate::front {
@@ -31,6 +34,8 @@ class Routes {
   std::string issuer_;
   TokenFront token_;        // POST /connect/token
   TokenFront cells_token_;  // POST /v4.0/cells/connect/token
+  TokenOperationFront introspection_;
+  TokenOperationFront revocation_;
 };
 
 }  // namespace tokengate::front

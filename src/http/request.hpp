@@ -21,6 +21,7 @@ struct Request {
   int content_type_count = 0;
   std::string_view authorization;
   int authorization_count = 0;
+  std::string_view if_none_match;  // for conditional GETs of cacheable documents (RFC 9110 §13.1.2)
 
   // The event loop of the connection's thread. An asynchronous handler starts its I/O on it and
   // must respond on it (null only for requests made up by tests of synchronous handlers).

@@ -32,7 +32,7 @@ void write_response_head(const Response& response, unsigned version, bool keep_a
   out += ' ';
   out += boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(response.status));
   out += "\r\n";
-  append_header(out, "Content-Type", response.content_type);
+  if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
   if (response.no_store) out += "Cache-Control: no-store\r\nPragma: no-cache\r\n";
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
   if (!keep_alive && version == 11) out += "Connection: close\r\n";

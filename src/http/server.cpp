@@ -117,6 +117,8 @@ class Session : public std::enable_shared_from_this<Session> {
       } else if (field.name() == bhttp::field::content_type) {
         request.content_type = field.value();
         ++request.content_type_count;
+      } else if (field.name() == bhttp::field::if_none_match) {
+        request.if_none_match = field.value();
       }
     }
     request.body = req.body();

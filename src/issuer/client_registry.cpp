@@ -30,6 +30,17 @@ void validate(const ClientSpec& spec) {
                              " seconds (31 days), or 0 for the server default");
 }
 
+// Every token the client holds now stops being accepted: its generation is revoked (its tokens
+// name it, and so do their status lists) and it gets a new one for the tokens to come.
+std::vector<store::RevocationRecord> revoke_generation(store::ClientRecord& client, int64_t at) {
+  std::vector<store::RevocationRecord> revoked;
+  if (!client.generation.empty())
+    revoked.push_back({store::RevocationRecord::Kind::generation, client.generation, client.id, at,
+                       at + common::kMaxTokenLifetime});
+  client.generation = generate_generation();
+  return revoked;
+}
+
 }  // namespace
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec) {
@@ -45,17 +56,20 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec) {
   r.token_ttl = spec.token_ttl;
   r.enabled = true;
   r.created_at = r.updated_at = now();
+  r.generation = generate_generation();
   store.insert_client(r);
   return created;
 }
 
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id) {
+std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens) {
   auto client = store.find_client(id);
   if (!client) return std::nullopt;
   std::string secret = generate_client_secret();
   client->secret_digest = common::digest_secret(secret);
   client->updated_at = now();
-  if (!store.update_client(*client)) return std::nullopt;
+  std::vector<store::RevocationRecord> revoked;
+  if (revoke_tokens) revoked = revoke_generation(*client, client->updated_at);
+  if (!store.update_client(*client, revoked)) return std::nullopt;
   return secret;
 }
 
@@ -64,7 +78,25 @@ bool set_client_enabled(store::Store& store, const std::string& id, bool enabled
   if (!client) return false;
   client->enabled = enabled;
   client->updated_at = now();
-  return store.update_client(*client);
+  // Disabling also ends the tokens it holds, so that enabling it again does not bring them back.
+  std::vector<store::RevocationRecord> revoked;
+  if (!enabled) revoked = revoke_generation(*client, client->updated_at);
+  return store.update_client(*client, revoked);
+}
+
+bool revoke_client_tokens(store::Store& store, const std::string& id) {
+  auto client = store.find_client(id);
+  if (!client) return false;
+  client->updated_at = now();
+  auto revoked = revoke_generation(*client, client->updated_at);
+  return store.update_client(*client, revoked);
+}
+
+bool delete_client(store::Store& store, const std::string& id) {
+  auto client = store.find_client(id);
+  if (!client) return false;
+  auto revoked = revoke_generation(*client, now());
+  return store.delete_client(id, revoked);
 }
 
 }  // namespace tokengate::issuer

@@ -29,10 +29,17 @@ struct CreatedClient {
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec);
 
-// Gives the client a new secret (the old one stops working); nullopt if there is no such client.
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id);
+// Gives the client a new secret (the old one stops working) and, with `revoke_tokens`, revokes the
+// tokens it holds; nullopt if there is no such client.
+std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false);
 
-// Enables or disables; false if there is no such client.
+// Enables or disables; disabling revokes every token the client holds. False if there is no such client.
 bool set_client_enabled(store::Store& store, const std::string& id, bool enabled);
+
+// Revokes every token the client holds now; later tokens are not affected. False if no such client.
+bool revoke_client_tokens(store::Store& store, const std::string& id);
+
+// Deletes the client and revokes every token it holds. False if there is no such client.
+bool delete_client(store::Store& store, const std::string& id);
 
 }  // namespace tokengate::issuer

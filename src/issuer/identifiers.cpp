@@ -1,7 +1,5 @@
 #include "issuer/identifiers.hpp"
 
-#include <openssl/crypto.h>
-
 #include <array>
 #include <cstdio>
 
@@ -10,19 +8,10 @@
 
 namespace tokengate::issuer {
 
-std::string generate_token_id() {
-  // Drawn from a per-thread pool filled 4 KiB at a time: each RAND_bytes call costs a getpid()
-  // system call (OpenSSL's fork check), too much to pay on every token.
-  thread_local std::array<unsigned char, 4096> pool;
-  thread_local size_t used = pool.size();
-  if (used + 16 > pool.size()) {
-    common::random_bytes(pool.data(), pool.size());
-    used = 0;
-  }
-  std::string id = jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(pool.data() + used), 16));
-  OPENSSL_cleanse(pool.data() + used, 16);
-  used += 16;
-  return id;
+std::string generate_generation() {
+  std::array<char, 8> bytes;
+  common::random_bytes(bytes.data(), bytes.size());
+  return jose::base64url_encode(std::string_view(bytes.data(), bytes.size()));
 }
 
 std::string generate_client_id() {

@@ -1,12 +1,50 @@
 #include "issuer/issuer_mode.hpp"
 
+#include <ctime>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/event_loop.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
+#include "issuer/introspection.hpp"
+#include "issuer/status_list.hpp"
+#include "issuer/token_inspection.hpp"
+#include "issuer/token_status.hpp"
+#include "jose/base64url.hpp"
+#include "jose/sha256.hpp"
 
 namespace tokengate::issuer {
+namespace {
 
-IssuerMode::IssuerMode(const IssuerState& state, const store::StoreWatcher& watcher)
-    : state_(state), watcher_(watcher), verifier_(state) {}
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string string_claim(const boost::json::object& claims, const char* name) {
+  auto it = claims.find(name);
+  return it != claims.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+int64_t integer_claim(const boost::json::object& claims, const char* name) {
+  auto it = claims.find(name);
+  if (it == claims.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<int64_t>(it->value().as_uint64());
+  return 0;
+}
+
+http::Response empty_ok() {
+  http::Response r;
+  r.content_type = {};
+  r.no_store = true;
+  return r;
+}
+
+}  // namespace
+
+IssuerMode::IssuerMode(const IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
+    : state_(state), watcher_(watcher), store_(store), verifier_(state) {}
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                              http::Respond respond) const {
@@ -19,8 +57,110 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
   respond(std::get<http::Response>(std::move(result)));
 }
 
+// RFC 7662 §2.1: the caller authenticates; the answer says whether the token is live and, if the
+// caller may see it, what it is.
+void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCredentials& credentials,
+                            std::string_view token, http::Respond respond) const {
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
+  if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
+  const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
+  respond(introspection_response(inspect_access_token(token, state_, {}, unix_now()), caller));
+}
+
+// RFC 7009 §2.1: a client revokes its own tokens; anything that is not a live token of ours is
+// answered 200 (§2.2), there being nothing to revoke.
+void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                        std::string_view token, http::Respond respond) const {
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
+  if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
+  const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
+
+  int64_t now = unix_now();
+  const KeySet& keys = store::read_snapshot(state_.keys);
+  auto verified = jose::verify_access_token(token, keys.public_keys, {state_.settings.issuer, {}}, now);
+  const auto* claims = std::get_if<boost::json::object>(&verified);
+  if (!claims) return respond(empty_ok());  // not a live token of ours: nothing to revoke
+  if (string_claim(*claims, "client_id") != caller.id)
+    return respond(oauth::OAuthError{400, "unauthorized_client",
+                                     "The token was not issued to this client; a client may revoke only its own "
+                                     "tokens (RFC 7009 §2.1)."}
+                       .to_response());
+  std::string jti = string_claim(*claims, "jti");
+  if (jti.empty() || store::read_snapshot(state_.revocations).token_revoked(jti)) return respond(empty_ok());
+
+  store::RevocationRecord record{store::RevocationRecord::Kind::token, jti, caller.id, now,
+                                 std::max(integer_claim(*claims, "exp"), now)};
+  auto answer = http::answer_on<http::Response>(*request.http.loop, std::move(respond));
+  bool queued = writer_.post([this, record, answer] {
+    try {
+      store_.add_revocation(record);
+      watcher_.reload_now();  // honoured before the client hears it is done
+      answer(empty_ok());
+    } catch (const std::exception& e) {
+      spdlog::error("revocation not stored: {}", e.what());
+      answer(http::json_error(503, "temporarily_unavailable",
+                              "The revocation could not be stored (the store is unavailable); retry shortly."));
+    }
+  });
+  if (!queued)
+    answer(http::json_error(503, "temporarily_unavailable", "Too many revocations are waiting to be stored; retry shortly."));
+}
+
+http::Response IssuerMode::status_list(const http::Request& request, std::string_view list) const {
+  if (!is_status_list_id(list))
+    return http::json_error(404, "not_found", "There is no status list with that name.");
+  const RevocationSnapshot& revocations = store::read_snapshot(state_.revocations);
+  const KeySet& keys = store::read_snapshot(state_.keys);
+  if (!keys.active)
+    return http::json_error(503, "temporarily_unavailable", "The server has no signing key loaded yet; retry shortly.");
+  int64_t now = unix_now();
+  SignedList signed_list;
+  {
+    std::lock_guard lock(lists_mutex_);
+    auto it = lists_.find(std::string(list));
+    if (it != lists_.end() && it->second.revocations_version == state_.revocations.version() &&
+        it->second.keys_version == state_.keys.version() && now - it->second.signed_at < kStatusListTtl / 2) {
+      signed_list = it->second;
+    }
+  }
+  if (signed_list.jwt.empty()) {
+    std::string lst = encode_status_list(status_list_bits(list, revocations));
+    std::string uri = state_.settings.issuer + "/statuslists/" + std::string(list);
+    auto digest = jose::sha256(lst);
+    signed_list = {status_list_token(keys, uri, lst, now),
+                   "W/\"" + jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + "\"",
+                   now, state_.revocations.version(), state_.keys.version()};
+    std::lock_guard lock(lists_mutex_);
+    if (lists_.size() > 10000) lists_.clear();  // bounded, whatever names are asked for
+    lists_[std::string(list)] = signed_list;
+  }
+  http::Response r;
+  r.header("Cache-Control", "public, max-age=" + std::to_string(kStatusListTtl));
+  r.header("ETag", signed_list.etag);
+  if (!request.if_none_match.empty() && request.if_none_match == signed_list.etag) {
+    r.status = 304;
+    r.content_type = {};
+    return r;
+  }
+  r.content_type = "application/statuslist+jwt";
+  r.body = std::move(signed_list.jwt);
+  return r;
+}
+
+http::Response IssuerMode::status_list_aggregation() const {
+  boost::json::array uris;
+  for (const auto& list : store::read_snapshot(state_.revocations).lists())
+    uris.push_back(boost::json::string(state_.settings.issuer + "/statuslists/" + list));
+  http::Response r;
+  r.header("Cache-Control", "public, max-age=" + std::to_string(kStatusListTtl));
+  r.body = boost::json::serialize(boost::json::object{{"status_lists", std::move(uris)}});
+  return r;
+}
+
 void IssuerMode::published_keys(boost::asio::io_context&, std::function<void(front::PublishedKeys)> done) const {
-  done({store::read_snapshot(state_.keys).jwks_json, {}});
+  // Verifiers must refresh their copy well within the publish delay, to know a key before it signs.
+  int64_t max_age = std::min<int64_t>(60, state_.settings.key_publish_delay / 2);
+  done({store::read_snapshot(state_.keys).jwks_json, {}, max_age});
 }
 
 observe::HealthReport IssuerMode::readiness() const {

@@ -1,22 +1,36 @@
 #pragma once
-// Issuer mode (the embedded default): clients and keys come from the store's snapshots, and a valid
-// token request is answered with a token signed here.
+// Issuer mode (the embedded default): clients, keys and revocations come from the store's
+// snapshots, and a valid token request is answered with a token signed here. Revocations are
+// written to the store off the event loops (StoreWorker) and honoured at once.
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
 #include "front/mode.hpp"
 #include "issuer/issuer_state.hpp"
 #include "issuer/issuer_token_verifier.hpp"
+#include "store/store.hpp"
 #include "store/store_watcher.hpp"
+#include "store/store_worker.hpp"
 
 namespace tokengate::issuer {
 
 class IssuerMode final : public front::Mode {
  public:
-  // `watcher` tells the health checks whether the store is reachable.
-  IssuerMode(const IssuerState& state, const store::StoreWatcher& watcher);
+  // `watcher` tells the health checks whether the store is reachable and reloads after a write.
+  IssuerMode(const IssuerState& state, store::StoreWatcher& watcher, store::Store& store);
 
   std::string_view name() const override { return "issuer"; }
   // Checks the client's secret against the snapshot, then the client credentials grant.
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                    http::Respond respond) const override;
+  void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                  std::string_view token, http::Respond respond) const override;
+  void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+              std::string_view token, http::Respond respond) const override;
+  bool publishes_status_lists() const override { return true; }
+  http::Response status_list(const http::Request& request, std::string_view list) const override;
+  http::Response status_list_aggregation() const override;
   void published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const override;
   const oauth::AccessTokenVerifier& token_verifier() const override { return verifier_; }
   observe::HealthReport readiness() const override;
@@ -24,8 +38,22 @@ class IssuerMode final : public front::Mode {
 
  private:
   const IssuerState& state_;
-  const store::StoreWatcher& watcher_;
+  store::StoreWatcher& watcher_;
+  store::Store& store_;
   IssuerTokenVerifier verifier_;
+  mutable store::StoreWorker writer_;
+
+  // Signed status lists, kept while the revocations and keys they were made from are current and
+  // for at most half their ttl.
+  struct SignedList {
+    std::string jwt;
+    std::string etag;
+    int64_t signed_at = 0;
+    uint64_t revocations_version = 0;
+    uint64_t keys_version = 0;
+  };
+  mutable std::mutex lists_mutex_;
+  mutable std::unordered_map<std::string, SignedList> lists_;
 };
 
 }  // namespace tokengate::issuer

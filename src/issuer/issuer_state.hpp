@@ -1,11 +1,12 @@
 #pragma once
-// What the issuer's handlers read: the client and key snapshots (swapped when the store changes)
-// and the settings fixed at start.
+// What the issuer's handlers read: the client, key and revocation snapshots (swapped when the
+// store changes) and the settings fixed at start.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "issuer/key_set.hpp"
+#include "issuer/revocation_snapshot.hpp"
 #include "store/client_snapshot.hpp"
 #include "store/snapshot_cell.hpp"
 
@@ -15,6 +16,7 @@ struct TokenSettings {
   std::string issuer;            // `iss`, and the base of the metadata URLs
   std::string default_audience;  // `aud` for clients without their own
   int64_t default_ttl = 3600;    // seconds, for clients without their own
+  int64_t key_publish_delay = 600;  // seconds a new key is published before it signs
 };
 
 struct IssuerState {
@@ -23,6 +25,7 @@ struct IssuerState {
   TokenSettings settings;
   store::SnapshotCell<store::ClientSnapshot> clients{std::make_shared<const store::ClientSnapshot>()};
   store::SnapshotCell<KeySet> keys{std::make_shared<const KeySet>()};
+  store::SnapshotCell<RevocationSnapshot> revocations{std::make_shared<const RevocationSnapshot>()};
 };
 
 }  // namespace tokengate::issuer

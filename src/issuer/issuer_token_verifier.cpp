@@ -2,12 +2,12 @@
 
 #include <ctime>
 
+#include "issuer/token_inspection.hpp"
+
 namespace tokengate::issuer {
 
 void IssuerTokenVerifier::verify(boost::asio::io_context&, std::string_view token, std::function<void(Result)> done) const {
-  const KeySet& keys = store::read_snapshot(state_.keys);
-  jose::JwtExpectations expect{state_.settings.issuer, state_.settings.default_audience};
-  done(jose::verify_access_token(token, keys.public_keys, expect, static_cast<int64_t>(std::time(nullptr))));
+  done(inspect_access_token(token, state_, state_.settings.default_audience, static_cast<int64_t>(std::time(nullptr))));
 }
 
 }  // namespace tokengate::issuer

@@ -1,6 +1,6 @@
 #pragma once
-// Issuer mode: access tokens are checked against our own keys (active and retired), issuer and
-// default audience, with no I/O.
+// Issuer mode: access tokens for the status routes must be live tokens of ours (token_inspection)
+// for the default audience. No I/O.
 #include "oauth/bearer.hpp"
 #include "issuer/issuer_state.hpp"
 

@@ -2,19 +2,27 @@
 
 #include <ctime>
 
+#include <boost/json/serialize.hpp>
+
 #include "common/token_lifetime.hpp"
 #include "jose/signing_key.hpp"
-#include "issuer/key_set.hpp"
 
 namespace tokengate::issuer {
+namespace {
 
-store::KeyRecord generate_key_record(jose::Algorithm alg, int64_t now) {
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+store::KeyRecord generate_key_record(jose::Algorithm alg, int64_t now, std::optional<int64_t> activates_at) {
   auto key = jose::SigningKey::generate(alg);
   store::KeyRecord record;
   record.kid = key.kid();
   record.alg = alg;
   record.private_pem = key.private_pem();
+  record.public_jwk = boost::json::serialize(key.public_jwk());
   record.created_at = now;
+  record.activates_at = activates_at.value_or(now);
   return record;
 }
 
@@ -22,16 +30,34 @@ store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg) {
   for (auto& k : store.list_keys()) {
     if (!k.retired_at) return k;
   }
-  return store.ensure_active_key(generate_key_record(alg, static_cast<int64_t>(std::time(nullptr))));
+  return store.ensure_active_key(generate_key_record(alg, unix_now()));
 }
 
-store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg) {
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto record = generate_key_record(alg, now);
-  store.rotate_key(record, now);
+store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay) {
+  int64_t now = unix_now();
+  auto record = generate_key_record(alg, now, now + publish_delay);
+  store.rotate_key(record);
   // Keys retired longer ago than any token can live are no longer published: drop them.
-  store.purge_retired_keys(now - common::kMaxTokenLifetime);
+  store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   return record;
+}
+
+Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jose::Algorithm alg) {
+  int64_t now = unix_now();
+  Withdrawal w;
+  bool signs_now_or_later = false;
+  for (const auto& k : store.list_keys()) {
+    if (k.kid != kid) continue;
+    w.found = true;
+    signs_now_or_later = !k.retired_at || *k.retired_at > now;
+  }
+  if (!w.found) return w;
+  if (signs_now_or_later) {  // a replacement first, so that some key signs at every moment
+    w.replacement = generate_key_record(alg, now);
+    store.rotate_key(*w.replacement);
+  }
+  store.withdraw_key(kid, now);
+  return w;
 }
 
 }  // namespace tokengate::issuer

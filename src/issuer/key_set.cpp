@@ -1,23 +1,58 @@
 #include "issuer/key_set.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json_text.hpp"
 #include "common/token_lifetime.hpp"
 #include "jose/base64url.hpp"
-#include "common/json_text.hpp"
 
 namespace tokengate::issuer {
+namespace {
+
+void note_change(int64_t& next, int64_t at, int64_t now) {
+  if (at > now && (next == 0 || at < next)) next = at;
+}
+
+// The key's public JWK: from the stored public half, or derived from the private one.
+boost::json::object public_jwk(const store::KeyRecord& record, std::shared_ptr<const jose::SigningKey>& loaded) {
+  if (!record.private_pem.empty()) {
+    loaded = std::make_shared<const jose::SigningKey>(jose::SigningKey::from_pem(record.alg, record.private_pem));
+    return loaded->public_jwk();
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(record.public_jwk, ec);
+  if (ec || !v.is_object()) throw std::runtime_error("signing key " + record.kid + " has neither a private nor a public half");
+  return std::move(v.as_object());
+}
+
+}  // namespace
 
 std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now) {
   auto set = std::make_shared<KeySet>();
   boost::json::array jwks;
+  const store::KeyRecord* active_record = nullptr;
+  std::shared_ptr<const jose::SigningKey> active_key;
   for (const auto& record : keys) {
-    if (record.retired_at && *record.retired_at + common::kMaxTokenLifetime < now) continue;
-    auto key = std::make_shared<const jose::SigningKey>(jose::SigningKey::from_pem(record.alg, record.private_pem));
-    jwks.push_back(key->public_jwk());
-    if (!record.retired_at) set->active = std::move(key);
+    if (record.withdrawn_at && *record.withdrawn_at <= now) continue;
+    if (record.withdrawn_at) note_change(set->next_change, *record.withdrawn_at, now);
+    if (record.retired_at) {
+      int64_t unpublished_at = *record.retired_at + common::kMaxTokenLifetime;
+      if (unpublished_at < now) continue;
+      note_change(set->next_change, unpublished_at + 1, now);
+      note_change(set->next_change, *record.retired_at, now);
+    }
+    note_change(set->next_change, record.activates_at, now);
+    std::shared_ptr<const jose::SigningKey> loaded;
+    jwks.push_back(public_jwk(record, loaded));
+    bool signing_now = record.activates_at <= now && (!record.retired_at || *record.retired_at > now);
+    if (signing_now && loaded && (!active_record || record.activates_at >= active_record->activates_at)) {
+      active_record = &record;
+      active_key = std::move(loaded);
+    }
   }
+  set->active = std::move(active_key);
   if (set->active) {
     // RFC 9068 §2.1: typ "at+jwt"; kid lets verifiers pick the key from the JWKS.
     std::string header = "{";

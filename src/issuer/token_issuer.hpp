@@ -14,12 +14,17 @@ struct AccessTokenClaims {
   std::string_view client_id;  // also the subject: the client acts on its own behalf (RFC 9068 §2.2)
   std::string_view audience;
   std::string_view scope;      // omitted when empty
+  std::string_view generation;  // the client's: names the token's status list
   int64_t issued_at = 0;
   int64_t expires_at = 0;
 };
 
 // Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws
 // std::runtime_error if `keys` has no active key.
+// Its `jti` and `status` claim name the token's place in a status list (issuer/token_status.hpp).
 std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims& claims);
+
+// A JWT of another type (`typ`, e.g. statuslist+jwt) signed with the active key.
+std::string sign_jwt(const KeySet& keys, std::string_view typ, std::string_view payload);
 
 }  // namespace tokengate::issuer

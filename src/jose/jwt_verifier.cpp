@@ -4,6 +4,8 @@
 
 #include "common/ascii.hpp"
 #include "jose/jws_verify.hpp"
+#include "jose/sha256.hpp"
+#include "jose/verified_token_cache.hpp"
 
 namespace tokengate::jose {
 namespace {
@@ -49,8 +51,11 @@ std::optional<int64_t> numeric_date(const boost::json::object& claims, const cha
 
 }  // namespace
 
-std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
-                                                                  const JwtExpectations& expect, int64_t now) {
+namespace {
+
+// RFC 7515 §5.2 with RFC 9068 §4's header rules: the signature, by a key of the set, with the
+// algorithm that key is for. The claims, parsed.
+std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view token, const PublicKeySet& keys) {
   using F = JwtFailure;
   auto jws = parse_compact(token);
   if (!jws) return F{F::malformed, "The access token is not a JWT (three base64url parts)."};
@@ -72,17 +77,40 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
 
   auto claims = parse_object(jws->payload);
   if (!claims) return F{F::malformed, "The token's claims are not a JSON object."};
+  return VerifiedToken{key->kid, key->pkey.get(), std::move(*claims)};
+}
+
+}  // namespace
+
+std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
+                                                                  const JwtExpectations& expect, int64_t now) {
+  using F = JwtFailure;
+  // A token seen before skips the signature check, if the key it was verified with is still trusted.
+  Sha256Digest digest = sha256(token);
+  const VerifiedToken* seen = recall_verified(digest);
+  if (seen) {
+    const PublicKeySet::Key* key = keys.find(seen->kid);
+    if (!key || key->pkey.get() != seen->key) seen = nullptr;
+  }
+  if (!seen) {
+    auto verified = verify_signature_of(token, keys);
+    if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
+    remember_verified(digest, std::get<VerifiedToken>(std::move(verified)));
+    seen = recall_verified(digest);
+  }
+  const boost::json::object& claims = seen->claims;
+
   bool malformed = false;
-  auto exp = numeric_date(*claims, "exp", malformed);
-  auto nbf = numeric_date(*claims, "nbf", malformed);
+  auto exp = numeric_date(claims, "exp", malformed);
+  auto nbf = numeric_date(claims, "nbf", malformed);
   if (malformed || !exp) return F{F::malformed, "The token has no valid exp claim."};
   if (*exp + expect.leeway_seconds <= now) return F{F::expired, "The token has expired."};
   if (nbf && *nbf - expect.leeway_seconds > now) return F{F::not_yet_valid, "The token is not valid yet."};
-  if (!expect.issuer.empty() && string_member(*claims, "iss") != expect.issuer)
+  if (!expect.issuer.empty() && string_member(claims, "iss") != expect.issuer)
     return F{F::wrong_issuer, "The token was issued by another issuer."};
-  if (!expect.audience.empty() && !audience_matches(*claims, expect.audience))
+  if (!expect.audience.empty() && !audience_matches(claims, expect.audience))
     return F{F::wrong_audience, "The token is not meant for this API (aud)."};
-  return std::move(*claims);
+  return claims;
 }
 
 }  // namespace tokengate::jose

@@ -20,12 +20,16 @@ struct JwtExpectations {
 };
 
 struct JwtFailure {
-  enum Reason { malformed, unknown_key, bad_signature, wrong_type, wrong_issuer, wrong_audience, expired, not_yet_valid };
+  enum Reason {
+    malformed, unknown_key, bad_signature, wrong_type, wrong_issuer, wrong_audience, expired, not_yet_valid,
+    revoked,  // checked by the issuer (revocations, client state), not here
+  };
   Reason reason;
   std::string message;  // for error_description: says what is wrong, never echoes the token
 };
 
-// The verified claims, or why the token is refused.
+// The verified claims, or why the token is refused. A token whose signature this thread verified
+// before (with a key still in `keys`) is not verified again (jose/verified_token_cache.hpp).
 std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
                                                                   const JwtExpectations& expect, int64_t now);
 

@@ -26,6 +26,36 @@ ProxyEndpoint::ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, con
                              std::string token_url, UpstreamAuth auth)
     : upstream_(upstream), cache_(cache), keyer_(keyer), token_url_(std::move(token_url)), auth_(auth) {}
 
+void ProxyEndpoint::authenticate(UpstreamRequest& request, const oauth::PresentedCredentials& creds) const {
+  if (auth_ == UpstreamAuth::basic) {
+    request.authorization = common::basic_authorization(creds.id, creds.secret);
+  } else {
+    common::append_form_param(request.form, "client_id", creds.id);
+    common::append_form_param(request.form, "client_secret", creds.secret);
+  }
+}
+
+void ProxyEndpoint::forward_operation(Operation operation, const std::string& url, boost::asio::io_context& loop,
+                                      const oauth::PresentedCredentials& creds, std::string token,
+                                      std::string type_hint, http::Respond respond) const {
+  UpstreamRequest request{UpstreamRequest::Method::post, url, {}, {}};
+  common::append_form_param(request.form, "token", token);
+  if (!type_hint.empty()) common::append_form_param(request.form, "token_type_hint", type_hint);
+  authenticate(request, creds);
+  bool via_basic = creds.via_basic;
+  auto done = [this, operation, token = std::move(token), respond, via_basic](UpstreamResult result) {
+    if (operation == Operation::introspect) return respond(introspection_answer(result, via_basic));
+    http::Response answer = revocation_answer(result, via_basic);
+    if (answer.status == 200) cache_.evict(token);  // never served again from the cache
+    respond(std::move(answer));
+  };
+  try {
+    upstream_.send(loop, std::move(request), std::move(done));
+  } catch (const std::exception&) {
+    respond(internal_error().response);
+  }
+}
+
 void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oauth::PresentedCredentials& creds,
                             http::Respond respond) const {
   auto scope = token_request.body.get("scope");
@@ -39,12 +69,7 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
   common::append_form_param(form, "scope", scope);
   common::append_form_param(form, "resource", resource);
   common::append_form_param(form, "audience", audience);
-  if (auth_ == UpstreamAuth::basic) {
-    upstream_request.authorization = common::basic_authorization(creds.id, creds.secret);
-  } else {
-    common::append_form_param(form, "client_id", creds.id);
-    common::append_form_param(form, "client_secret", creds.secret);
-  }
+  authenticate(upstream_request, creds);
 
   auto now = Clock::now();
   std::string key = keyer_.key(creds.id, creds.secret, scope.value_or(""), resource.value_or(""), audience.value_or(""));

@@ -26,7 +26,18 @@ class ProxyEndpoint {
   void forward(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                http::Respond respond) const;
 
+  // Forwards an introspection (RFC 7662) or revocation (RFC 7009) of `token` to `url`, the
+  // upstream's endpoint, with the caller's credentials and the same deadline, retries and breaker as
+  // token requests. A successful revocation also drops the token from the cache.
+  enum class Operation { introspect, revoke };
+  void forward_operation(Operation operation, const std::string& url, boost::asio::io_context& loop,
+                         const oauth::PresentedCredentials& credentials, std::string token, std::string type_hint,
+                         http::Respond respond) const;
+
  private:
+  // Our client authentication upstream (RFC 6749 §2.3.1): the caller's credentials, as configured.
+  void authenticate(UpstreamRequest& request, const oauth::PresentedCredentials& credentials) const;
+
   UpstreamTransport& upstream_;
   TokenCache& cache_;
   const CacheKeyer& keyer_;

@@ -81,6 +81,36 @@ void ProxyMode::issue_token(const oauth::TokenRequest& request, const oauth::Pre
   endpoint_.forward(request, credentials, std::move(respond));
 }
 
+void ProxyMode::introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                           std::string_view token, http::Respond respond) const {
+  forward_operation(ProxyEndpoint::Operation::introspect, request, credentials, token, std::move(respond));
+}
+
+void ProxyMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                       std::string_view token, http::Respond respond) const {
+  forward_operation(ProxyEndpoint::Operation::revoke, request, credentials, token, std::move(respond));
+}
+
+void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oauth::TokenRequest& request,
+                                  const oauth::PresentedCredentials& credentials, std::string_view token,
+                                  http::Respond respond) const {
+  boost::asio::io_context& loop = *request.http.loop;
+  // The endpoints come with the upstream's metadata, read with its keys.
+  keys_.current(loop, "", [this, operation, &loop, credentials, token = std::string(token),
+                           hint = std::string(request.body.get("token_type_hint").value_or("")),
+                           respond = std::move(respond)](const UpstreamKeys::Snapshot& snap) mutable {
+    bool introspect = operation == ProxyEndpoint::Operation::introspect;
+    const std::string& url = introspect ? snap.introspection_endpoint : snap.revocation_endpoint;
+    if (url.empty())
+      return respond(http::json_error(
+          501, "not_implemented",
+          std::string("The upstream authorization server names no ") +
+              (introspect ? "introspection_endpoint" : "revocation_endpoint") + " in its metadata" +
+              (snap.error.empty() ? "" : " (" + snap.error + ")") + ", so this proxy cannot forward the request."));
+    endpoint_.forward_operation(operation, url, loop, credentials, std::move(token), std::move(hint), std::move(respond));
+  });
+}
+
 void ProxyMode::published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const {
   keys_.current(loop, "", [done = std::move(done)](const UpstreamKeys::Snapshot& snap) {
     if (!snap.keys) return done({{}, "the upstream's keys could not be fetched: " + snap.error});

@@ -25,6 +25,14 @@ class ProxyMode final : public front::Mode {
   std::string_view name() const override { return "proxy"; }
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                    http::Respond respond) const override;
+  // Forwarded to the endpoints the upstream's metadata names; 501 if it names none.
+  void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                  std::string_view token, http::Respond respond) const override;
+  void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+              std::string_view token, http::Respond respond) const override;
+  bool publishes_status_lists() const override { return false; }
+  http::Response status_list(const http::Request&, std::string_view) const override { return {}; }
+  http::Response status_list_aggregation() const override { return {}; }
   void published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const override;
   const oauth::AccessTokenVerifier& token_verifier() const override { return verifier_; }
   observe::HealthReport readiness() const override;  // ready unless the circuit is open
@@ -33,6 +41,10 @@ class ProxyMode final : public front::Mode {
   const std::string& upstream_url() const { return token_url_; }
 
  private:
+  void forward_operation(ProxyEndpoint::Operation operation, const oauth::TokenRequest& request,
+                         const oauth::PresentedCredentials& credentials, std::string_view token,
+                         http::Respond respond) const;
+
   std::string token_url_;
   CircuitBreaker token_breaker_;
   UpstreamClient token_client_;

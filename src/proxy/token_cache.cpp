@@ -76,6 +76,24 @@ std::vector<TokenCache::Waiter> TokenCache::finish(const std::string& key, std::
   return waiters;
 }
 
+size_t TokenCache::evict(std::string_view access_token) {
+  size_t evicted = 0;
+  for (auto& s : shards_) {  // a scan: revocations are rare, and this keeps the hit path free of a second index
+    std::lock_guard lock(s.mutex);
+    for (auto it = s.lru.begin(); it != s.lru.end();) {
+      auto token = it->second->body.find("access_token");
+      if (token != it->second->body.end() && token->value().is_string() && token->value().as_string() == access_token) {
+        s.index.erase(it->first);
+        it = s.lru.erase(it);
+        ++evicted;
+      } else {
+        ++it;
+      }
+    }
+  }
+  return evicted;
+}
+
 size_t TokenCache::size() const {
   size_t n = 0;
   for (const auto& s : shards_) {

@@ -53,6 +53,9 @@ class TokenCache {
   // waiters that joined it, for the caller to answer.
   std::vector<Waiter> finish(const std::string& key, std::shared_ptr<const CachedToken> token);
 
+  // Forgets the cached token whose access_token is `access_token` (it was revoked); how many went.
+  size_t evict(std::string_view access_token);
+
   size_t size() const;
 
  private:

@@ -23,6 +23,17 @@ std::string string_member(const boost::json::object& o, const char* name) {
   return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
 }
 
+// An endpoint the metadata names, if it is a URL we can call.
+std::string endpoint(const boost::json::object& metadata, const char* name) {
+  std::string url = string_member(metadata, name);
+  try {
+    check_upstream_url(name, url);
+    return url;
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+}
+
 }  // namespace
 
 UpstreamDiscovery::UpstreamDiscovery(UpstreamTransport& transport, UpstreamLocation where)
@@ -31,7 +42,11 @@ UpstreamDiscovery::UpstreamDiscovery(UpstreamTransport& transport, UpstreamLocat
 }
 
 void UpstreamDiscovery::fetch(boost::asio::io_context& loop, std::function<void(DiscoveryResult)> done) const {
-  if (!where_.jwks_url.empty()) return fetch_jwks(loop, where_.jwks_url, where_.issuer, std::move(done));
+  if (!where_.jwks_url.empty()) {
+    DiscoveryResult found;
+    found.issuer = where_.issuer;
+    return fetch_jwks(loop, where_.jwks_url, std::move(found), std::move(done));
+  }
   discover(loop, 0, std::move(done));
 }
 
@@ -60,15 +75,18 @@ void UpstreamDiscovery::discover(boost::asio::io_context& loop, size_t which,
                     if (!where_.issuer.empty() && !issuer.empty() && issuer != where_.issuer)
                       return done(failure("the metadata at " + url + " names issuer " + issuer + ", not " +
                                           where_.issuer));
-                    fetch_jwks(loop, std::move(jwks_uri), where_.issuer.empty() ? issuer : where_.issuer,
-                               std::move(done));
+                    DiscoveryResult found;
+                    found.issuer = where_.issuer.empty() ? issuer : where_.issuer;
+                    found.introspection_endpoint = endpoint(v.as_object(), "introspection_endpoint");
+                    found.revocation_endpoint = endpoint(v.as_object(), "revocation_endpoint");
+                    fetch_jwks(loop, std::move(jwks_uri), std::move(found), std::move(done));
                   });
 }
 
-void UpstreamDiscovery::fetch_jwks(boost::asio::io_context& loop, std::string url, std::string issuer,
+void UpstreamDiscovery::fetch_jwks(boost::asio::io_context& loop, std::string url, DiscoveryResult found,
                                    std::function<void(DiscoveryResult)> done) const {
   transport_.send(loop, {UpstreamRequest::Method::get, url, {}, {}},
-                  [url, issuer = std::move(issuer), done = std::move(done)](UpstreamResult r) {
+                  [url, found = std::move(found), done = std::move(done)](UpstreamResult r) mutable {
                     if (r.outcome != UpstreamResult::Outcome::response || r.status != 200)
                       return done(failure("cannot fetch " + url + " (" +
                                           (r.status ? "HTTP " + std::to_string(r.status) : r.detail) + ")"));
@@ -77,11 +95,9 @@ void UpstreamDiscovery::fetch_jwks(boost::asio::io_context& loop, std::string ur
                     if (ec || !v.is_object()) return done(failure(url + " is not a JSON object"));
                     auto keys = std::make_shared<const jose::PublicKeySet>(jose::PublicKeySet::from_jwks(v.as_object()));
                     if (keys->size() == 0) return done(failure(url + " holds no usable signing key"));
-                    DiscoveryResult ok;
-                    ok.keys = std::move(keys);
-                    ok.jwks_json = std::move(r.body);
-                    ok.issuer = issuer;
-                    done(std::move(ok));
+                    found.keys = std::move(keys);
+                    found.jwks_json = std::move(r.body);
+                    done(std::move(found));
                   });
 }
 

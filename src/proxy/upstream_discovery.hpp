@@ -23,6 +23,9 @@ struct DiscoveryResult {
   std::string jwks_json;
   std::string issuer;  // the configured issuer, else the one the metadata names; may be empty
   std::string error;   // why the fetch failed
+  // What the metadata names (RFC 8414 §2), when it was read and they are absolute http(s) URLs.
+  std::string introspection_endpoint;
+  std::string revocation_endpoint;
 };
 
 class UpstreamDiscovery {
@@ -34,7 +37,7 @@ class UpstreamDiscovery {
 
  private:
   void discover(boost::asio::io_context& loop, size_t which, std::function<void(DiscoveryResult)> done) const;
-  void fetch_jwks(boost::asio::io_context& loop, std::string url, std::string issuer,
+  void fetch_jwks(boost::asio::io_context& loop, std::string url, DiscoveryResult found,
                   std::function<void(DiscoveryResult)> done) const;
 
   UpstreamTransport& transport_;

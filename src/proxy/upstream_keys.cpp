@@ -31,6 +31,8 @@ struct UpstreamKeys::State : std::enable_shared_from_this<UpstreamKeys::State> {
         snapshot.keys = std::move(result.keys);
         snapshot.jwks_json = std::move(result.jwks_json);
         if (!result.issuer.empty()) snapshot.issuer = std::move(result.issuer);
+        snapshot.introspection_endpoint = std::move(result.introspection_endpoint);
+        snapshot.revocation_endpoint = std::move(result.revocation_endpoint);
         snapshot.error.clear();
       } else {
         snapshot.error = result.error;

@@ -20,6 +20,8 @@ class UpstreamKeys {
     std::string jwks_json;
     std::string issuer;  // the upstream's, from its metadata or the config; empty if unknown
     std::string error;   // why the last fetch failed
+    std::string introspection_endpoint;  // from the upstream's metadata; empty if it names none
+    std::string revocation_endpoint;
   };
 
   UpstreamKeys(const UpstreamDiscovery& discovery, KeyRefreshPolicy policy, std::string configured_issuer);

@@ -63,6 +63,43 @@ http::Response upstream_error(const UpstreamResult& r, bool client_used_basic) {
   return res;
 }
 
+// Anything but a 200 from the upstream, the same for every endpoint we forward to.
+http::Response failure_answer(const UpstreamResult& r, bool client_used_basic) {
+  using O = UpstreamResult::Outcome;
+  switch (r.outcome) {
+    case O::circuit_open:
+      return unavailable(503, "temporarily_unavailable",
+                         "The upstream authorization server is failing; calls to it are paused. Retry later.",
+                         std::max<int64_t>(1, (r.wait.count() + 999) / 1000));
+    case O::unreachable:
+      return unavailable(503, "temporarily_unavailable",
+                         "The upstream authorization server cannot be reached (" + r.detail + "). Retry later.", 1);
+    case O::timeout:
+      return http::json_error(504, "temporarily_unavailable", "The upstream authorization server did not answer in time.");
+    case O::broken:
+      return http::json_error(502, "server_error",
+                              "The upstream authorization server sent a broken answer (" + r.detail + ").");
+    case O::tls_failed:
+      return http::json_error(502, "server_error",
+                              "The TLS connection to the upstream authorization server failed (" + r.detail + ").");
+    case O::response: break;
+  }
+  if (r.status >= 400 && r.status < 500) return upstream_error(r, client_used_basic);
+  if (r.status == 503) {
+    int64_t after = 1;
+    try {
+      if (!r.retry_after.empty()) after = std::max<int64_t>(1, std::stoll(r.retry_after));
+    } catch (const std::exception&) {  // an HTTP-date or garbage: keep the default
+    }
+    return unavailable(503, "temporarily_unavailable",
+                       "The upstream authorization server is temporarily unavailable (HTTP 503). Retry later.", after);
+  }
+  return http::json_error(502, "server_error",
+                          "The upstream authorization server failed with HTTP " + std::to_string(r.status) + ".");
+}
+
+bool is_ok(const UpstreamResult& r) { return r.outcome == UpstreamResult::Outcome::response && r.status == 200; }
+
 }  // namespace
 
 bool is_retryable(const UpstreamResult& r) {
@@ -78,64 +115,46 @@ bool is_upstream_failure(const UpstreamResult& r) {
   }
 }
 
+
 ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::time_point now) {
-  using O = UpstreamResult::Outcome;
-  switch (r.outcome) {
-    case O::circuit_open:
-      return {unavailable(503, "temporarily_unavailable",
-                          "The upstream authorization server is failing; calls to it are paused. Retry later.",
-                          std::max<int64_t>(1, (r.wait.count() + 999) / 1000)),
-              nullptr};
-    case O::unreachable:
-      return {unavailable(503, "temporarily_unavailable",
-                          "The upstream authorization server cannot be reached (" + r.detail + "). Retry later.", 1),
-              nullptr};
-    case O::timeout:
-      return {http::json_error(504, "temporarily_unavailable",
-                               "The upstream authorization server did not answer in time."),
-              nullptr};
-    case O::broken:
-      return {http::json_error(502, "server_error",
-                               "The upstream authorization server sent a broken answer (" + r.detail + ")."),
-              nullptr};
-    case O::tls_failed:
-      return {http::json_error(502, "server_error",
-                               "The TLS connection to the upstream authorization server failed (" + r.detail + ")."),
-              nullptr};
-    case O::response: break;
-  }
-  if (r.status == 200) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(r.body, ec);
-    std::string problem = ec ? "the body is not JSON" : token_response_problem(v);
-    if (!problem.empty())
-      return {http::json_error(502, "server_error",
-                               "The upstream authorization server answered 200 with an invalid token response: " +
-                                   problem + "."),
-              nullptr};
-    http::Response ok;
-    ok.body = r.body;  // intact
-    ok.no_store = true;
-    std::shared_ptr<const CachedToken> cacheable;
-    const auto& o = v.as_object();
-    if (auto it = o.find("expires_in"); it != o.end())
-      cacheable = CachedToken::make(o, it->value().as_int64(), now);
-    return {std::move(ok), std::move(cacheable)};
-  }
-  if (r.status >= 400 && r.status < 500) return {upstream_error(r, client_used_basic), nullptr};
-  if (r.status == 503) {
-    int64_t after = 1;
-    try {
-      if (!r.retry_after.empty()) after = std::max<int64_t>(1, std::stoll(r.retry_after));
-    } catch (const std::exception&) {  // an HTTP-date or garbage: keep the default
-    }
-    return {unavailable(503, "temporarily_unavailable",
-                        "The upstream authorization server is temporarily unavailable (HTTP 503). Retry later.", after),
+  if (!is_ok(r)) return {failure_answer(r, client_used_basic), nullptr};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  std::string problem = ec ? "the body is not JSON" : token_response_problem(v);
+  if (!problem.empty())
+    return {http::json_error(502, "server_error",
+                             "The upstream authorization server answered 200 with an invalid token response: " +
+                                 problem + "."),
             nullptr};
-  }
-  return {http::json_error(502, "server_error",
-                           "The upstream authorization server failed with HTTP " + std::to_string(r.status) + "."),
-          nullptr};
+  http::Response ok;
+  ok.body = r.body;  // intact
+  ok.no_store = true;
+  std::shared_ptr<const CachedToken> cacheable;
+  const auto& o = v.as_object();
+  if (auto it = o.find("expires_in"); it != o.end()) cacheable = CachedToken::make(o, it->value().as_int64(), now);
+  return {std::move(ok), std::move(cacheable)};
+}
+
+http::Response introspection_answer(const UpstreamResult& r, bool client_used_basic) {
+  if (!is_ok(r)) return failure_answer(r, client_used_basic);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("active") || !v.as_object().at("active").is_bool())
+    return http::json_error(502, "server_error",
+                            "The upstream authorization server answered 200 with an invalid introspection response "
+                            "(RFC 7662 §2.2: a JSON object with a boolean active).");
+  http::Response ok;
+  ok.body = r.body;  // intact
+  ok.no_store = true;
+  return ok;
+}
+
+http::Response revocation_answer(const UpstreamResult& r, bool client_used_basic) {
+  if (!is_ok(r)) return failure_answer(r, client_used_basic);
+  http::Response ok;  // RFC 7009 §2.2: the body means nothing
+  ok.content_type = {};
+  ok.no_store = true;
+  return ok;
 }
 
 }  // namespace tokengate::proxy

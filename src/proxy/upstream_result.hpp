@@ -43,4 +43,9 @@ struct ProxyAnswer {
 // for anything else, including a 200 that is not a valid token response.
 ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::time_point now);
 
+// The same for forwarded introspection (a 200 must be an RFC 7662 §2.2 object with a boolean
+// `active`, passed intact) and revocation (a 200 is answered 200, RFC 7009 §2.2).
+http::Response introspection_answer(const UpstreamResult& r, bool client_used_basic);
+http::Response revocation_answer(const UpstreamResult& r, bool client_used_basic);
+
 }  // namespace tokengate::proxy

@@ -14,6 +14,7 @@ struct ClientRecord {
   common::SecretDigest secret_digest{};
   std::vector<std::string> scopes;  // the scopes it may be granted; empty = none
   std::string audience;             // `aud` of its tokens; empty = the server's default
+  std::string generation;           // names its tokens' status lists; replaced when they are all revoked
   int64_t token_ttl = 0;            // seconds; 0 = the server's default
   bool enabled = true;
   int64_t created_at = 0;           // Unix seconds

@@ -9,6 +9,7 @@
 
 #include "store/client_record.hpp"
 #include "store/key_record.hpp"
+#include "store/revocation_record.hpp"
 
 namespace tokengate::store {
 
@@ -24,17 +25,30 @@ class Store {
   virtual std::vector<ClientRecord> list_clients() = 0;
   virtual std::optional<ClientRecord> find_client(const std::string& id) = 0;
   virtual void insert_client(const ClientRecord& client) = 0;
-  // Replace an existing client's mutable fields; false if there is no such client.
-  virtual bool update_client(const ClientRecord& client) = 0;
-  virtual bool delete_client(const std::string& id) = 0;
+  // Replaces an existing client's mutable fields and records `revocations`, in one transaction;
+  // false (and nothing written) if there is no such client.
+  virtual bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations = {}) = 0;
+  // Deletes the client and records `revocations`, in one transaction; false if there is no such client.
+  virtual bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations = {}) = 0;
 
   virtual std::vector<KeyRecord> list_keys() = 0;
-  // Makes `key` the active key and retires the previous one, atomically.
-  virtual void rotate_key(const KeyRecord& key, int64_t now) = 0;
-  // Inserts `key` as the active key only if there is none yet; returns the active key.
+  // Adds `key` at the head of the chain: the previous head retires when `key` activates. Atomic.
+  virtual void rotate_key(const KeyRecord& key) = 0;
+  // Inserts `key` only if the chain is empty; returns the head of the chain.
   virtual KeyRecord ensure_active_key(const KeyRecord& candidate) = 0;
-  // Deletes retired keys retired before `cutoff` (their tokens have all expired).
-  virtual int purge_retired_keys(int64_t cutoff) = 0;
+  // Marks the key withdrawn at `now`, retires it then if it would sign later, and forgets its
+  // private half; false if there is no such key.
+  virtual bool withdraw_key(const std::string& kid, int64_t now) = 0;
+  // Deletes keys retired before `cutoff` (their tokens have all expired), and the private half of
+  // keys retired before `now` (only the public half is needed to verify).
+  virtual int purge_retired_keys(int64_t cutoff, int64_t now) = 0;
+
+  // Records a revocation (again: no change).
+  virtual void add_revocation(const RevocationRecord& revocation) = 0;
+  // The revocations that have not expired at `now`.
+  virtual std::vector<RevocationRecord> list_revocations(int64_t now) = 0;
+  // Deletes the revocations expired before `now`.
+  virtual int purge_revocations(int64_t now) = 0;
 
   // A number that changes whenever any connection commits a change to the store; cheap to call.
   virtual uint64_t change_counter() = 0;

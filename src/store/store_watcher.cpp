@@ -1,10 +1,12 @@
 #include "store/store_watcher.hpp"
 
+#include <ctime>
+
 #include <spdlog/spdlog.h>
 
 namespace tokengate::store {
 
-StoreWatcher::StoreWatcher(Store& store, std::function<void()> reload, std::chrono::milliseconds poll,
+StoreWatcher::StoreWatcher(Store& store, Reload reload, std::chrono::milliseconds poll,
                            std::chrono::seconds refresh)
     : store_(store), reload_(std::move(reload)), poll_(poll), refresh_(refresh) {}
 
@@ -13,9 +15,18 @@ StoreWatcher::~StoreWatcher() { stop(); }
 void StoreWatcher::start() {
   // The counter is read before the first load, so a change committed in between is seen as one.
   uint64_t counter = store_.change_counter();
-  reload_();
+  reload();
   thread_ = std::thread([this, counter] { loop(counter); });
 }
+
+int64_t StoreWatcher::reload() {
+  std::lock_guard lock(reload_mutex_);
+  int64_t next = reload_();
+  next_change_.store(next, std::memory_order_relaxed);
+  return next;
+}
+
+void StoreWatcher::reload_now() { reload(); }
 
 void StoreWatcher::stop() {
   {
@@ -36,8 +47,10 @@ void StoreWatcher::loop(uint64_t seen) {
       uint64_t counter = store_.change_counter();
       auto now = std::chrono::steady_clock::now();
       bool changed = counter != seen;
-      if (changed || !healthy_ || now - last_reload >= refresh_) {
-        reload_();
+      int64_t next = next_change_.load(std::memory_order_relaxed);
+      bool due = next != 0 && std::time(nullptr) >= next;
+      if (changed || due || !healthy_ || now - last_reload >= refresh_) {
+        reload();
         last_reload = now;
         if (changed) spdlog::info("store changed: snapshots reloaded");
       }

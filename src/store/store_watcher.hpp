@@ -15,15 +15,22 @@ namespace tokengate::store {
 
 class StoreWatcher {
  public:
-  // `reload` runs on the watcher's thread when the store changed, and at least every `refresh`
-  // (retired keys expire with time alone). It may throw; the watcher then reports unhealthy and retries.
-  StoreWatcher(Store& store, std::function<void()> reload, std::chrono::milliseconds poll = std::chrono::milliseconds(250),
+  // Rebuilds the snapshots; returns when they next change with time alone (Unix seconds: a key
+  // activates, a retired key expires), or 0.
+  using Reload = std::function<int64_t()>;
+
+  // `reload` runs on the watcher's thread when the store changed, when the time it named has come,
+  // and at least every `refresh`. It may throw; the watcher then reports unhealthy and retries.
+  StoreWatcher(Store& store, Reload reload, std::chrono::milliseconds poll = std::chrono::milliseconds(250),
                std::chrono::seconds refresh = std::chrono::seconds(60));
   ~StoreWatcher();
 
   // Loads once on the calling thread (errors propagate), then watches on a thread of its own.
   void start();
   void stop();
+  // Reloads now, on the calling thread: after this process wrote to the store itself (its own
+  // commits do not move the change counter it polls). Errors propagate.
+  void reload_now();
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
   // Outcome and latency of the recent polls.
   observe::RecentStats::Summary recent() const { return stats_.summary(); }
@@ -32,7 +39,11 @@ class StoreWatcher {
   void loop(uint64_t seen);
 
   Store& store_;
-  std::function<void()> reload_;
+  int64_t reload();  // reload_ under reload_mutex_, remembering what it returned
+
+  Reload reload_;
+  std::mutex reload_mutex_;  // one reload at a time: a slow one must not publish over a newer one
+  std::atomic<int64_t> next_change_{0};
   std::chrono::milliseconds poll_;
   std::chrono::seconds refresh_;
   std::atomic<bool> healthy_{true};

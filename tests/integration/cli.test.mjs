@@ -86,10 +86,10 @@ describe('client commands on a running server', () => {
     assert.equal(cliJson(['client', 'list', ...store]).length, before);
   });
 
-  test('key rotate: new tokens use the new key; the old key stays in the JWKS', async () => {
+  test('key rotate --now: new tokens use the new key; the old key stays in the JWKS', async () => {
     const first = cliJson(['key', 'list', ...store]);
     assert.equal(first.filter((k) => k.status === 'active').length, 1);
-    const rotated = cliJson(['key', 'rotate', ...store]);
+    const rotated = cliJson(['key', 'rotate', '--now', ...store]);
     const started = Date.now();
     let kid;
     while (Date.now() - started < 1000) {

@@ -13,9 +13,11 @@
 namespace tokengate::store::sqlite {
 namespace {
 
-constexpr int kSchemaVersion = 1;
-
-constexpr const char* kSchema = R"sql(
+// Migrations, in order: migration N brings a store from schema N-1 to N. Never edit one that has
+// shipped; add the next.
+constexpr const char* kMigrations[] = {
+    // 1: clients and signing keys.
+    R"sql(
 CREATE TABLE clients (
   id            TEXT PRIMARY KEY,
   name          TEXT NOT NULL,
@@ -35,7 +37,28 @@ CREATE TABLE signing_keys (
   retired_at  INTEGER
 );
 CREATE UNIQUE INDEX one_active_key ON signing_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
-)sql";
+)sql",
+    // 2: token lifecycle: client generations (status lists), key publication and withdrawal, the
+    // public half of keys kept apart, revocations.
+    R"sql(
+ALTER TABLE clients ADD COLUMN generation TEXT NOT NULL DEFAULT '';
+UPDATE clients SET generation = lower(hex(randomblob(8)));
+ALTER TABLE signing_keys ADD COLUMN activates_at INTEGER NOT NULL DEFAULT 0;
+UPDATE signing_keys SET activates_at = created_at;
+ALTER TABLE signing_keys ADD COLUMN withdrawn_at INTEGER;
+ALTER TABLE signing_keys ADD COLUMN public_jwk TEXT NOT NULL DEFAULT '';
+CREATE TABLE revocations (
+  kind       TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  client_id  TEXT NOT NULL DEFAULT '',
+  revoked_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX revocations_by_expiry ON revocations(expires_at);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Creates the file with mode 0600 before SQLite does (SQLite gives its -wal/-shm files the same mode).
 void create_private_file(const std::string& path) {
@@ -58,11 +81,16 @@ ClientRecord read_client(const Statement& s) {
   c.enabled = s.integer(6) != 0;
   c.created_at = s.integer(7);
   c.updated_at = s.integer(8);
+  c.generation = s.text(9);
   return c;
 }
 
 constexpr const char* kSelectClient =
-    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at FROM clients";
+    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation "
+    "FROM clients";
+
+constexpr const char* kSelectKey =
+    "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
 
 KeyRecord read_key(const Statement& s) {
   KeyRecord k;
@@ -74,7 +102,14 @@ KeyRecord read_key(const Statement& s) {
   k.private_pem = s.text(2);
   k.created_at = s.integer(3);
   if (!s.is_null(4)) k.retired_at = s.integer(4);
+  k.activates_at = s.integer(5);
+  if (!s.is_null(6)) k.withdrawn_at = s.integer(6);
+  k.public_jwk = s.text(7);
   return k;
+}
+
+const char* kind_name(RevocationRecord::Kind kind) {
+  return kind == RevocationRecord::Kind::token ? "token" : "generation";
 }
 
 }  // namespace
@@ -92,11 +127,10 @@ void SqliteStore::migrate() {
   version.step();
   int64_t current = version.integer(0);
   if (current > kSchemaVersion)
-    throw StoreError("the store was written by a newer tokengate (schema " + std::to_string(current) + ")");
-  if (current == 0) {
-    conn_.exec(kSchema);
-    conn_.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
-  }
+    throw StoreError("the store has schema " + std::to_string(current) + ", newer than this tokengate's (" +
+                     std::to_string(kSchemaVersion) + "): it was written by a newer version; run that one");
+  for (int64_t next = current + 1; next <= kSchemaVersion; ++next) conn_.exec(kMigrations[next - 1]);
+  if (current != kSchemaVersion) conn_.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
   tx.commit();
 }
 
@@ -120,36 +154,44 @@ void SqliteStore::insert_client(const ClientRecord& c) {
   std::lock_guard lock(mutex_);
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-              "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+              "updated_at, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
-  s.bind(8, c.created_at).bind(9, c.updated_at);
+  s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
   s.run();
 }
 
-bool SqliteStore::update_client(const ClientRecord& c) {
+bool SqliteStore::update_client(const ClientRecord& c, const std::vector<RevocationRecord>& revocations) {
   std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
-              "enabled = ?7, updated_at = ?8 WHERE id = ?1");
+              "enabled = ?7, updated_at = ?8, generation = ?9 WHERE id = ?1");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
-  s.bind(8, c.updated_at);
+  s.bind(8, c.updated_at).bind(9, c.generation);
   s.run();
-  return s.changes() == 1;
+  if (s.changes() != 1) return false;  // rolled back
+  for (const auto& r : revocations) insert_revocation(r);
+  tx.commit();
+  return true;
 }
 
-bool SqliteStore::delete_client(const std::string& id) {
+bool SqliteStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) {
   std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
   Statement s(conn_, "DELETE FROM clients WHERE id = ?1");
   s.bind(1, id);
   s.run();
-  return s.changes() == 1;
+  if (s.changes() != 1) return false;
+  for (const auto& r : revocations) insert_revocation(r);
+  tx.commit();
+  return true;
 }
 
 std::vector<KeyRecord> SqliteStore::list_keys() {
   std::lock_guard lock(mutex_);
-  Statement s(conn_, "SELECT kid, alg, private_pem, created_at, retired_at FROM signing_keys ORDER BY created_at, kid");
+  Statement s(conn_, (std::string(kSelectKey) + " ORDER BY activates_at, created_at, kid").c_str());
   std::vector<KeyRecord> out;
   while (s.step()) out.push_back(read_key(s));
   return out;
@@ -157,17 +199,31 @@ std::vector<KeyRecord> SqliteStore::list_keys() {
 
 void SqliteStore::insert_key(const KeyRecord& k) {
   Statement s(conn_,
-              "INSERT INTO signing_keys (kid, alg, private_pem, created_at, retired_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+              "INSERT INTO signing_keys (kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, "
+              "public_jwk) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   s.bind(1, k.kid).bind(2, jose::to_string(k.alg)).bind(3, k.private_pem).bind(4, k.created_at);
   if (k.retired_at) s.bind(5, *k.retired_at); else s.bind_null(5);
+  s.bind(6, k.activates_at);
+  if (k.withdrawn_at) s.bind(7, *k.withdrawn_at); else s.bind_null(7);
+  s.bind(8, k.public_jwk);
   s.run();
 }
 
-void SqliteStore::rotate_key(const KeyRecord& key, int64_t now) {
+void SqliteStore::insert_revocation(const RevocationRecord& r) {
+  Statement s(conn_,
+              "INSERT INTO revocations (kind, key, client_id, revoked_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+              "ON CONFLICT (kind, key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)");
+  s.bind(1, kind_name(r.kind)).bind(2, r.key).bind(3, r.client_id).bind(4, r.revoked_at).bind(5, r.expires_at);
+  s.run();
+}
+
+void SqliteStore::rotate_key(const KeyRecord& key) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
-  Statement retire(conn_, "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL");
-  retire.bind(1, now).run();
+  // The head retires when its successor activates; a key still waiting to activate is retired at
+  // the same moment (so it never signs), as is any whose scheduled retirement lies beyond it.
+  Statement retire(conn_, "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL OR retired_at > ?1");
+  retire.bind(1, key.activates_at).run();
   insert_key(key);
   tx.commit();
 }
@@ -175,17 +231,63 @@ void SqliteStore::rotate_key(const KeyRecord& key, int64_t now) {
 KeyRecord SqliteStore::ensure_active_key(const KeyRecord& candidate) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
-  Statement s(conn_, "SELECT kid, alg, private_pem, created_at, retired_at FROM signing_keys WHERE retired_at IS NULL");
+  Statement s(conn_, (std::string(kSelectKey) + " WHERE retired_at IS NULL").c_str());
   if (s.step()) return read_key(s);  // rolled back: nothing written
   insert_key(candidate);
   tx.commit();
   return candidate;
 }
 
-int SqliteStore::purge_retired_keys(int64_t cutoff) {
+bool SqliteStore::withdraw_key(const std::string& kid, int64_t now) {
   std::lock_guard lock(mutex_);
+  Statement s(conn_,
+              "UPDATE signing_keys SET withdrawn_at = ?2, private_pem = '', "
+              "retired_at = CASE WHEN retired_at IS NULL OR retired_at > ?2 THEN ?2 ELSE retired_at END "
+              "WHERE kid = ?1");
+  s.bind(1, kid).bind(2, now).run();
+  return s.changes() == 1;
+}
+
+int SqliteStore::purge_retired_keys(int64_t cutoff, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
   Statement s(conn_, "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?1");
   s.bind(1, cutoff).run();
+  int deleted = s.changes();
+  Statement forget(conn_,
+                   "UPDATE signing_keys SET private_pem = '' WHERE retired_at IS NOT NULL AND retired_at <= ?1 "
+                   "AND private_pem != '' AND public_jwk != ''");
+  forget.bind(1, now).run();
+  tx.commit();
+  return deleted;
+}
+
+void SqliteStore::add_revocation(const RevocationRecord& revocation) {
+  std::lock_guard lock(mutex_);
+  insert_revocation(revocation);
+}
+
+std::vector<RevocationRecord> SqliteStore::list_revocations(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= ?1");
+  s.bind(1, now);
+  std::vector<RevocationRecord> out;
+  while (s.step()) {
+    RevocationRecord r;
+    r.kind = s.text(0) == "token" ? RevocationRecord::Kind::token : RevocationRecord::Kind::generation;
+    r.key = s.text(1);
+    r.client_id = s.text(2);
+    r.revoked_at = s.integer(3);
+    r.expires_at = s.integer(4);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+int SqliteStore::purge_revocations(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "DELETE FROM revocations WHERE expires_at < ?1");
+  s.bind(1, now).run();
   return s.changes();
 }
 

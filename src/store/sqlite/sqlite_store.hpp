@@ -16,19 +16,25 @@ class SqliteStore final : public Store {
   std::vector<ClientRecord> list_clients() override;
   std::optional<ClientRecord> find_client(const std::string& id) override;
   void insert_client(const ClientRecord& client) override;
-  bool update_client(const ClientRecord& client) override;
-  bool delete_client(const std::string& id) override;
+  bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations) override;
+  bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) override;
 
   std::vector<KeyRecord> list_keys() override;
-  void rotate_key(const KeyRecord& key, int64_t now) override;
+  void rotate_key(const KeyRecord& key) override;
   KeyRecord ensure_active_key(const KeyRecord& candidate) override;
-  int purge_retired_keys(int64_t cutoff) override;
+  bool withdraw_key(const std::string& kid, int64_t now) override;
+  int purge_retired_keys(int64_t cutoff, int64_t now) override;
+
+  void add_revocation(const RevocationRecord& revocation) override;
+  std::vector<RevocationRecord> list_revocations(int64_t now) override;
+  int purge_revocations(int64_t now) override;
 
   uint64_t change_counter() override;
 
  private:
   void migrate();
   void insert_key(const KeyRecord& key);
+  void insert_revocation(const RevocationRecord& revocation);
 
   std::mutex mutex_;  // one connection, used by one caller at a time
   Connection conn_;

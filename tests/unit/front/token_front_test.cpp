@@ -9,6 +9,7 @@
 #include "common/secret_digest.hpp"
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
+#include "issuer/token_status.hpp"
 #include "jose/base64url.hpp"
 #include "jose/jws_verify.hpp"
 #include "support/temp_store.hpp"
@@ -22,13 +23,14 @@ class TokenFrontTest : public test_support::TempStoreTest {
   void SetUp() override {
     TempStoreTest::SetUp();
     store_ = open();
-    watcher_ = std::make_unique<store::StoreWatcher>(*store_, [] {});  // not started: health only
-    mode_ = std::make_unique<issuer::IssuerMode>(state, *watcher_);
+    watcher_ = std::make_unique<store::StoreWatcher>(*store_, [] { return int64_t{0}; });  // not started: health only
+    mode_ = std::make_unique<issuer::IssuerMode>(state, *watcher_, *store_);
     store::ClientRecord c;
     c.id = "client-1";
     c.name = "one";
     c.secret_digest = common::digest_secret("s3cret");
     c.scopes = {"read", "write"};
+    c.generation = "g3n";
     store::ClientRecord off = c;
     off.id = "client-off";
     off.enabled = false;
@@ -105,7 +107,13 @@ TEST_F(TokenFrontTest, IssuesASignedJwtWithBasic) {
   EXPECT_EQ(claims.at("aud").as_string(), "https://api.test");
   EXPECT_EQ(claims.at("scope").as_string(), "read");
   EXPECT_EQ(claims.at("exp").as_int64() - claims.at("iat").as_int64(), 600);
-  EXPECT_EQ(claims.at("jti").as_string().size(), 22u);
+  // jti "LIST.INDEX" names the token's entry in a status list, the same one its status claim names.
+  auto id = issuer::parse_token_id(claims.at("jti").as_string());
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->generation, "g3n");
+  const auto& status = claims.at("status").at("status_list").as_object();
+  EXPECT_EQ(status.at("idx").as_int64(), id->index);
+  EXPECT_EQ(status.at("uri").as_string(), "https://issuer.test/statuslists/" + std::string(id->list));
 }
 
 TEST_F(TokenFrontTest, AcceptsClientSecretPost) {

@@ -25,8 +25,8 @@ TEST_F(ClientRegistryTest, RotateDisableDelete) {
   EXPECT_TRUE(common::secret_matches(*secret, c->secret_digest));
   EXPECT_TRUE(issuer::set_client_enabled(s, c->id, false));
   EXPECT_FALSE(s.find_client(c->id)->enabled);
-  EXPECT_TRUE(s.delete_client(c->id));
-  EXPECT_FALSE(s.delete_client(c->id));
+  EXPECT_TRUE(issuer::delete_client(s, c->id));
+  EXPECT_FALSE(issuer::delete_client(s, c->id));
   EXPECT_FALSE(issuer::rotate_client_secret(s, "missing"));
 }
 

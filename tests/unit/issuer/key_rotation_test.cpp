@@ -38,7 +38,7 @@ TEST_F(KeyRotationTest, RotationDeletesKeysNoTokenCanStillNeed) {
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
   int64_t long_ago = static_cast<int64_t>(std::time(nullptr)) - 40 * 24 * 3600;
   auto second = issuer::generate_key_record(jose::Algorithm::ES256, long_ago);
-  s.rotate_key(second, long_ago);  // `first` retired 40 days ago
+  s.rotate_key(second);  // `first` retired 40 days ago, when `second` activated
   auto third = issuer::rotate_signing_key(s, jose::Algorithm::ES256);
   std::vector<std::string> kids;
   for (const auto& k : s.list_keys()) kids.push_back(k.kid);

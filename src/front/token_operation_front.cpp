@@ -1,0 +1,33 @@
+#include "front/token_operation_front.hpp"
+
+namespace tokengate::front {
+namespace {
+
+std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods() {
+  std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
+  methods.push_back(std::make_unique<oauth::ClientSecretBasic>());
+  methods.push_back(std::make_unique<oauth::ClientSecretPost>());
+  return methods;
+}
+
+}  // namespace
+
+TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation)
+    : mode_(mode), operation_(operation), authenticator_(auth_methods()) {}
+
+void TokenOperationFront::handle(const http::Request& request, http::Respond respond) const {
+  auto parsed = oauth::parse_token_request(request, /*cells_compatible=*/false);
+  if (auto* e = std::get_if<oauth::OAuthError>(&parsed)) return respond(e->to_response());
+  const oauth::TokenRequest& token_request = std::get<oauth::TokenRequest>(parsed);
+
+  auto credentials = authenticator_.extract(token_request);
+  if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
+  const auto& client = std::get<oauth::PresentedCredentials>(credentials);
+
+  auto token = token_request.body.get("token");
+  if (!token) return respond(oauth::OAuthError::invalid_request("The token parameter is missing.").to_response());
+  if (operation_ == Operation::introspect) mode_.introspect(token_request, client, *token, std::move(respond));
+  else mode_.revoke(token_request, client, *token, std::move(respond));
+}
+
+}  // namespace tokengate::front

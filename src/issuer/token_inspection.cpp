@@ -1,0 +1,37 @@
+#include "issuer/token_inspection.hpp"
+
+#include "issuer/token_status.hpp"
+
+namespace tokengate::issuer {
+namespace {
+
+std::string_view string_claim(const boost::json::object& claims, const char* name) {
+  auto it = claims.find(name);
+  return it != claims.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
+}
+
+}  // namespace
+
+std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::string_view token, const IssuerState& state,
+                                                                         std::string_view audience, int64_t now) {
+  using F = jose::JwtFailure;
+  const KeySet& keys = store::read_snapshot(state.keys);
+  jose::JwtExpectations expect{state.settings.issuer, std::string(audience)};
+  auto verified = jose::verify_access_token(token, keys.public_keys, expect, now);
+  if (std::holds_alternative<F>(verified)) return verified;
+  const auto& claims = std::get<boost::json::object>(verified);
+
+  std::string_view jti = string_claim(claims, "jti");
+  const RevocationSnapshot& revoked = store::read_snapshot(state.revocations);
+  if (revoked.token_revoked(jti)) return F{F::revoked, "The token has been revoked."};
+  auto id = parse_token_id(jti);
+  if (id && revoked.generation_revoked(id->generation))
+    return F{F::revoked, "The token has been revoked (every token of its client was)."};
+
+  const store::ClientRecord* client = store::read_snapshot(state.clients).find(string_claim(claims, "client_id"));
+  if (!client) return F{F::revoked, "The token's client no longer exists."};
+  if (!client->enabled) return F{F::revoked, "The token's client is disabled."};
+  return verified;
+}
+
+}  // namespace tokengate::issuer

@@ -1,0 +1,95 @@
+#include "issuer/token_status.hpp"
+
+#include <array>
+#include <charconv>
+#include <unordered_map>
+
+#include "common/random.hpp"
+#include "jose/base64url.hpp"
+
+namespace tokengate::issuer {
+namespace {
+
+struct ListSlot {
+  std::string list;  // "GENERATION.THREAD.SEGMENT"
+  uint32_t segment = 0;
+  uint32_t next = 0;
+};
+
+struct ThreadLists {
+  std::string thread_id = fresh_thread_id();
+  std::unordered_map<std::string, ListSlot> by_generation;
+
+  static std::string fresh_thread_id() {
+    std::array<char, 9> bytes;  // 72 bits: threads of every process ever started never meet
+    common::random_bytes(bytes.data(), bytes.size());
+    return jose::base64url_encode(std::string_view(bytes.data(), bytes.size()));
+  }
+};
+
+void name_list(ListSlot& slot, std::string_view generation, const std::string& thread_id) {
+  slot.list.assign(generation);
+  slot.list += '.';
+  slot.list += thread_id;
+  slot.list += '.';
+  slot.list += std::to_string(slot.segment);
+  slot.next = 0;
+}
+
+bool is_base64url(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<uint32_t> parse_number(std::string_view s, uint32_t limit) {
+  uint32_t v = 0;
+  if (s.empty() || s.size() > 10 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v >= limit) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+StatusPosition next_status_position(std::string_view generation) {
+  thread_local ThreadLists lists;
+  if (lists.by_generation.size() > 100'000) {
+    // Bounded memory: start afresh under a new thread ID, so no position is ever handed out twice.
+    lists = ThreadLists{};
+  }
+  auto it = lists.by_generation.find(std::string(generation));
+  if (it == lists.by_generation.end()) {
+    it = lists.by_generation.emplace(std::string(generation), ListSlot{}).first;
+    name_list(it->second, generation, lists.thread_id);
+  } else if (it->second.next == kStatusListSize) {
+    ++it->second.segment;
+    name_list(it->second, generation, lists.thread_id);
+  }
+  return {it->second.list, it->second.next++};
+}
+
+bool is_status_list_id(std::string_view list) {
+  size_t a = list.find('.');
+  size_t b = a == std::string_view::npos ? a : list.find('.', a + 1);
+  if (b == std::string_view::npos) return false;
+  return is_base64url(list.substr(0, a)) && is_base64url(list.substr(a + 1, b - a - 1)) &&
+         parse_number(list.substr(b + 1), UINT32_MAX).has_value();
+}
+
+std::optional<TokenId> parse_token_id(std::string_view jti) {
+  size_t dot = jti.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  TokenId id;
+  id.list = jti.substr(0, dot);
+  auto index = parse_number(jti.substr(dot + 1), kStatusListSize);
+  if (!index || !is_status_list_id(id.list)) return std::nullopt;
+  id.index = *index;
+  id.generation = id.list.substr(0, id.list.find('.'));
+  return id;
+}
+
+}  // namespace tokengate::issuer
