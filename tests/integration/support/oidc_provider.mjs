@@ -1,5 +1,8 @@
 // node-oidc-provider (a third-party, OpenID Certified authorization server) on a loopback port,
 // with the client credentials grant issuing ES256 JWT access tokens, as an upstream for the proxy.
+// With { opaqueTokens: true } it issues opaque access tokens instead and enables introspection
+// (RFC 7662) and revocation (RFC 7009), which node-oidc-provider offers for opaque tokens only
+// (v9 answers 400 unsupported_token_type for a JWT).
 import http from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
@@ -8,7 +11,7 @@ export const OIDC_CLIENT = { id: 'oidc-client', secret: 'oidc-client-secret-0123
 export const OIDC_POST_CLIENT = { id: 'oidc-post-client', secret: 'oidc-post-client-secret-0123456789' };
 export const OIDC_AUDIENCE = 'https://cells.example/api';
 
-export async function startOidcProvider() {
+export async function startOidcProvider({ opaqueTokens = false } = {}) {
   const server = http.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -48,10 +51,14 @@ export async function startOidcProvider() {
           scope: 'cells.read cells.write',
           audience: OIDC_AUDIENCE,
           accessTokenTTL: 600,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'ES256' } },
+          ...(opaqueTokens ? { accessTokenFormat: 'opaque' } : { accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } }),
         }),
       },
+      ...(opaqueTokens ? {
+        // A client may introspect and revoke the tokens it holds, and no others.
+        introspection: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
+        revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
+      } : {}),
     },
   });
   server.on('request', provider.callback());
@@ -60,6 +67,8 @@ export async function startOidcProvider() {
     issuer,
     tokenUrl: metadata.token_endpoint,
     jwksUrl: metadata.jwks_uri,
+    introspectionUrl: metadata.introspection_endpoint,
+    revocationUrl: metadata.revocation_endpoint,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -42,4 +42,32 @@ TEST_F(ClientRegistryTest, RejectsInvalidClientInput) {
   EXPECT_TRUE(s.list_clients().empty());  // nothing half-written
 }
 
+TEST_F(ClientRegistryTest, RevokingTokensRevokesTheGenerationAndStartsANewOne) {
+  auto store = open();
+  auto& s = *store;
+  auto created = issuer::create_client(s, {.name = "svc", .scope = "", .audience = "", .token_ttl = 0});
+  std::string first = created.record.generation;
+  EXPECT_FALSE(first.empty());
+  ASSERT_TRUE(issuer::revoke_client_tokens(s, created.record.id));
+  std::string second = s.find_client(created.record.id)->generation;
+  EXPECT_NE(second, first);
+  auto revoked = s.list_revocations(0);
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0].kind, store::RevocationRecord::Kind::generation);
+  EXPECT_EQ(revoked[0].key, first);
+  EXPECT_EQ(revoked[0].client_id, created.record.id);
+
+  EXPECT_TRUE(issuer::set_client_enabled(s, created.record.id, false));  // disabling revokes too
+  EXPECT_EQ(s.list_revocations(0).size(), 2u);
+  EXPECT_TRUE(issuer::set_client_enabled(s, created.record.id, true));   // enabling brings nothing back
+  EXPECT_EQ(s.list_revocations(0).size(), 2u);
+  EXPECT_TRUE(issuer::rotate_client_secret(s, created.record.id, /*revoke_tokens=*/true));
+  EXPECT_EQ(s.list_revocations(0).size(), 3u);
+  EXPECT_TRUE(issuer::rotate_client_secret(s, created.record.id));  // a plain rotation revokes nothing
+  EXPECT_EQ(s.list_revocations(0).size(), 3u);
+  EXPECT_TRUE(issuer::delete_client(s, created.record.id));
+  EXPECT_EQ(s.list_revocations(0).size(), 4u);
+  EXPECT_FALSE(issuer::revoke_client_tokens(s, created.record.id));
+}
+
 }  // namespace

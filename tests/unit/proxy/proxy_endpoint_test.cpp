@@ -162,4 +162,43 @@ TEST_F(ProxyEndpointTest, JoinersAreAnsweredOnlyOnTheirOwnLoop) {
   EXPECT_EQ(joiner->answers.size(), 1u);
 }
 
+TEST_F(ProxyEndpointTest, IntrospectionIsForwardedAndItsAnswerChecked) {
+  std::vector<http::Response> answers;
+  auto respond = [&](http::Response r) { answers.push_back(std::move(r)); };
+  oauth::PresentedCredentials creds{"client", "secret", false};
+  endpoint.forward_operation(proxy::ProxyEndpoint::Operation::introspect, "https://upstream.test/introspect", loop,
+                             creds, "tok en", "access_token", respond);
+  ASSERT_EQ(upstream.calls.size(), 1u);
+  EXPECT_EQ(upstream.calls[0].request.url, "https://upstream.test/introspect");
+  EXPECT_EQ(upstream.calls[0].request.form, "token=tok%20en&token_type_hint=access_token");
+  EXPECT_EQ(upstream.calls[0].request.authorization, common::basic_authorization("client", "secret"));
+  upstream.answer(FakeTransport::response(200, R"({"active":true,"client_id":"client","extra":1})"));
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(answers[0].body, R"({"active":true,"client_id":"client","extra":1})");  // intact
+
+  endpoint.forward_operation(proxy::ProxyEndpoint::Operation::introspect, "https://upstream.test/introspect", loop,
+                             creds, "t", "", respond);
+  upstream.answer(FakeTransport::response(200, R"({"client_id":"client"})"));  // no boolean active
+  EXPECT_EQ(answers.at(1).status, 502);
+}
+
+TEST_F(ProxyEndpointTest, ARevocationEvictsTheTokenFromTheCache) {
+  auto first = call("grant_type=client_credentials");
+  upstream.answer(FakeTransport::response(200, kToken));
+  auto cached = call("grant_type=client_credentials");
+  EXPECT_EQ(upstream.calls.size(), 1u);  // served from the cache
+
+  std::vector<http::Response> answers;
+  endpoint.forward_operation(proxy::ProxyEndpoint::Operation::revoke, "https://upstream.test/revoke", loop,
+                             {"client", "secret", false}, "upstream-token", "",
+                             [&](http::Response r) { answers.push_back(std::move(r)); });
+  upstream.answer(FakeTransport::response(200, ""));
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(cache.size(), 0u);
+  call("grant_type=client_credentials");  // asks the upstream again: never the revoked token
+  EXPECT_EQ(upstream.calls.size(), 3u);
+}
+
 }  // namespace

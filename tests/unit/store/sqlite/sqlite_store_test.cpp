@@ -8,6 +8,7 @@
 
 #include "common/secret_digest.hpp"
 #include "issuer/client_registry.hpp"
+#include "store/sqlite/sqlite_handle.hpp"
 #include "support/temp_store.hpp"
 
 using namespace tokengate;
@@ -56,6 +57,62 @@ TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
     std::fclose(f);
   }
   EXPECT_THROW(store::sqlite::SqliteStore s(path), store::StoreError);
+}
+
+TEST_F(SqliteStoreTest, RevocationsPersistExpireAndAreIdempotent) {
+  using Kind = store::RevocationRecord::Kind;
+  {
+    store::sqlite::SqliteStore s(path);
+    s.add_revocation({Kind::token, "jti-1", "c", 100, 1000});
+    s.add_revocation({Kind::token, "jti-1", "c", 100, 2000});  // again: one row, the later expiry
+    s.add_revocation({Kind::generation, "gen-1", "c", 100, 500});
+  }
+  store::sqlite::SqliteStore s(path);
+  EXPECT_EQ(s.list_revocations(0).size(), 2u);
+  auto live = s.list_revocations(600);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].key, "jti-1");
+  EXPECT_EQ(live[0].expires_at, 2000);
+  EXPECT_EQ(s.purge_revocations(600), 1);
+  EXPECT_EQ(s.list_revocations(0).size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, AStoreOfSchemaOneIsMigrated) {
+  {  // what tokengate 0.1 wrote
+    store::sqlite::Connection c(path, true);
+    c.exec(R"sql(
+CREATE TABLE clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_sha256 BLOB NOT NULL,
+  scopes TEXT NOT NULL DEFAULT '', audience TEXT NOT NULL DEFAULT '', token_ttl INTEGER NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, alg TEXT NOT NULL, private_pem TEXT NOT NULL,
+  created_at INTEGER NOT NULL, retired_at INTEGER);
+CREATE UNIQUE INDEX one_active_key ON signing_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
+INSERT INTO clients VALUES ('old', 'old', zeroblob(32), 'a', '', 0, 1, 5, 5);
+INSERT INTO signing_keys VALUES ('k', 'ES256', 'pem', 7, NULL);
+PRAGMA user_version=1;
+)sql");
+  }
+  store::sqlite::SqliteStore s(path);
+  auto c = s.find_client("old");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->generation.size(), 16u);  // given one
+  auto keys = s.list_keys();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].activates_at, 7);  // it has signed since it was made
+  EXPECT_TRUE(s.list_revocations(0).empty());
+}
+
+TEST_F(SqliteStoreTest, AStoreOfANewerSchemaIsRefusedClearly) {
+  {
+    store::sqlite::Connection c(path, true);
+    c.exec("PRAGMA user_version=99");
+  }
+  try {
+    store::sqlite::SqliteStore s(path);
+    FAIL() << "opened a store of schema 99";
+  } catch (const store::StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
