@@ -87,6 +87,41 @@ for alg in ES256 EdDSA RS256; do
   BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure "$name" "$url"
 done
 
+# Introspection (RFC 7662) on one core: the demo client introspects one of its tokens over and over
+# (after the first, its signature check is remembered), then many different ones (each checked).
+start_tokengate introspect "$WORK/es256"
+auth="$(cat "$WORK/es256.auth")"
+base="http://127.0.0.1:$SERVER_PORT"
+fresh_tokens=10000; [ "$MODE" = full ] && fresh_tokens=150000
+log "introspect: fetching $fresh_tokens tokens to introspect"
+node "$HERE/lib/get_tokens.mjs" "$base/connect/token" "$auth" "$fresh_tokens" "$WORK/tokens.bodies" \
+  || die "introspect: could not fetch the tokens"
+one="$(head -1 "$WORK/tokens.bodies")"
+curl -s -m 10 -H "Authorization: $auth" -d "$one" "$base/connect/introspect" | grep -q '"active":true' \
+  || die "introspect: the token is not active"
+BENCH_AUTH="$auth" BENCH_BODY="$one" measure introspect_repeat "$base/connect/introspect"
+start_tokengate introspect_fresh "$WORK/es256"
+BENCH_AUTH="$auth" BENCH_BODY_FILE="$WORK/tokens.bodies" measure introspect_fresh "http://127.0.0.1:$SERVER_PORT/connect/introspect"
+
+# 100,000 revocations outstanding (of 1,000,000 tokens of the demo client, over 16 status lists):
+# the grant figure with them in the snapshot, and the size of the status lists a verifier fetches.
+cp -r "$WORK/es256" "$WORK/revoked"
+generation=$(sqlite3 "$WORK/revoked/tokengate.db" 'SELECT generation FROM clients LIMIT 1')
+node "$HERE/lib/gen_revocations.mjs" "$generation" 1000000 100000 "$WORK/revoked.lists" | sqlite3 "$WORK/revoked/tokengate.db"
+start_tokengate revoked100k "$WORK/revoked"
+url="http://127.0.0.1:$SERVER_PORT/connect/token"
+check_token revoked100k ES256 "$url" -H "Authorization: $auth" -d "$BODY"
+lists=0 total=0 largest=0
+while read -r list; do
+  size=$(curl -s -m 10 -o "$WORK/list.jwt" -w '%{size_download}' "http://127.0.0.1:$SERVER_PORT/statuslists/$list")
+  [ "$size" -gt 0 ] || die "revoked100k: status list $list is empty"
+  lists=$((lists + 1)) total=$((total + size))
+  [ "$size" -gt "$largest" ] && largest=$size
+done <"$WORK/revoked.lists"
+printf '{"status_lists":%d,"revocations":100000,"bytes_total":%d,"bytes_largest":%d}\n' "$lists" "$total" "$largest" >>"$RAW/results.jsonl"
+log "status lists with 100,000 revocations: $lists lists, $total bytes in all, the largest $largest bytes"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure revoked100k "$url"
+
 # The Cells route, credentials in the query, no body (ES256 store).
 start_tokengate cells "$WORK/es256"
 creds=$(base64 -d <<<"$(cut -d' ' -f2 "$WORK/es256.auth")")

@@ -21,8 +21,9 @@ for (let i = 0; i < count; i++) {
   const id = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   const digest = createHash('sha256').update(secret).digest('hex');
-  sql.push(`INSERT INTO clients(id,name,secret_sha256,scopes,audience,token_ttl,enabled,created_at,updated_at) ` +
-           `VALUES('${id}','bench-${i}',X'${digest}','bench','',0,1,${now},${now});`);
+  const generation = randomBytes(8).toString('base64url');
+  sql.push(`INSERT INTO clients(id,name,secret_sha256,scopes,audience,token_ttl,enabled,created_at,updated_at,generation) ` +
+           `VALUES('${id}','bench-${i}',X'${digest}','bench','',0,1,${now},${now},'${generation}');`);
   if (i % step === 0 && headers.length < spread) {
     headers.push('Basic ' + Buffer.from(`${id}:${secret}`).toString('base64'));
   }

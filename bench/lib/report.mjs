@@ -17,6 +17,7 @@ const cases = Object.fromEntries(records.filter((r) => r.case && !r.skipped).map
 const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.case, r.skipped]));
 const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s]));
 const startup = records.find((r) => r.startup);
+const lists = records.find((r) => r.status_lists);
 
 const sh = (cmd, ...args) => {
   try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); }
@@ -44,6 +45,9 @@ const CASES = [
   ['es256', 'tokengate ES256, `POST /connect/token`, Basic, keep-alive', 'ES256', 'ES256'],
   ['eddsa', 'tokengate EdDSA, `POST /connect/token`, Basic, keep-alive', 'EdDSA', 'EdDSA'],
   ['rs256', 'tokengate RS256, `POST /connect/token`, Basic, keep-alive', 'RS256', 'RS256'],
+  ['revoked100k', 'tokengate ES256, with 100,000 revocations outstanding', 'ES256', '100k revoked'],
+  ['introspect_repeat', 'tokengate `POST /connect/introspect`, the same token every time', 'ES256', 'introspect, repeated'],
+  ['introspect_fresh', 'tokengate `POST /connect/introspect`, a different token each time', 'ES256', 'introspect, fresh'],
   ['cells', 'tokengate ES256, `POST /v4.0/cells/connect/token?ClientId&ClientSecret`', 'ES256', 'Cells route'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
@@ -72,8 +76,8 @@ const blank = (first, second) => [first, second, ...Array(header.length - 2).fil
 const rows = [];
 for (const [key, label, alg] of CASES) {
   const c = cases[key];
-  // The proxy signs nothing (the upstream, on core 1 beside wrk, does): no ceiling applies.
-  const signs = !key.startsWith('proxy');
+  // The proxy and introspection sign nothing: no signing ceiling applies.
+  const signs = !key.startsWith('proxy') && !key.startsWith('introspect');
   if (!c) { rows.push(blank(label, `not measured${skipped[key] ? `: ${skipped[key]}` : ''}`)); continue; }
   rows.push([label + (errors(c) ? ' ⚠' : ''), fmt(c.rps), ms(c.p50_us), ms(c.p99_us), mb(c.rss_kb),
     peer ? `${fmt(c.rps / peer, 1)}×` : '–', signs ? `${fmt((100 * c.rps) / ceilings.ES256)}%` : '–',
@@ -113,6 +117,14 @@ const targets = [
   ['start-up with 100,000 clients to first token ≤ 500 ms', `${fmt(startup.ms, 1)} ms`, verdict(startup.ms <= 500)],
 ];
 const targetTable = table(['target (issue 5)', 'measured', 'verdict'], targets);
+const revoked = cases.revoked100k, repeat = cases.introspect_repeat, fresh = cases.introspect_fresh;
+const lifecycle = [
+  ['grants with 100,000 revocations outstanding within 3% of none', revoked ? `${fmt((100 * revoked.rps) / es.rps, 1)}% (${fmt(revoked.rps)} vs ${fmt(es.rps)})` : '–', revoked ? verdict(revoked.rps >= 0.97 * es.rps, es, revoked) : 'not measured'],
+  ['introspection of a repeated token ≥ 2× the grant rate', repeat ? `${fmt(repeat.rps / es.rps, 2)}× (${fmt(repeat.rps)}/s)` : '–', repeat ? verdict(repeat.rps >= 2 * es.rps, repeat) : 'not measured'],
+  ['introspection of fresh tokens (reported)', fresh ? `${fmt(fresh.rps / es.rps, 2)}× the grant rate (${fmt(fresh.rps)}/s)` : '–', fresh && errors(fresh) ? 'errors' : '–'],
+  ['status lists with 100,000 revocations (reported: small)', lists ? `${lists.status_lists} lists, ${fmt(lists.bytes_total / 1024, 1)} KiB in all, the largest ${fmt(lists.bytes_largest / 1024, 1)} KiB` : '–', '–'],
+];
+const lifecycleTable = table(['target (issue 9)', 'measured', 'verdict'], lifecycle);
 const failing = Object.values(cases).filter((c) => errors(c));
 
 const smoke = opt.mode === 'smoke';
@@ -173,13 +185,15 @@ ${table(header, rows)}
 
 ${targetTable}
 
+${lifecycleTable}
+
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
 Proxy mode: the cache-off row against the direct row is the cost of the extra hop (the upstream
 runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

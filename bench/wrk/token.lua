@@ -3,6 +3,8 @@
 --   BENCH_AUTH_FILE  instead: a file of Authorization header values, one a line; each request
 --                    takes the next one (round-robin), to spread requests over many clients
 --   BENCH_BODY       the request body (form-encoded); empty: no body and no Content-Type
+--   BENCH_BODY_FILE  instead: a file of bodies, one a line, taken in turn (e.g. introspection of
+--                    many different tokens)
 -- The path comes from the URL on wrk's command line; extra headers (Connection: close) from -H.
 -- done() prints one machine-readable line, "BENCH_RESULT {json}", that bench/run.sh collects.
 
@@ -15,6 +17,26 @@ end
 local auth = os.getenv("BENCH_AUTH") or ""
 if auth ~= "" then
   wrk.headers["Authorization"] = auth
+end
+
+local body_file = os.getenv("BENCH_BODY_FILE") or ""
+if body_file ~= "" then
+  local requests, n = {}, 0
+  function init(args)
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    for line in io.lines(body_file) do
+      if line ~= "" then
+        n = n + 1
+        requests[n] = wrk.format(nil, nil, nil, line)
+      end
+    end
+    assert(n > 0, "no bodies in " .. body_file)
+  end
+  local i = 0
+  function request()
+    i = i % n + 1
+    return requests[i]
+  end
 end
 
 local auth_file = os.getenv("BENCH_AUTH_FILE") or ""
