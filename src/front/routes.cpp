@@ -19,6 +19,7 @@ Routes::Routes(const Mode& mode)
     : mode_(mode),
       token_(mode, {.cells_compatible = false}),
       cells_token_(mode, {.cells_compatible = true}),
+      sdk_token_(mode, {.sdk_compatible = true}),
       introspection_(mode, TokenOperationFront::Operation::introspect),
       revocation_(mode, TokenOperationFront::Operation::revoke) {}
 
@@ -30,6 +31,11 @@ void Routes::add_to(http::Router& router) const {
     cells_token_.handle(r, std::move(respond));
   });
 
+  for (const char* path : {"/oauth2/token", "/v1.1/connect/token", "/v3.0/connect/token", "/v4.0/connect/token"}) {
+    router.add_async("POST", path, [this](const http::Request& r, http::Respond respond) {
+      sdk_token_.handle(r, std::move(respond));
+    });
+  }
   router.add_async("POST", "/connect/introspect", [this](const http::Request& r, http::Respond respond) {
     introspection_.handle(r, std::move(respond));
   });
@@ -99,9 +105,17 @@ void Routes::add_to(http::Router& router) const {
                               respond(cells::health_check(mode_.health(), mode_.name()));
                             });
   });
-  router.add_prefix("/v4.0/cells/", [](const http::Request& request, http::Respond respond) {
-    respond(cells::not_implemented(request));
-  });
+  // The rest of the Cells Cloud API, at every version the SDKs address: like the real service, a
+  // call needs a valid token first (so an SDK holding a revoked one hears 401 and fetches anew),
+  // then this server says it implements the token and status routes only.
+  for (const char* prefix : {"/v4.0/cells/", "/v3.0/cells/", "/v1.1/cells/"}) {
+    router.add_prefix(prefix, [this](const http::Request& request, http::Respond respond) {
+      oauth::with_valid_token(mode_.token_verifier(), request, std::move(respond),
+                              [&request](const boost::json::object&, http::Respond respond) {
+                                respond(cells::not_implemented(request));
+                              });
+    });
+  }
 }
 
 }  // namespace tokengate::front

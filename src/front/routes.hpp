@@ -1,6 +1,7 @@
 #pragma once
 // Every public route, registered once, for either mode:
 //   POST /connect/token, /v4.0/cells/connect/token   the token front (RFC 6749; Cells Cloud)
+//   POST /oauth2/token, /{v1.1,v3.0,v4.0}/connect/token   the same, where the Aspose SDKs look for it
 //   POST /connect/introspect, /connect/revocation    RFC 7662, RFC 7009
 //   GET  /statuslists, /statuslists/LIST             status lists for offline verifiers (issuer mode)
 //   GET  /.well-known/oauth-authorization-server,
@@ -8,7 +9,7 @@
 //   GET  /.well-known/jwks.json                      the mode's published keys (RFC 7517)
 //   GET  /healthz, /readyz                           liveness, readiness
 //   GET  /v4.0/cells, /v4.0/cells/status/check       Cells status, behind a Bearer token (RFC 6750)
-//   *    /v4.0/cells/...                             501
+//   *    /{v1.1,v3.0,v4.0}/cells/...                 501 (after the Bearer check)
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ class Routes {
   std::string issuer_;
   TokenFront token_;        // POST /connect/token
   TokenFront cells_token_;  // POST /v4.0/cells/connect/token
+  TokenFront sdk_token_;    // POST /oauth2/token, /v1.1/connect/token, /v3.0/connect/token, /v4.0/connect/token
   TokenOperationFront introspection_;
   TokenOperationFront revocation_;
 };

@@ -5,7 +5,8 @@ namespace {
 
 std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods(const TokenRoute& route) {
   std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
-  methods.push_back(std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/route.cells_compatible));
+  methods.push_back(
+      std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/route.cells_compatible || route.sdk_compatible));
   methods.push_back(std::make_unique<oauth::ClientSecretPost>());
   if (route.cells_compatible) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
   return methods;
@@ -17,12 +18,21 @@ TokenFront::TokenFront(const Mode& mode, TokenRoute route)
     : mode_(mode), route_(route), authenticator_(auth_methods(route)) {}
 
 void TokenFront::handle(const http::Request& request, http::Respond respond) const {
-  auto parsed = oauth::parse_token_request(request, route_.cells_compatible);
+  auto parsed = oauth::parse_token_request(request, {.cells_compatible = route_.cells_compatible,
+                                                     .multipart = route_.sdk_compatible});
   if (auto* e = std::get_if<oauth::OAuthError>(&parsed)) return respond(e->to_response());
   const oauth::TokenRequest& token_request = std::get<oauth::TokenRequest>(parsed);
 
   auto grant_type = token_request.grant_type();
   if (!grant_type) return respond(oauth::OAuthError::invalid_request("The grant_type parameter is missing.").to_response());
+  // The Aspose SDKs answer a 401 by posting grant_type=refresh_token without a refresh token: say
+  // what to do instead, in `message`, which is what they show.
+  if (*grant_type == "refresh_token")
+    return respond(oauth::OAuthError{400, "unsupported_grant_type",
+                                     "This server issues no refresh tokens: the client credentials grant needs none "
+                                     "(RFC 6749 §4.4.3). Request a new access token with grant_type=client_credentials "
+                                     "and the client's ID and secret."}
+                       .to_response());
   if (*grant_type != "client_credentials")
     return respond(oauth::OAuthError{400, "unsupported_grant_type",
                                      "The grant_type '" + std::string(*grant_type) +

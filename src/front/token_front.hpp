@@ -14,6 +14,10 @@ struct TokenRoute {
   // The Aspose Cells Cloud route: ClientId/ClientSecret also in the query, grant_type defaults to
   // client_credentials, and a Bearer Authorization header (the SDKs send their token) is ignored.
   bool cells_compatible = false;
+  // The routes the Aspose Cloud SDKs authenticate at (/oauth2/token, /{v1.1,v3.0,v4.0}/connect/token):
+  // a Bearer Authorization header (the SDK's current token) is ignored, and a multipart/form-data
+  // body (what the 23.x SDK's oAuthPost sends) is accepted besides the RFC 6749 form.
+  bool sdk_compatible = false;
 };
 
 class TokenFront {

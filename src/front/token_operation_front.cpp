@@ -16,7 +16,7 @@ TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation)
     : mode_(mode), operation_(operation), authenticator_(auth_methods()) {}
 
 void TokenOperationFront::handle(const http::Request& request, http::Respond respond) const {
-  auto parsed = oauth::parse_token_request(request, /*cells_compatible=*/false);
+  auto parsed = oauth::parse_token_request(request);
   if (auto* e = std::get_if<oauth::OAuthError>(&parsed)) return respond(e->to_response());
   const oauth::TokenRequest& token_request = std::get<oauth::TokenRequest>(parsed);
 

@@ -11,6 +11,10 @@ namespace tokengate::oauth {
 
 class FormParams {
  public:
+  FormParams() = default;
+  // Already decoded pairs, names unique (from another encoding: multipart/form-data).
+  explicit FormParams(std::vector<std::pair<std::string, std::string>> params) : params_(std::move(params)) {}
+
   // Decodes `text`; on malformed percent-encoding or a parameter that appears twice (RFC 6749
   // §3.2) returns nullopt and sets `error` to a sentence naming the problem.
   static std::optional<FormParams> parse(std::string_view text, std::string& error);

@@ -1,6 +1,7 @@
 #include "oauth/token_request.hpp"
 
 #include "common/ascii.hpp"
+#include "oauth/multipart_form.hpp"
 
 namespace tokengate::oauth {
 namespace {
@@ -21,18 +22,22 @@ std::optional<std::string_view> TokenRequest::grant_type() const {
   return named;
 }
 
-std::variant<TokenRequest, OAuthError> parse_token_request(const http::Request& request, bool cells_compatible) {
+std::variant<TokenRequest, OAuthError> parse_token_request(const http::Request& request, RequestShape shape) {
   if (request.content_type_count > 1)
     return OAuthError::invalid_request("The request has more than one Content-Type header.");
-  if (!request.body.empty() && !is_form_content_type(request.content_type))
-    return OAuthError::invalid_request("The body must be sent as Content-Type: application/x-www-form-urlencoded.");
-
   std::string error;
-  auto body = FormParams::parse(request.body, error);
+  std::optional<FormParams> body;
+  if (shape.multipart && is_multipart_form(request.content_type)) {
+    body = parse_multipart_form(request.content_type, request.body, error);
+  } else if (!request.body.empty() && !is_form_content_type(request.content_type)) {
+    return OAuthError::invalid_request("The body must be sent as Content-Type: application/x-www-form-urlencoded.");
+  } else {
+    body = FormParams::parse(request.body, error);
+  }
   if (!body) return OAuthError::invalid_request(error);
-  auto query = cells_compatible ? FormParams::parse(request.query, error) : FormParams();
+  auto query = shape.cells_compatible ? FormParams::parse(request.query, error) : FormParams();
   if (!query) return OAuthError::invalid_request(error + " (in the query string)");
-  return TokenRequest{request, std::move(*body), std::move(*query), cells_compatible};
+  return TokenRequest{request, std::move(*body), std::move(*query), shape.cells_compatible};
 }
 
 }  // namespace tokengate::oauth

@@ -11,17 +11,24 @@
 
 namespace tokengate::oauth {
 
+// What a route accepts besides RFC 6749's form-encoded body.
+struct RequestShape {
+  bool cells_compatible = false;  // the Cells Cloud route: credentials in the query, grant_type optional
+  bool multipart = false;         // the SDK routes: a multipart/form-data body (RFC 7578) too
+};
+
 struct TokenRequest {
   const http::Request& http;
   FormParams body;
   FormParams query;
-  bool cells_compatible = false;  // the Cells Cloud route: query credentials, grant_type optional
+  bool cells_compatible = false;
 
   // The requested grant type; the Cells route assumes client_credentials when none is named.
   std::optional<std::string_view> grant_type() const;
 };
 
-// Checks Content-Type (form-urlencoded when there is a body, once) and decodes body and query.
-std::variant<TokenRequest, OAuthError> parse_token_request(const http::Request& request, bool cells_compatible);
+// Checks Content-Type (form-urlencoded when there is a body, once; or multipart/form-data where the
+// shape allows it) and decodes body and query.
+std::variant<TokenRequest, OAuthError> parse_token_request(const http::Request& request, RequestShape shape = {});
 
 }  // namespace tokengate::oauth

@@ -186,4 +186,37 @@ TEST_F(TokenFrontTest, ErrorBodiesCarryCodeAndMessage) {
   EXPECT_EQ(body.at("message").as_string(), body.at("error_description").as_string());
 }
 
+TEST_F(TokenFrontTest, ARefreshRequestIsToldToUseTheClientCredentials) {
+  // What the Aspose SDKs send after a 401: no refresh token, no client credentials.
+  auto r = post("grant_type=refresh_token");
+  EXPECT_EQ(r.status, 400);
+  auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("error").as_string(), "unsupported_grant_type");
+  std::string message(body.at("message").as_string());
+  EXPECT_NE(message.find("no refresh tokens"), std::string::npos) << message;
+  EXPECT_NE(message.find("client_credentials"), std::string::npos) << message;
+}
+
+TEST_F(TokenFrontTest, TheSdkRoutesTakeMultipartAndIgnoreABearerHeader) {
+  std::string body =
+      "--B\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"client_id\"\r\n\r\nclient-1\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\ns3cret\r\n--B--\r\n";
+  http::Request r;
+  r.method = "POST";
+  r.path = "/v3.0/connect/token";
+  r.body = body;
+  r.content_type = "multipart/form-data; boundary=B";
+  r.content_type_count = 1;
+  r.authorization = "Bearer an-old-token";
+  r.authorization_count = 1;
+  front::TokenFront sdk(*mode_, {.sdk_compatible = true});
+  http::Response out;
+  sdk.handle(r, [&](http::Response res) { out = std::move(res); });
+  EXPECT_EQ(out.status, 200) << out.body;
+  front::TokenFront standard(*mode_, {});
+  standard.handle(r, [&](http::Response res) { out = std::move(res); });
+  EXPECT_EQ(out.status, 400);  // the RFC 6749 route wants its form
+}
+
 }  // namespace

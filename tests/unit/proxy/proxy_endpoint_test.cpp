@@ -47,7 +47,7 @@ class ProxyEndpointTest : public ::testing::Test {
       c->http.authorization_count = 1;
     }
     c->http.loop = &loop;
-    auto parsed = oauth::parse_token_request(c->http, false);
+    auto parsed = oauth::parse_token_request(c->http);
     auto& request = std::get<oauth::TokenRequest>(parsed);
     oauth::PresentedCredentials creds{"client", "secret", !c->authorization.empty()};
     Caller* raw = c.get();
