@@ -4,6 +4,8 @@
 // exceptions to exit codes (2: usage or configuration, 1: everything else).
 #include <functional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -22,5 +24,9 @@ void add_token_command(CLI::App& app, Action& run);
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The one value of `name`: `given` if the parser took it, else the one argument it left over (a
+// value that starts with '-', such as a base64url kid or jti, reads as an unknown option).
+std::string single_value(const std::string& name, const std::string& given, const std::vector<std::string>& leftover);
 
 }  // namespace tokengate::cli

@@ -104,12 +104,14 @@ void add_key_commands(CLI::App& app, Action& run) {
   CLI::App* retire = key->add_subcommand(
       "retire", "withdraw a compromised key at once: out of the JWKS, and every token it signed is refused");
   args.store.add_to(*retire);
-  retire->add_option("KID", args.kid, "the key's kid")->required();
+  retire->add_option("KID", args.kid, "the key's kid");
+  retire->allow_extras();  // a kid is base64url: it may start with '-', which would read as an option
   retire->add_flag("--now", args.now, "required: the withdrawal takes effect at once")->required();
   retire->add_flag("--json", args.json, "print JSON");
   retire->add_option("--alg", args.alg, "the algorithm of the replacement key, if one is needed");
-  retire->callback([&run] {
-    run = [] {
+  retire->callback([&run, retire] {
+    run = [leftover = retire->remaining()] {
+      args.kid = single_value("KID", args.kid, leftover);
       config::Config config = args.store.load();
       auto w = issuer::withdraw_signing_key(*args.store.open_existing(), args.kid, algorithm(args.alg, config));
       if (!w.found) {

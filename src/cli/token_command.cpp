@@ -8,7 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
+#include "common/echo.hpp"
 #include "common/token_lifetime.hpp"
+#include "issuer/token_status.hpp"
 #include "common/form_encoding.hpp"
 #include "http/client.hpp"
 
@@ -67,7 +69,10 @@ int fetch(const TokenArgs& a) {
 // tokengate token revoke --jti JTI [STORE]: the token stops being accepted everywhere the store is
 // read (introspection, the status routes, its status list), until it would have expired anyway.
 int revoke_by_jti(const StoreOptions& store, const std::string& jti) {
-  if (jti.empty() || jti.size() > 200) throw UsageError("--jti must be a token's jti (1 to 200 characters)");
+  if (!issuer::parse_token_id(jti))
+    throw UsageError("--jti: '" + common::safe_echo(jti) +
+                     "' is not the jti of a token this server issued (GENERATION.THREAD.SEGMENT.INDEX); a token "
+                     "of an older version is revoked with client revoke-tokens");
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   // The token's own expiry is not known from its jti: kept as long as any token can live.
   store.open_existing()->add_revocation(
@@ -103,8 +108,11 @@ void add_token_command(CLI::App& app, Action& run) {
 
   CLI::App* revoke = cmd->add_subcommand("revoke", "revoke one token by its jti, in the store a server uses");
   store.add_to(*revoke);
-  revoke->add_option("--jti", jti, "the token's jti claim")->required();
-  revoke->callback([&run] { run = [] { return revoke_by_jti(store, jti); }; });
+  revoke->add_option("--jti", jti, "the token's jti claim (--jti=JTI when it starts with '-')");
+  revoke->allow_extras();
+  revoke->callback([&run, revoke] {
+    run = [leftover = revoke->remaining()] { return revoke_by_jti(store, single_value("--jti", jti, leftover)); };
+  });
 }
 
 }  // namespace tokengate::cli

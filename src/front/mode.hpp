@@ -4,6 +4,7 @@
 // upstream), the keys this server publishes, how Bearer tokens are checked, and its health.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,11 +35,12 @@ class Mode {
                            http::Respond respond) const = 0;
 
   // Introspection (RFC 7662 §2) and revocation (RFC 7009 §2) of `token`, asked by the client whose
-  // credentials the front extracted (not yet checked). Respond once, on the request's event loop.
+  // credentials the front extracted (not yet checked: they are, before a missing token is refused).
+  // Respond once, on the request's event loop.
   virtual void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                          std::string_view token, http::Respond respond) const = 0;
+                          std::optional<std::string_view> token, http::Respond respond) const = 0;
   virtual void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                      std::string_view token, http::Respond respond) const = 0;
+                      std::optional<std::string_view> token, http::Respond respond) const = 0;
 
   // Status lists for offline verifiers (draft-ietf-oauth-status-list): one list (GET
   // /statuslists/LIST), and the aggregation of them (GET /statuslists, §9). Only the issuer has any.

@@ -25,9 +25,8 @@ void TokenOperationFront::handle(const http::Request& request, http::Respond res
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
 
   auto token = token_request.body.get("token");
-  if (!token) return respond(oauth::OAuthError::invalid_request("The token parameter is missing.").to_response());
-  if (operation_ == Operation::introspect) mode_.introspect(token_request, client, *token, std::move(respond));
-  else mode_.revoke(token_request, client, *token, std::move(respond));
+  if (operation_ == Operation::introspect) mode_.introspect(token_request, client, token, std::move(respond));
+  else mode_.revoke(token_request, client, token, std::move(respond));
 }
 
 }  // namespace tokengate::front

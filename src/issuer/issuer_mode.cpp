@@ -1,5 +1,6 @@
 #include "issuer/issuer_mode.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <boost/json/array.hpp>
@@ -34,6 +35,10 @@ int64_t integer_claim(const boost::json::object& claims, const char* name) {
   return 0;
 }
 
+http::Response missing_token() {
+  return oauth::OAuthError::invalid_request("The token parameter is missing.").to_response();
+}
+
 http::Response empty_ok() {
   http::Response r;
   r.content_type = {};
@@ -60,24 +65,26 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
 // RFC 7662 §2.1: the caller authenticates; the answer says whether the token is live and, if the
 // caller may see it, what it is.
 void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCredentials& credentials,
-                            std::string_view token, http::Respond respond) const {
+                            std::optional<std::string_view> token, http::Respond respond) const {
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
-  respond(introspection_response(inspect_access_token(token, state_, {}, unix_now()), caller));
+  if (!token) return respond(missing_token());
+  respond(introspection_response(inspect_access_token(*token, state_, {}, unix_now()), caller));
 }
 
 // RFC 7009 §2.1: a client revokes its own tokens; anything that is not a live token of ours is
 // answered 200 (§2.2), there being nothing to revoke.
 void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                        std::string_view token, http::Respond respond) const {
+                        std::optional<std::string_view> token, http::Respond respond) const {
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
+  if (!token) return respond(missing_token());
 
   int64_t now = unix_now();
   const KeySet& keys = store::read_snapshot(state_.keys);
-  auto verified = jose::verify_access_token(token, keys.public_keys, {state_.settings.issuer, {}}, now);
+  auto verified = jose::verify_access_token(*token, keys.public_keys, {state_.settings.issuer, {}}, now);
   const auto* claims = std::get_if<boost::json::object>(&verified);
   if (!claims) return respond(empty_ok());  // not a live token of ours: nothing to revoke
   if (string_claim(*claims, "client_id") != caller.id)
@@ -148,9 +155,14 @@ http::Response IssuerMode::status_list(const http::Request& request, std::string
 }
 
 http::Response IssuerMode::status_list_aggregation() const {
+  // The lists that hold revoked tokens, and every list this server has issued tokens into.
+  std::vector<std::string> lists = store::read_snapshot(state_.revocations).lists();
+  auto opened = opened_status_lists();
+  lists.insert(lists.end(), opened.begin(), opened.end());
+  std::sort(lists.begin(), lists.end());
+  lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
   boost::json::array uris;
-  for (const auto& list : store::read_snapshot(state_.revocations).lists())
-    uris.push_back(boost::json::string(state_.settings.issuer + "/statuslists/" + list));
+  for (const auto& list : lists) uris.push_back(boost::json::string(state_.settings.issuer + "/statuslists/" + list));
   http::Response r;
   r.header("Cache-Control", "public, max-age=" + std::to_string(kStatusListTtl));
   r.body = boost::json::serialize(boost::json::object{{"status_lists", std::move(uris)}});

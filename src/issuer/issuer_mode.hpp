@@ -25,9 +25,9 @@ class IssuerMode final : public front::Mode {
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                    http::Respond respond) const override;
   void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                  std::string_view token, http::Respond respond) const override;
+                  std::optional<std::string_view> token, http::Respond respond) const override;
   void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-              std::string_view token, http::Respond respond) const override;
+              std::optional<std::string_view> token, http::Respond respond) const override;
   bool publishes_status_lists() const override { return true; }
   http::Response status_list(const http::Request& request, std::string_view list) const override;
   http::Response status_list_aggregation() const override;

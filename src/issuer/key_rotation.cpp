@@ -1,5 +1,6 @@
 #include "issuer/key_rotation.hpp"
 
+#include <chrono>
 #include <ctime>
 
 #include <boost/json/serialize.hpp>
@@ -35,7 +36,19 @@ store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg) {
 
 store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay) {
   int64_t now = unix_now();
-  auto record = generate_key_record(alg, now, now + publish_delay);
+  // With no key signing now (a store that has none yet), the new one signs at once: a delay would
+  // leave the server without a key.
+  bool one_signs = false;
+  for (const auto& k : store.list_keys()) {
+    bool withdrawn = k.withdrawn_at && *k.withdrawn_at <= now;
+    one_signs = one_signs || (!withdrawn && k.activates_at <= now && (!k.retired_at || *k.retired_at > now));
+  }
+  if (!one_signs) publish_delay = 0;
+  // Whole seconds, rounded up: the key never signs before `publish_delay` has passed.
+  auto ahead = std::chrono::system_clock::now() + std::chrono::seconds(publish_delay);
+  int64_t activates_at =
+      publish_delay == 0 ? now : std::chrono::ceil<std::chrono::seconds>(ahead.time_since_epoch()).count();
+  auto record = generate_key_record(alg, now, activates_at);
   store.rotate_key(record);
   // Keys retired longer ago than any token can live are no longer published: drop them.
   store.purge_retired_keys(now - common::kMaxTokenLifetime, now);

@@ -20,7 +20,8 @@ store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg);
 
 // A new key, published now and signing after `publish_delay` seconds (0: at once), when the
 // previous one retires. Verifiers that cache the JWKS for less than the delay know the key before
-// they meet a token it signed. Keys no token can still need are deleted.
+// they meet a token it signed. Keys no token can still need are deleted. With no key signing now,
+// the new one signs at once.
 store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay = 0);
 
 struct Withdrawal {

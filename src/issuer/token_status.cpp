@@ -2,6 +2,9 @@
 
 #include <array>
 #include <charconv>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "common/random.hpp"
@@ -15,6 +18,33 @@ struct ListSlot {
   uint32_t segment = 0;
   uint32_t next = 0;
 };
+
+// What each thread has opened, readable by another thread.
+struct OpenedLists {
+  std::mutex mutex;
+  std::deque<std::string> lists;
+  void add(const std::string& list) {
+    std::lock_guard lock(mutex);
+    if (lists.size() >= 10000) lists.pop_front();
+    lists.push_back(list);
+  }
+};
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<OpenedLists>> threads;
+};
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+std::shared_ptr<OpenedLists> this_threads_lists() {
+  auto mine = std::make_shared<OpenedLists>();
+  std::lock_guard lock(registry().mutex);  // once per thread
+  registry().threads.push_back(mine);
+  return mine;
+}
 
 struct ThreadLists {
   std::string thread_id = fresh_thread_id();
@@ -57,6 +87,7 @@ std::optional<uint32_t> parse_number(std::string_view s, uint32_t limit) {
 
 StatusPosition next_status_position(std::string_view generation) {
   thread_local ThreadLists lists;
+  thread_local std::shared_ptr<OpenedLists> opened = this_threads_lists();
   if (lists.by_generation.size() > 100'000) {
     // Bounded memory: start afresh under a new thread ID, so no position is ever handed out twice.
     lists = ThreadLists{};
@@ -65,11 +96,27 @@ StatusPosition next_status_position(std::string_view generation) {
   if (it == lists.by_generation.end()) {
     it = lists.by_generation.emplace(std::string(generation), ListSlot{}).first;
     name_list(it->second, generation, lists.thread_id);
+    opened->add(it->second.list);
   } else if (it->second.next == kStatusListSize) {
     ++it->second.segment;
     name_list(it->second, generation, lists.thread_id);
+    opened->add(it->second.list);
   }
   return {it->second.list, it->second.next++};
+}
+
+std::vector<std::string> opened_status_lists() {
+  std::vector<std::shared_ptr<OpenedLists>> threads;
+  {
+    std::lock_guard lock(registry().mutex);
+    threads = registry().threads;
+  }
+  std::vector<std::string> out;
+  for (const auto& t : threads) {
+    std::lock_guard lock(t->mutex);
+    out.insert(out.end(), t->lists.begin(), t->lists.end());
+  }
+  return out;
 }
 
 bool is_status_list_id(std::string_view list) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tokengate::issuer {
 
@@ -30,6 +31,11 @@ struct TokenId {
   std::string_view list;  // "GENERATION.THREAD.SEGMENT"
   uint32_t index = 0;
 };
+
+// The lists this process has handed out positions in (the most recent 10,000 per thread), for the
+// status list aggregation. Each thread records its lists under a mutex of its own, taken when it
+// opens a list (once per 65,536 tokens of a generation), so issuing never waits for another thread.
+std::vector<std::string> opened_status_lists();
 
 // A `jti` (or, without the index, a list ID) of ours taken apart; nullopt for anything else.
 std::optional<TokenId> parse_token_id(std::string_view jti);

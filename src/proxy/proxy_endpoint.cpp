@@ -39,7 +39,7 @@ void ProxyEndpoint::forward_operation(Operation operation, const std::string& ur
                                       const oauth::PresentedCredentials& creds, std::string token,
                                       std::string type_hint, http::Respond respond) const {
   UpstreamRequest request{UpstreamRequest::Method::post, url, {}, {}};
-  common::append_form_param(request.form, "token", token);
+  if (!token.empty()) common::append_form_param(request.form, "token", token);  // absent: the upstream says so
   if (!type_hint.empty()) common::append_form_param(request.form, "token_type_hint", type_hint);
   authenticate(request, creds);
   bool via_basic = creds.via_basic;

@@ -82,21 +82,21 @@ void ProxyMode::issue_token(const oauth::TokenRequest& request, const oauth::Pre
 }
 
 void ProxyMode::introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                           std::string_view token, http::Respond respond) const {
+                           std::optional<std::string_view> token, http::Respond respond) const {
   forward_operation(ProxyEndpoint::Operation::introspect, request, credentials, token, std::move(respond));
 }
 
 void ProxyMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                       std::string_view token, http::Respond respond) const {
+                       std::optional<std::string_view> token, http::Respond respond) const {
   forward_operation(ProxyEndpoint::Operation::revoke, request, credentials, token, std::move(respond));
 }
 
 void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oauth::TokenRequest& request,
-                                  const oauth::PresentedCredentials& credentials, std::string_view token,
-                                  http::Respond respond) const {
+                                  const oauth::PresentedCredentials& credentials,
+                                  std::optional<std::string_view> token, http::Respond respond) const {
   boost::asio::io_context& loop = *request.http.loop;
   // The endpoints come with the upstream's metadata, read with its keys.
-  keys_.current(loop, "", [this, operation, &loop, credentials, token = std::string(token),
+  keys_.current(loop, "", [this, operation, &loop, credentials, token = std::string(token.value_or("")),
                            hint = std::string(request.body.get("token_type_hint").value_or("")),
                            respond = std::move(respond)](const UpstreamKeys::Snapshot& snap) mutable {
     bool introspect = operation == ProxyEndpoint::Operation::introspect;

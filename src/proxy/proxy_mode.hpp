@@ -27,9 +27,9 @@ class ProxyMode final : public front::Mode {
                    http::Respond respond) const override;
   // Forwarded to the endpoints the upstream's metadata names; 501 if it names none.
   void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                  std::string_view token, http::Respond respond) const override;
+                  std::optional<std::string_view> token, http::Respond respond) const override;
   void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-              std::string_view token, http::Respond respond) const override;
+              std::optional<std::string_view> token, http::Respond respond) const override;
   bool publishes_status_lists() const override { return false; }
   http::Response status_list(const http::Request&, std::string_view) const override { return {}; }
   http::Response status_list_aggregation() const override { return {}; }
@@ -42,7 +42,7 @@ class ProxyMode final : public front::Mode {
 
  private:
   void forward_operation(ProxyEndpoint::Operation operation, const oauth::TokenRequest& request,
-                         const oauth::PresentedCredentials& credentials, std::string_view token,
+                         const oauth::PresentedCredentials& credentials, std::optional<std::string_view> token,
                          http::Respond respond) const;
 
   std::string token_url_;

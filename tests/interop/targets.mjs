@@ -1,6 +1,8 @@
 // The servers the interop suites run against: tokengate as the issuer, and tokengate as a proxy in
 // front of a second tokengate and in front of node-oidc-provider. Each target says where to point a
-// client, which credentials work, and what the tokens must carry.
+// client, which credentials work, and what the tokens must carry. LIFECYCLE_TARGETS, for
+// introspection and revocation, put node-oidc-provider in its opaque-token mode, as it introspects
+// and revokes no JWT access token.
 import { OIDC_AUDIENCE, OIDC_CLIENT, startOidcProvider } from '../integration/support/oidc_provider.mjs';
 import { cliJson, removeDir, sleep, startServer } from '../integration/support/tokengate.mjs';
 
@@ -34,13 +36,13 @@ async function proxyToTokengate() {
   };
 }
 
-async function proxyToOidcProvider() {
-  const op = await startOidcProvider();
+async function proxyToOidcProvider({ opaqueTokens = false } = {}) {
+  const op = await startOidcProvider({ opaqueTokens });
   const proxy = await startServer({ args: ['--upstream-token-url', op.tokenUrl, '--audience', OIDC_AUDIENCE] });
   return {
     base: proxy.base,
     client: { id: OIDC_CLIENT.id, secret: OIDC_CLIENT.secret, scope: 'cells.read' },
-    expect: { issuer: op.issuer, audience: OIDC_AUDIENCE },
+    expect: { issuer: op.issuer, audience: OIDC_AUDIENCE, opaque: opaqueTokens },
     async close() {
       await proxy.stop();
       removeDir(proxy.dataDir);
@@ -53,4 +55,10 @@ export const TARGETS = {
   'issuer mode': issuer,
   'proxy mode, upstream tokengate': proxyToTokengate,
   'proxy mode, upstream node-oidc-provider': proxyToOidcProvider,
+};
+
+export const LIFECYCLE_TARGETS = {
+  'issuer mode': issuer,
+  'proxy mode, upstream tokengate': proxyToTokengate,
+  'proxy mode, upstream node-oidc-provider (opaque tokens)': () => proxyToOidcProvider({ opaqueTokens: true }),
 };

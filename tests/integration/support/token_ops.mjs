@@ -1,0 +1,67 @@
+// The token lifecycle calls the suites make over and over: get a token, introspect it (RFC 7662),
+// revoke it (RFC 7009), present it to a status route, and poll until something holds.
+import assert from 'node:assert/strict';
+
+import { basic, postToken, sleep } from './tokengate.mjs';
+
+// Client authentication for a form POST: HTTP Basic, or client_id/client_secret in the body.
+function authenticated(client, form, post) {
+  if (!client) return { form };
+  if (post) return { form: { ...form, client_id: client.id, client_secret: client.secret } };
+  return { form, auth: basic(client.id, client.secret) };
+}
+
+// A client credentials token for `client` ({ id, secret }); fails the test unless 200.
+export async function getToken(base, client, form = {}) {
+  const r = await postToken(base, { form: { grant_type: 'client_credentials', ...form }, auth: basic(client.id, client.secret) });
+  assert.equal(r.status, 200, `token request: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.access_token;
+}
+
+// POST /connect/introspect as `client`; { status, headers, body }.
+export function introspect(base, client, token, { post = false, extra = {} } = {}) {
+  const form = token === undefined ? { ...extra } : { token, ...extra };
+  return postToken(base, { path: '/connect/introspect', ...authenticated(client, form, post) });
+}
+
+// POST /connect/revocation as `client`; { status, headers, body }.
+export function revoke(base, client, token, { post = false, extra = {} } = {}) {
+  const form = token === undefined ? { ...extra } : { token, ...extra };
+  return postToken(base, { path: '/connect/revocation', ...authenticated(client, form, post) });
+}
+
+// GET /v4.0/cells with the token as a Bearer credential; { status, headers, body }.
+export async function cells(base, token) {
+  const res = await fetch(`${base}/v4.0/cells`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch { /* keep the text */ }
+  return { status: res.status, headers: res.headers, body };
+}
+
+// Whether `client` sees `token` as active through introspection.
+export async function isActive(base, client, token) {
+  const r = await introspect(base, client, token);
+  assert.equal(r.status, 200, `introspection: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.active;
+}
+
+// Polls `check` (async, truthy when done) every 25 ms; fails with `what` after `limitMs`.
+// Returns how long it took, in ms.
+export async function until(check, what, limitMs = 1000) {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > limitMs) assert.fail(`${what}: not so after ${limitMs} ms`);
+    await sleep(25);
+  }
+}
+
+// Creates a client on the server's store with the CLI's --json output already parsed (`created`),
+// and waits until the running server accepts it (the server honours store changes within 1 s).
+export async function clientReady(base, created) {
+  const client = { id: created.client_id, secret: created.client_secret };
+  await until(async () => (await postToken(base, { form: { grant_type: 'client_credentials' }, auth: basic(client.id, client.secret) })).status === 200,
+    `client ${client.id} accepted`, 1500);
+  return client;
+}
