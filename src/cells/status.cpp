@@ -4,6 +4,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "common/echo.hpp"
+
 namespace tokengate::cells {
 
 http::Response service_status(const observe::HealthReport& health, std::string_view mode,
@@ -31,8 +33,8 @@ http::Response not_implemented(const http::Request& request) {
   return http::json_error(
       501, "not_implemented",
       "tokengate implements the Aspose.Cells Cloud token and status routes only (POST /v4.0/cells/connect/token, "
-      "GET /v4.0/cells, GET /v4.0/cells/status/check); " + std::string(request.method) + " " +
-          std::string(request.path) + " is not one of them.");
+      "GET /v4.0/cells, GET /v4.0/cells/status/check); " + common::safe_echo(request.method, 16) + " " +
+          common::safe_echo(request.path) + " is not one of them.");
 }
 
 }  // namespace tokengate::cells

@@ -1,5 +1,7 @@
 #include "front/token_front.hpp"
 
+#include "common/echo.hpp"
+
 namespace tokengate::front {
 namespace {
 
@@ -35,7 +37,7 @@ void TokenFront::handle(const http::Request& request, http::Respond respond) con
                        .to_response());
   if (*grant_type != "client_credentials")
     return respond(oauth::OAuthError{400, "unsupported_grant_type",
-                                     "The grant_type '" + std::string(*grant_type) +
+                                     "The grant_type '" + common::safe_echo(*grant_type) +
                                          "' is not supported; this server issues tokens for grant_type=client_credentials."}
                        .to_response());
 

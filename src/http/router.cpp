@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "common/echo.hpp"
+
 namespace tokengate::http {
 
 void Router::add(std::string_view method, std::string path, Handler handler) {
@@ -38,15 +40,15 @@ void Router::route(const Request& request, Respond respond) const {
   }
   if (!allow.empty()) {
     Response res = json_error(405, "method_not_allowed",
-                              "Method " + std::string(request.method) + " is not allowed on " +
-                                  std::string(request.path) + "; use " + allow + ".");
+                              "Method " + common::safe_echo(request.method, 16) + " is not allowed on " +
+                                  common::safe_echo(request.path) + "; use " + allow + ".");
     res.header("Allow", allow);
     return respond(std::move(res));
   }
   for (const auto& p : prefixes_) {
     if (request.path.starts_with(p.path)) return p.handler(request, std::move(respond));
   }
-  respond(json_error(404, "not_found", "There is no resource at " + std::string(request.path) + "."));
+  respond(json_error(404, "not_found", "There is no resource at " + common::safe_echo(request.path) + "."));
 }
 
 }  // namespace tokengate::http

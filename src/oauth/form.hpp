@@ -26,6 +26,8 @@ class FormParams {
   // (RFC 6749 §3.1).
   std::optional<std::string_view> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
+  // The first name that appears twice, if any.
+  std::optional<std::string_view> repeated_name() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> params_;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/ascii.hpp"
+#include "common/echo.hpp"
 
 namespace tokengate::oauth {
 namespace {
@@ -82,16 +83,16 @@ std::optional<FormParams> parse_multipart_form(std::string_view content_type, st
       }
     }
     if (!name || name->empty()) return fail("a part has no Content-Disposition name");
-    for (const auto& [k, v] : fields) {
-      if (k == *name) {
-        error = "The parameter '" + std::string(*name) + "' is repeated; each parameter may appear only once (RFC 6749 §3.2).";
-        return std::nullopt;
-      }
-    }
     fields.emplace_back(std::string(*name), std::string(content));
     at = next + 2;
   }
-  return FormParams(std::move(fields));
+  FormParams form(std::move(fields));
+  if (auto repeated = form.repeated_name()) {
+    error = "The parameter '" + common::safe_echo(*repeated) +
+            "' is repeated; each parameter may appear only once (RFC 6749 §3.2).";
+    return std::nullopt;
+  }
+  return form;
 }
 
 }  // namespace tokengate::oauth

@@ -87,7 +87,8 @@ export async function postToken(base, { form = {}, auth, path: route = '/connect
 
 // Sends raw bytes over one TCP connection and reads one HTTP/1.1 response (for requests that
 // fetch() will not send: repeated headers, broken encodings, oversize parts).
-export function rawRequest(port, data, { closeAfterWrite = false, headOnly = false } = {}) {
+// `data` may be a Buffer (sent as it is); with `raw` the body comes back as a Buffer, undecoded.
+export function rawRequest(port, data, { closeAfterWrite = false, headOnly = false, raw = false } = {}) {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -107,9 +108,9 @@ export function rawRequest(port, data, { closeAfterWrite = false, headOnly = fal
       const length = headOnly ? 0 : Number(headers['content-length'] ?? 0);
       if (buf.length < end + 4 + length) return;
       done = true;
-      const bodyText = buf.subarray(end + 4, headOnly ? buf.length : end + 4 + length).toString('utf8');
-      let body = bodyText;
-      try { body = JSON.parse(bodyText); } catch { /* keep text */ }
+      const bodyBytes = buf.subarray(end + 4, headOnly ? buf.length : end + 4 + length);
+      let body = raw ? bodyBytes : bodyBytes.toString('utf8');
+      if (!raw) try { body = JSON.parse(body); } catch { /* keep text */ }
       socket.destroy();
       resolve({ status, headers, body });
     };

@@ -1,0 +1,79 @@
+// The holes an attack found (issue 11), each with the request that showed it: every error body is
+// valid UTF-8 JSON that quotes at most a short prefix of what was sent; the repeated-parameter check
+// costs linear time.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+
+import { basic, rawRequest, removeDir, startServer } from './support/tokengate.mjs';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// One raw request; the body must decode as strict UTF-8 and parse as JSON.
+async function strictJson(port, head, body = '') {
+  const bytes = Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body, 'latin1')]);
+  const res = await rawRequestBytes(port, bytes);
+  const text = strictUtf8.decode(res.body);  // throws on invalid UTF-8
+  return { status: res.status, json: JSON.parse(text) };
+}
+
+// rawRequest, the request and the body as bytes.
+function rawRequestBytes(port, bytes) {
+  return rawRequest(port, bytes, { raw: true });
+}
+
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+describe('hardening: error bodies and parsers', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('every error body is valid UTF-8 and quotes at most a short prefix of the input', async () => {
+    const auth = `Authorization: ${basic(server.demo.id, server.demo.secret)}\r\n`;
+    const form = (body) => `POST /connect/token HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body, 'latin1')}\r\nConnection: close\r\n\r\n`;
+    const cases = [
+      // an unsupported grant_type of raw invalid bytes, and a percent-encoded one
+      ['grant_type', form('grant_type=\xff\xfe\x80'), 'grant_type=\xff\xfe\x80'],
+      ['grant_type, encoded', form('grant_type=%FF%FE%C3'), 'grant_type=%FF%FE%C3'],
+      ['a long grant_type', form(`grant_type=${'g'.repeat(5000)}`), `grant_type=${'g'.repeat(5000)}`],
+      ['a repeated parameter name', form('%FF%FE=1&%FF%FE=2&grant_type=client_credentials'), '%FF%FE=1&%FF%FE=2&grant_type=client_credentials'],
+      ['the path of a 404', `GET /no/\xff\xfe/${'p'.repeat(3000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, ''],
+      ['the path of a 501', `GET /v4.0/cells/\xc3\x28 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n`, ''],
+      ['the method and path of a 405', `DELETE /connect/token?\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, ''],
+    ];
+    for (const [what, head, body] of cases) {
+      const r = await strictJson(server.port, head, body);
+      assert.ok(r.status >= 400, what);
+      assert.equal(typeof r.json.message, 'string', what);
+      assert.ok(r.json.message.length < 400, `${what}: the message quotes ${r.json.message.length} characters`);
+    }
+  });
+
+  test('a body of thousands of distinct parameter names costs linear time', async () => {
+    // 16 KiB of distinct names: with a quadratic repeated-name check each cost ~29 ms of CPU.
+    const names = [];
+    let size = 0;
+    for (let i = 0; size < 16 * 1024 - 64; i++) {
+      names.push(i.toString(36));
+      size += names.at(-1).length + 1;
+    }
+    names.pop();
+    const body = names.join('&') + '&grant_type=client_credentials';
+    assert.ok(names.length > 4000, `${names.length} names`);
+    const request = `POST /connect/token HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(server.demo.id, server.demo.secret)}\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const before = cpuSeconds(server.child.pid);
+    const answers = [];
+    for (let round = 0; round < 10; round++)
+      answers.push(...await Promise.all(Array.from({ length: 10 }, () => rawRequest(server.port, request))));
+    for (const a of answers) assert.ok(a.status === 200 || a.status === 400, `status ${a.status}`);
+    const used = cpuSeconds(server.child.pid) - before;
+    // Quadratic: about 100 × 29 ms = 2.9 s of CPU; linear: a few ms each. The bound is generous
+    // on purpose: it tells the two apart on any machine, and it is a cost, not a latency.
+    assert.ok(used < 1.0, `100 such requests used ${used.toFixed(2)} s of server CPU`);
+  });
+});
