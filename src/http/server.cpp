@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/event_loop.hpp"
+#include "http/framing.hpp"
 #include "http/response_head.hpp"
 
 namespace tokengate::http {
@@ -85,6 +86,47 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
     stream_.expires_after(shared_.options.request_timeout);
     reading_ = true;
+    // The head first: its framing is checked before a byte of the body is read.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+  }
+
+  void on_head(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    const auto& req = parser_->get();
+    RequestHead head;
+    head.version = req.version() == 10 ? 10 : 11;
+    for (const auto& field : req) {
+      switch (field.name()) {
+        case bhttp::field::host: ++head.host_count; break;
+        case bhttp::field::transfer_encoding: head.transfer_encoding.push_back(field.value()); break;
+        case bhttp::field::content_length: head.content_length = true; break;
+        case bhttp::field::expect: head.expect.push_back(field.value()); break;
+        default: break;
+      }
+    }
+    FramingVerdict verdict = check_framing(head);
+    if (verdict.kind == FramingVerdict::refuse) {
+      reading_ = false;
+      return send_error(verdict.status, std::move(verdict.message));
+    }
+    if (verdict.kind == FramingVerdict::send_continue) {
+      if (parser_->content_length() && *parser_->content_length() > shared_.options.body_limit) {
+        reading_ = false;  // no point in asking for a body we would refuse
+        return send_error(413, "The request body is larger than " + std::to_string(shared_.options.body_limit) +
+                                   " bytes.");
+      }
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->close();
+                                self->read_body();
+                              });
+    }
+    read_body();
+  }
+
+  void read_body() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }

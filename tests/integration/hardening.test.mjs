@@ -3,6 +3,7 @@
 // costs linear time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { basic, rawRequest, removeDir, startServer } from './support/tokengate.mjs';
@@ -26,6 +27,62 @@ function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+// Writes `data` (optionally in two steps), then reads until the server closes or `ms` pass; returns
+// everything received and whether the server closed.
+function exchange(port, steps, ms = 3000) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    let closed = false;
+    const finish = () => { socket.destroy(); resolve({ received, closed }); };
+    socket.on('data', async (d) => {
+      received += d.toString('latin1');
+      if (steps.length && received.includes(steps[0].after)) socket.write(steps.shift().send);
+    });
+    socket.on('end', () => { closed = true; finish(); });
+    socket.on('error', () => { closed = true; finish(); });
+    setTimeout(finish, ms);
+    socket.write(steps.shift().send);
+  });
+}
+
+describe('hardening: request framing (RFC 9112)', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('a Transfer-Encoding that does not end in chunked is refused and nothing after it runs', async () => {
+    const smuggled = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+    for (const te of ['gzip', 'identity', 'xchunked', 'chunked, identity']) {
+      const body = `0\r\n\r\n${smuggled}`;
+      const { received, closed } = await exchange(server.port, [{ send:
+        `POST /connect/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n${body}` }]);
+      assert.match(received, /^HTTP\/1\.1 400 /, te);
+      assert.equal(received.match(/HTTP\/1\.1 \d{3}/g).length, 1, `${te}: the smuggled request was answered: ${received}`);
+      assert.ok(closed, `${te}: the connection stays open`);
+    }
+  });
+
+  test('an HTTP/1.1 request without Host gets 400', async () => {
+    const { received, closed } = await exchange(server.port, [{ send: 'GET /healthz HTTP/1.1\r\n\r\n' }]);
+    assert.match(received, /^HTTP\/1\.1 400 /);
+    assert.match(received, /Host/);
+    assert.ok(closed);
+  });
+
+  test('Expect: 100-continue gets its 100 Continue, then the answer', async () => {
+    const body = 'grant_type=client_credentials';
+    const { received } = await exchange(server.port, [
+      { send: `POST /connect/token HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(server.demo.id, server.demo.secret)}\r\n` +
+          `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n` },
+      { after: '100 Continue\r\n\r\n', send: body },
+    ]);
+    assert.match(received, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    assert.match(received, /access_token/);
+  });
+});
 
 describe('hardening: error bodies and parsers', () => {
   let server;
