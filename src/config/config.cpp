@@ -102,6 +102,10 @@ const std::vector<Field>& fields() {
       integer_field({"token_cache_size", "--token-cache-size", "TOKENGATE_TOKEN_CACHE_SIZE",
                      "proxy: most tokens kept in the cache"},
                     &Config::token_cache_size),
+      integer_field({"token_cache_max_age", "--token-cache-max-age", "TOKENGATE_TOKEN_CACHE_MAX_AGE",
+                     "proxy: seconds a token is served from the cache at most, whatever its lifetime: the "
+                     "longest the proxy may lag the upstream (a rotated secret, a disabled client)"},
+                    &Config::token_cache_max_age),
   };
   return all;
 }
@@ -227,6 +231,7 @@ void validate(Config& c) {
   check_range("circuit_breaker_failures", c.circuit_breaker_failures, 1, 1000000);
   check_range("circuit_breaker_cooldown_ms", c.circuit_breaker_cooldown_ms, 1, 3600000);
   check_range("token_cache_size", c.token_cache_size, 1, 100000000);
+  check_range("token_cache_max_age", c.token_cache_max_age, 1, 24 * 3600);
   if (c.upstream_auth != "basic" && c.upstream_auth != "post")
     throw ConfigError("upstream_auth must be basic or post, got '" + c.upstream_auth + "'");
 }

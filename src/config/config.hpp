@@ -38,6 +38,7 @@ struct Config {
   int64_t circuit_breaker_cooldown_ms = 10000;
   bool token_cache = true;
   int64_t token_cache_size = 10000;
+  int64_t token_cache_max_age = 300;     // seconds: the longest the proxy may lag the upstream
 
   // Derived by validate(): the listen address split up.
   std::string listen_host;

@@ -68,6 +68,7 @@ std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>&
   doc["keys"] = std::move(jwks);
   set->jwks_json = boost::json::serialize(doc);
   set->public_keys = jose::PublicKeySet::from_jwks(doc);
+  for (const auto& record : keys) set->public_keys.set_signing_period(record.kid, record.activates_at, record.retired_at);
   return set;
 }
 

@@ -1,5 +1,7 @@
 #include "issuer/token_inspection.hpp"
 
+#include <algorithm>
+
 #include "issuer/token_status.hpp"
 
 namespace tokengate::issuer {
@@ -16,7 +18,10 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
                                                                          std::string_view audience, int64_t now) {
   using F = jose::JwtFailure;
   const KeySet& keys = store::read_snapshot(state.keys);
+  const store::ClientSnapshot& clients = store::read_snapshot(state.clients);
   jose::JwtExpectations expect{state.settings.issuer, std::string(audience)};
+  // No token of ours lives longer than the longest TTL this server gives.
+  expect.max_lifetime = std::max(state.settings.default_ttl, clients.max_token_ttl());
   auto verified = jose::verify_access_token(token, keys.public_keys, expect, now);
   if (std::holds_alternative<F>(verified)) return verified;
   const auto& claims = std::get<boost::json::object>(verified);
@@ -28,7 +33,7 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
   if (id && revoked.generation_revoked(id->generation))
     return F{F::revoked, "The token has been revoked (every token of its client was)."};
 
-  const store::ClientRecord* client = store::read_snapshot(state.clients).find(string_claim(claims, "client_id"));
+  const store::ClientRecord* client = clients.find(string_claim(claims, "client_id"));
   if (!client) return F{F::revoked, "The token's client no longer exists."};
   if (!client->enabled) return F{F::revoked, "The token's client is disabled."};
   return verified;

@@ -99,11 +99,22 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
     seen = recall_verified(digest);
   }
   const boost::json::object& claims = seen->claims;
+  const PublicKeySet::Key& key = *keys.find(seen->kid);
 
   bool malformed = false;
   auto exp = numeric_date(claims, "exp", malformed);
   auto nbf = numeric_date(claims, "nbf", malformed);
+  auto iat = numeric_date(claims, "iat", malformed);
   if (malformed || !exp) return F{F::malformed, "The token has no valid exp claim."};
+  if ((key.signed_from || key.signed_until || expect.max_lifetime) && !iat)
+    return F{F::malformed, "The token has no valid iat claim."};
+  // A key signs only within its period: a token dated outside it was not made by the issuer.
+  if (key.signed_until && *iat > *key.signed_until + expect.leeway_seconds)
+    return F{F::bad_signature, "The token is dated after its signing key was retired."};
+  if (key.signed_from && *iat < *key.signed_from - expect.leeway_seconds)
+    return F{F::bad_signature, "The token is dated before its signing key was in use."};
+  if (expect.max_lifetime && *exp - *iat > expect.max_lifetime)
+    return F{F::bad_signature, "The token claims a longer lifetime than its issuer gives any token."};
   if (*exp + expect.leeway_seconds <= now) return F{F::expired, "The token has expired."};
   if (nbf && *nbf - expect.leeway_seconds > now) return F{F::not_yet_valid, "The token is not valid yet."};
   if (!expect.issuer.empty() && string_member(claims, "iss") != expect.issuer)

@@ -17,6 +17,9 @@ struct JwtExpectations {
   std::string issuer;    // empty: not checked
   std::string audience;  // empty: not checked
   int64_t leeway_seconds = 30;  // clock skew allowed on exp and nbf
+  // When set: `iat` is required, and `exp - iat` may not exceed it (no issuer of ours makes a
+  // token that lives longer).
+  int64_t max_lifetime = 0;
 };
 
 struct JwtFailure {

@@ -39,6 +39,16 @@ PublicKeySet PublicKeySet::from_jwks(const boost::json::object& jwks, int* skipp
   return set;
 }
 
+void PublicKeySet::set_signing_period(std::string_view kid, std::optional<int64_t> from,
+                                      std::optional<int64_t> until) {
+  for (auto& k : keys_) {
+    if (k.kid == kid) {
+      k.signed_from = from;
+      k.signed_until = until;
+    }
+  }
+}
+
 const PublicKeySet::Key* PublicKeySet::find(std::string_view kid) const {
   for (const auto& k : keys_) {
     if (k.kid == kid) return &k;

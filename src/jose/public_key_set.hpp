@@ -1,6 +1,8 @@
 #pragma once
 // Public keys to verify JWTs with, by `kid`: built from a JWKS document (RFC 7517 §5). Immutable.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,10 @@ class PublicKeySet {
     std::string kid;
     Algorithm alg;
     std::shared_ptr<EVP_PKEY> pkey;
+    // When the issuer signed with it (Unix seconds), where it says: a token whose `iat` lies outside
+    // was not made by the issuer (a retired key's private half may have leaked).
+    std::optional<int64_t> signed_from;
+    std::optional<int64_t> signed_until;
   };
 
   PublicKeySet() = default;
@@ -26,6 +32,8 @@ class PublicKeySet {
   static PublicKeySet from_jwks(const boost::json::object& jwks, int* skipped = nullptr);
 
   const Key* find(std::string_view kid) const;
+  // Records when the key `kid` signed (see Key); nothing if there is no such key.
+  void set_signing_period(std::string_view kid, std::optional<int64_t> from, std::optional<int64_t> until);
   size_t size() const { return keys_.size(); }
 
  private:

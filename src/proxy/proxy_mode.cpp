@@ -68,7 +68,7 @@ ProxyMode::ProxyMode(const config::Config& c)
     : token_url_(checked_token_url(c)),
       token_breaker_(breaker(c)),
       token_client_(make_client(upstream_options(c), token_breaker_)),
-      cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0),
+      cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0, std::chrono::seconds(c.token_cache_max_age)),
       endpoint_(token_client_, cache_, keyer_, token_url_, c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic),
       keys_breaker_(breaker(c)),
       keys_client_(make_client(keys_options(c), keys_breaker_)),

@@ -27,17 +27,20 @@ std::shared_ptr<const CachedToken> CachedToken::make(boost::json::object body, i
   token->body = std::move(body);
   token->expires_at = now + std::chrono::seconds(expires_in);
   token->refresh_after = token->expires_at - std::chrono::seconds(margin);
+  token->received_at = now;
   return token;
 }
 
-TokenCache::TokenCache(size_t capacity) : per_shard_capacity_(capacity == 0 ? 0 : std::max<size_t>(1, capacity / kShards)) {}
+TokenCache::TokenCache(size_t capacity, std::chrono::seconds max_age)
+    : per_shard_capacity_(capacity == 0 ? 0 : std::max<size_t>(1, capacity / kShards)), max_age_(max_age) {}
 
 TokenCache::Lookup TokenCache::lookup(const std::string& key, Clock::time_point now, Waiter waiter) {
   if (per_shard_capacity_ == 0) return {Lookup::lead, nullptr};
   Shard& s = shard(key);
   std::lock_guard lock(s.mutex);
   if (auto it = s.index.find(key); it != s.index.end()) {
-    if (now < it->second->second->refresh_after) {
+    const CachedToken& cached = *it->second->second;
+    if (now < cached.refresh_after && now - cached.received_at < max_age_) {
       s.lru.splice(s.lru.begin(), s.lru, it->second);
       return {Lookup::hit, it->second->second};
     }

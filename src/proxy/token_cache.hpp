@@ -26,6 +26,7 @@ struct CachedToken {
   boost::json::object body;        // every field the upstream returned
   Clock::time_point expires_at;    // when the upstream said the token expires
   Clock::time_point refresh_after; // from then on it is no longer served from the cache
+  Clock::time_point received_at;   // when the upstream issued it to us
 
   // `body` with expires_in set to the remaining lifetime (RFC 6749 §5.1), as a no-store response.
   http::Response respond(Clock::time_point now) const;
@@ -39,7 +40,9 @@ class TokenCache {
  public:
   using Waiter = std::function<void(const http::Response&)>;
 
-  explicit TokenCache(size_t capacity);
+  // `max_age`: the longest a token is served from the cache, whatever its lifetime: the longest the
+  // proxy may lag the upstream's decisions (a rotated secret, a disabled client).
+  explicit TokenCache(size_t capacity, std::chrono::seconds max_age = std::chrono::seconds(300));
 
   struct Lookup {
     enum Kind { hit, joined, lead } kind;
@@ -69,6 +72,7 @@ class TokenCache {
   Shard& shard(const std::string& key) { return shards_[static_cast<unsigned char>(key[0]) % kShards]; }
 
   size_t per_shard_capacity_;
+  std::chrono::seconds max_age_;
   std::array<Shard, kShards> shards_;
 };
 

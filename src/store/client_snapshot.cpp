@@ -1,10 +1,13 @@
 #include "store/client_snapshot.hpp"
 
+#include <algorithm>
+
 namespace tokengate::store {
 
 ClientSnapshot::ClientSnapshot(std::vector<ClientRecord> clients) {
   by_id_.reserve(clients.size());
   for (auto& c : clients) {
+    max_token_ttl_ = std::max(max_token_ttl_, c.token_ttl);
     std::string id = c.id;
     by_id_.emplace(std::move(id), std::move(c));
   }

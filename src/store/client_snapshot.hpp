@@ -17,6 +17,8 @@ class ClientSnapshot {
 
   const ClientRecord* find(std::string_view id) const;
   size_t size() const { return by_id_.size(); }
+  // The longest lifetime any client's own TTL gives its tokens (0: none has one).
+  int64_t max_token_ttl() const { return max_token_ttl_; }
 
  private:
   struct Hash {
@@ -24,6 +26,7 @@ class ClientSnapshot {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, ClientRecord, Hash, std::equal_to<>> by_id_;
+  int64_t max_token_ttl_ = 0;
 };
 
 }  // namespace tokengate::store

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
-import { basic, rawRequest, removeDir, startServer } from './support/tokengate.mjs';
+import { resign, storeSigningKey } from './support/forge.mjs';
+import { basic, cli, cliJson, decodeJwt, postToken, rawRequest, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -132,5 +133,60 @@ describe('hardening: error bodies and parsers', () => {
     // Quadratic: about 100 × 29 ms = 2.9 s of CPU; linear: a few ms each. The bound is generous
     // on purpose: it tells the two apart on any machine, and it is a cost, not a latency.
     assert.ok(used < 1.0, `100 such requests used ${used.toFixed(2)} s of server CPU`);
+  });
+});
+
+describe('hardening: the proxy lags the upstream by the cache max age at most', () => {
+  test('after the upstream rotates a secret, the old one stops working through the proxy', async () => {
+    const upstream = await startServer();
+    const proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}/connect/token`, '--token-cache-max-age', '2'] });
+    try {
+      const form = { grant_type: 'client_credentials' };
+      const old = basic(upstream.demo.id, upstream.demo.secret);
+      const first = await postToken(proxy.base, { form, auth: old });
+      assert.equal(first.status, 200);
+      cliJson(['client', 'rotate-secret', upstream.demo.id, '--data-dir', upstream.dataDir]);
+      await sleep(1100);
+      // Within the max age the proxy may still answer from its cache...
+      assert.equal((await postToken(upstream.base, { form, auth: old })).status, 401, 'the upstream refuses the old secret');
+      await sleep(1500);
+      // ...after it, never: the old secret is refused through the proxy too.
+      const later = await postToken(proxy.base, { form, auth: old });
+      assert.equal(later.status, 401, JSON.stringify(later.body));
+    } finally {
+      await proxy.stop();
+      await upstream.stop();
+      removeDir(proxy.dataDir);
+      removeDir(upstream.dataDir);
+    }
+  });
+});
+
+describe('hardening: a retired key signs nothing new', () => {
+  test("a token made with a retired key's private half after its retirement is refused", async () => {
+    const server = await startServer();
+    try {
+      const auth = basic(server.demo.id, server.demo.secret);
+      const model = (await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth })).body.access_token;
+      const { kid } = decodeJwt(model).header;
+      const stolen = await storeSigningKey(server.dataDir, kid);  // taken while it was in the store
+      assert.equal(cli(['key', 'rotate', '--now', '--data-dir', server.dataDir]).status, 0);
+      await sleep(1100);
+      const now = Math.floor(Date.now() / 1000);
+      const forged = await resign(model, { client_id: 'nobody', sub: 'nobody', iat: now, exp: now + 30 * 24 * 3600 }, stolen, kid);
+      const res = await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${forged}` } });
+      assert.equal(res.status, 401, 'the forged token was accepted');
+      // A token it really signed, before its retirement, still verifies.
+      const old = await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${model}` } });
+      assert.equal(old.status, 200);
+      // And no token may claim a longer life than the server gives (3600 s here).
+      const long = await resign(model, { iat: now - 10, exp: now + 7200 }, stolen, kid);
+      assert.equal((await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${long}` } })).status, 401);
+      // The retired key's private half is gone from the store once it retired.
+      await assert.rejects(storeSigningKey(server.dataDir, kid));
+    } finally {
+      await server.stop();
+      removeDir(server.dataDir);
+    }
   });
 });

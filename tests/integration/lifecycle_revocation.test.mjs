@@ -3,38 +3,14 @@
 // and the status routes, its client's other tokens and other clients' tokens are not, and the
 // refusal survives a restart. Every token names its entry in a status list (draft-ietf-oauth-status-list §6.2).
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { generateKeyPair } from 'jose';
 
+import { resign, storeSigningKey } from './support/forge.mjs';
 import { cells, clientReady, getToken, introspect, isActive, revoke, until } from './support/token_ops.mjs';
 import { basic, cli, cliJson, decodeJwt, postToken, removeDir, startServer } from './support/tokengate.mjs';
 
 const INTROSPECTION_MEMBERS = ['active', 'aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'token_type'];
-
-// The signing key `kid` of the store in `dataDir`, read from the SQLite file itself (and its WAL):
-// the tests sign tokens with it that the server cannot be made to issue, e.g. one that expired an
-// hour ago (the 30 s leeway on exp makes waiting a real one out too slow).
-async function storeSigningKey(dataDir, kid) {
-  let raw = '';
-  for (const f of ['tokengate.db', 'tokengate.db-wal']) {
-    const file = path.join(dataDir, f);
-    if (existsSync(file)) raw += readFileSync(file).toString('latin1');
-  }
-  for (const pem of new Set(raw.match(/-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+?-----END PRIVATE KEY-----/g) ?? [])) {
-    const key = createPrivateKey(pem);
-    if (await calculateJwkThumbprint(await exportJWK(createPublicKey(key))) === kid) return key;
-  }
-  throw new Error(`no private key with kid ${kid} in ${dataDir}`);
-}
-
-// A token like `model` (one of ours), with `claims` changed, signed with `key` under `kid`.
-function resign(model, claims, key, kid) {
-  const { header, payload } = decodeJwt(model);
-  return new SignJWT({ ...payload, ...claims }).setProtectedHeader({ ...header, kid }).sign(key);
-}
 
 function assertInactive(r, what) {
   assert.equal(r.status, 200, `${what}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -118,6 +118,7 @@ SqliteStore::SqliteStore(const std::string& path)
     : conn_((create_private_file(path), path), /*create=*/false) {
   conn_.exec("PRAGMA journal_mode=WAL");
   conn_.exec("PRAGMA synchronous=FULL");  // a committed client survives power loss too
+  conn_.exec("PRAGMA secure_delete=ON");  // what is deleted (a retired key's private half) is overwritten
   migrate();
 }
 
@@ -245,7 +246,9 @@ bool SqliteStore::withdraw_key(const std::string& kid, int64_t now) {
               "retired_at = CASE WHEN retired_at IS NULL OR retired_at > ?2 THEN ?2 ELSE retired_at END "
               "WHERE kid = ?1");
   s.bind(1, kid).bind(2, now).run();
-  return s.changes() == 1;
+  if (s.changes() != 1) return false;
+  conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // see purge_retired_keys
+  return true;
 }
 
 int SqliteStore::purge_retired_keys(int64_t cutoff, int64_t now) {
@@ -258,7 +261,11 @@ int SqliteStore::purge_retired_keys(int64_t cutoff, int64_t now) {
                    "UPDATE signing_keys SET private_pem = '' WHERE retired_at IS NOT NULL AND retired_at <= ?1 "
                    "AND private_pem != '' AND public_jwk != ''");
   forget.bind(1, now).run();
+  bool forgot = forget.changes() > 0;
   tx.commit();
+  // The old page images (with the private halves) are in the WAL until a checkpoint: copy back and
+  // truncate it now, so that the key is gone from the files too.
+  if (forgot) conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return deleted;
 }
 

@@ -36,6 +36,17 @@ TEST(TokenCache, SingleFlightThenHitsUntilShortlyBeforeExpiry) {
   EXPECT_EQ(cache.lookup("k", t + 3541s, waiter).kind, TokenCache::Lookup::lead);
 }
 
+TEST(TokenCache, NoTokenIsServedLongerThanTheMaxAge) {
+  TokenCache cache(100, 300s);
+  auto t = Clock::now();
+  auto waiter = [](const tokengate::http::Response&) {};
+  cache.lookup("k", t, waiter);
+  cache.finish("k", token(3600, t));
+  EXPECT_EQ(cache.lookup("k", t + 299s, waiter).kind, TokenCache::Lookup::hit);
+  // The upstream may have changed its mind (a rotated secret, a disabled client): ask it again.
+  EXPECT_EQ(cache.lookup("k", t + 301s, waiter).kind, TokenCache::Lookup::lead);
+}
+
 TEST(TokenCache, ErrorsAreNotCached) {
   TokenCache cache(100);
   auto t = Clock::now();
