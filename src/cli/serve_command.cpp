@@ -69,6 +69,7 @@ http::ServerOptions server_options(const config::Config& config) {
   options.port = config.listen_port;
   options.threads = static_cast<unsigned>(config.threads);
   options.access_log = config.access_log;
+  options.max_connections = static_cast<size_t>(config.max_connections);
   return options;
 }
 

@@ -54,6 +54,9 @@ const std::vector<Field>& fields() {
                  &Config::signing_alg),
       integer_field({"threads", "--threads", "TOKENGATE_THREADS", "event-loop threads (0: one per core)"},
                     &Config::threads),
+      integer_field({"max_connections", "--max-connections", "TOKENGATE_MAX_CONNECTIONS",
+                     "connections open at once; more are refused with 503 (0: the file-descriptor limit less 64)"},
+                    &Config::max_connections),
       text_field({"log_level", "--log-level", "TOKENGATE_LOG_LEVEL", "trace, debug, info, warn, error or off"},
                  &Config::log_level),
       boolean_field({"access_log", "--access-log", "TOKENGATE_ACCESS_LOG", "log each request at debug level"},
@@ -210,6 +213,9 @@ void validate(Config& c) {
                       " seconds (31 days), got " + std::to_string(c.token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))
     throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
+  if (c.max_connections < 0 || c.max_connections > 10000000)
+    throw ConfigError("max_connections must be from 0 (derived from the file-descriptor limit) to 10000000, got " +
+                      std::to_string(c.max_connections));
   if (c.threads < 0 || c.threads > 256)
     throw ConfigError("threads must be from 0 (one per core) to 256, got " + std::to_string(c.threads));
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};

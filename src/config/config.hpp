@@ -20,6 +20,7 @@ struct Config {
   int64_t token_ttl = 3600;
   std::string signing_alg = "ES256";
   int64_t threads = 0;             // 0: one per core
+  int64_t max_connections = 0;     // 0: derived from the file-descriptor limit
   std::string log_level = "info";
   bool access_log = false;
   bool demo_client = true;         // create and print a demo client when the store has none

@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -24,6 +25,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/event_loop.hpp"
+#include "http/fd_limit.hpp"
 #include "http/framing.hpp"
 #include "http/response_head.hpp"
 
@@ -54,14 +56,20 @@ struct Shared {
   ServerOptions options;
   const Router& router;
   std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};  // sessions alive, on every thread
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Socket socket, ThreadState& thread, Shared& shared)
-      : stream_(std::move(socket)), thread_(thread), shared_(shared) {}
+      : stream_(std::move(socket)), thread_(thread), shared_(shared) {
+    shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  }
 
-  ~Session() { thread_.sessions.erase(this); }
+  ~Session() {
+    thread_.sessions.erase(this);
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void start() {  // runs on the session's own thread
     thread_.sessions.insert(this);
@@ -257,6 +265,13 @@ struct Server::Impl {
   bool finished = false;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   size_t next_thread = 0;
+  size_t max_connections = 0;
+  std::optional<net::steady_timer> accept_pause;  // on thread 0, like the acceptor
+  // Accept-loop accounting, touched only on thread 0.
+  size_t accept_failures = 0;
+  size_t refused = 0;
+  std::string last_accept_error;
+  std::chrono::steady_clock::time_point last_log{};
 
   void accept() {
     ThreadState& target = *threads[next_thread];
@@ -264,7 +279,17 @@ struct Server::Impl {
     acceptor->async_accept(target.ioc.get_executor(), [this, &target](beast::error_code ec, Socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
-        spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors: keep going
+        // Out of file descriptors (or another failure that retrying at once will not mend): the
+        // connection stays in the backlog; pause, and say so at most once a second.
+        note_accept_failure(ec);
+        accept_pause->expires_after(std::chrono::milliseconds(100));
+        accept_pause->async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      if (shared.connections.load(std::memory_order_relaxed) >= max_connections) {
+        refuse(std::move(socket));
       } else {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
@@ -277,11 +302,48 @@ struct Server::Impl {
     });
   }
 
+  // Over the connection cap: a short 503 written at once (it fits any socket buffer), then close.
+  void refuse(Socket socket) {
+    static const std::string kRefusal = [] {
+      std::string body = R"({"error":"temporarily_unavailable","error_description":"The server has too many open )"
+                         R"(connections; retry shortly.","code":503,"message":"The server has too many open )"
+                         R"(connections; retry shortly."})";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+             "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(net::buffer(kRefusal), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    ++refused;
+    log_now_and_then();
+  }
+
+  void note_accept_failure(const beast::error_code& ec) {
+    ++accept_failures;
+    last_accept_error = ec.message();
+    log_now_and_then();
+  }
+
+  // At most one line a second about refused connections and failed accepts, with counts.
+  void log_now_and_then() {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_log < std::chrono::seconds(1)) return;
+    last_log = now;
+    if (accept_failures)
+      spdlog::warn("accept failed {} times since the last report ({}); pausing 100 ms after each", accept_failures,
+                   last_accept_error);
+    if (refused) spdlog::warn("refused {} connections since the last report: {} are open, the cap", refused, max_connections);
+    accept_failures = refused = 0;
+  }
+
   void begin_stop() {  // on thread 0
     if (shared.stopping.exchange(true)) return;
     spdlog::info("stopping: no new connections; finishing requests in flight");
     beast::error_code ec;
     acceptor->close(ec);
+    accept_pause->cancel();
     if (signals) signals->cancel();
     for (auto& t : threads) {
       net::post(t->ioc, [state = t.get()] {
@@ -315,6 +377,9 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
   auto address = net::ip::make_address(opts.host, ec);
   if (ec) throw std::runtime_error("listen: '" + opts.host + "' is not an IP address");
   tcp::endpoint endpoint(address, opts.port);
+  size_t fd_limit = raise_fd_limit();
+  impl_->max_connections = opts.max_connections ? opts.max_connections : default_max_connections(fd_limit);
+  impl_->accept_pause.emplace(impl_->threads[0]->ioc);
   auto& acceptor = impl_->acceptor.emplace(impl_->threads[0]->ioc);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
@@ -328,6 +393,7 @@ Server::~Server() = default;
 
 uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 unsigned Server::threads() const { return static_cast<unsigned>(impl_->threads.size()); }
+size_t Server::max_connections() const { return impl_->max_connections; }
 
 void Server::run() {
   Impl& impl = *impl_;

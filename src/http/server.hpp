@@ -18,7 +18,8 @@ struct ServerOptions {
   size_t header_limit = 8 * 1024;          // larger header sections get 431
   std::chrono::seconds request_timeout{30};  // to receive a whole request, or idle between requests
   std::chrono::seconds drain_timeout{10};    // on stop: how long in-flight requests may take
-  bool access_log = false;                 // one debug line per request (method, path, status, time)
+  bool access_log = false;                 // one debug line per request (method, route, status, time)
+  size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
 };
 
 class Server {
@@ -29,6 +30,7 @@ class Server {
 
   uint16_t port() const;  // the bound port (useful with port 0)
   unsigned threads() const;
+  size_t max_connections() const;  // the cap in force
 
   // Serves until SIGINT or SIGTERM; then stops accepting, lets in-flight requests finish (at most
   // drain_timeout), closes idle connections and returns.

@@ -28,10 +28,14 @@ export function cliJson(args) {
 }
 
 // Starts `tokengate serve` on an ephemeral loopback port with `dataDir`; resolves once it listens.
-export async function startServer({ dataDir, args = [], env = {} } = {}) {
+// `fdLimit`: run it under `ulimit -n fdLimit` (soft and hard).
+export async function startServer({ dataDir, args = [], env = {}, fdLimit } = {}) {
   const dir = dataDir ?? tempDir();
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'debug',
-    '--access-log', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'debug', '--access-log', ...args];
+  const [command, commandArgs] = fdLimit
+    ? ['bash', ['-c', `ulimit -n ${Number(fdLimit)} && exec "$0" "$@"`, BIN, ...serveArgs]]
+    : [BIN, serveArgs];
+  const child = spawn(command, commandArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
