@@ -55,12 +55,24 @@ void create_demo_client(store::Store& store, const std::string& token_url) {
             << std::flush;
 }
 
-// The URL this server is known by: --issuer, else http://<listen address>.
+// The URL this server is known by: --issuer, else http(s)://<listen address>.
 std::string advertised_issuer(const config::Config& config, uint16_t port) {
   if (!config.issuer.empty()) return config.issuer;
   bool v6 = config.listen_host.find(':') != std::string::npos;
   std::string host = v6 ? "[" + config.listen_host + "]" : config.listen_host;
-  return "http://" + host + ":" + std::to_string(port);
+  return (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port);
+}
+
+bool listens_on_loopback(const config::Config& config) {
+  return config.listen_host.starts_with("127.") || config.listen_host == "::1";
+}
+
+// Said once at start: secrets and tokens would cross the network in clear.
+void warn_if_plain_on_network(const config::Config& config) {
+  if (config.tls_cert.empty() && !listens_on_loopback(config))
+    spdlog::warn("listening on {} in plain HTTP: client secrets and tokens cross the network in clear; serve "
+                 "HTTPS (--tls-cert, --tls-key) or put a TLS proxy in front",
+                 config.listen_host);
 }
 
 http::ServerOptions server_options(const config::Config& config) {
@@ -70,6 +82,7 @@ http::ServerOptions server_options(const config::Config& config) {
   options.threads = static_cast<unsigned>(config.threads);
   options.access_log = config.access_log;
   options.max_connections = static_cast<size_t>(config.max_connections);
+  if (!config.tls_cert.empty()) options.tls = http::TlsFiles{config.tls_cert, config.tls_key};
   return options;
 }
 
@@ -100,7 +113,10 @@ int serve_issuer(const config::Config& config) {
   front::Routes routes(mode);
   routes.add_to(router);
 
-  if (store_was_empty && config.demo_client) create_demo_client(*store, state.settings.issuer + "/connect/token");
+  // A demo client's secret is printed: only for a server that listens on loopback (a trial run).
+  if (store_was_empty && config.demo_client && listens_on_loopback(config))
+    create_demo_client(*store, state.settings.issuer + "/connect/token");
+  warn_if_plain_on_network(config);
   watcher.start();
 
   spdlog::info("tokengate {} listening on {}:{} ({} threads), issuer {}, store {}, signing key {} ({})",
@@ -124,6 +140,7 @@ int serve_proxy(const config::Config& config) {
   proxy::ProxyMode mode(config);
   front::Routes routes(mode);
   routes.add_to(router);  // before the server runs
+  warn_if_plain_on_network(config);
   if (config.audience.empty())
     spdlog::warn("proxy mode without --audience: the status routes accept upstream tokens for any audience");
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",

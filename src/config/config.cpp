@@ -54,6 +54,10 @@ const std::vector<Field>& fields() {
                  &Config::signing_alg),
       integer_field({"threads", "--threads", "TOKENGATE_THREADS", "event-loop threads (0: one per core)"},
                     &Config::threads),
+      text_field({"tls_cert", "--tls-cert", "TOKENGATE_TLS_CERT",
+                  "serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; reloaded on SIGHUP and when it changes"},
+                 &Config::tls_cert),
+      text_field({"tls_key", "--tls-key", "TOKENGATE_TLS_KEY", "the PEM private key of tls_cert"}, &Config::tls_key),
       integer_field({"max_connections", "--max-connections", "TOKENGATE_MAX_CONNECTIONS",
                      "connections open at once; more are refused with 503 (0: the file-descriptor limit less 64)"},
                     &Config::max_connections),
@@ -213,6 +217,9 @@ void validate(Config& c) {
                       " seconds (31 days), got " + std::to_string(c.token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))
     throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    throw ConfigError(std::string(c.tls_cert.empty() ? "tls_key" : "tls_cert") + " is set but " +
+                      (c.tls_cert.empty() ? "tls_cert" : "tls_key") + " is not: HTTPS needs both");
   if (c.max_connections < 0 || c.max_connections > 10000000)
     throw ConfigError("max_connections must be from 0 (derived from the file-descriptor limit) to 10000000, got " +
                       std::to_string(c.max_connections));

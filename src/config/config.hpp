@@ -21,6 +21,8 @@ struct Config {
   std::string signing_alg = "ES256";
   int64_t threads = 0;             // 0: one per core
   int64_t max_connections = 0;     // 0: derived from the file-descriptor limit
+  std::string tls_cert;            // PEM certificate chain: serve HTTPS (with tls_key)
+  std::string tls_key;             // PEM private key
   std::string log_level = "info";
   bool access_log = false;
   bool demo_client = true;         // create and print a demo client when the store has none

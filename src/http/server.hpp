@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/router.hpp"
+#include "http/tls_context.hpp"
 
 namespace tokengate::http {
 
@@ -20,6 +22,7 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{10};    // on stop: how long in-flight requests may take
   bool access_log = false;                 // one debug line per request (method, route, status, time)
   size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
+  std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (reloaded on SIGHUP)
 };
 
 class Server {
@@ -31,6 +34,7 @@ class Server {
   uint16_t port() const;  // the bound port (useful with port 0)
   unsigned threads() const;
   size_t max_connections() const;  // the cap in force
+  bool tls() const;                // serving HTTPS
 
   // Serves until SIGINT or SIGTERM; then stops accepting, lets in-flight requests finish (at most
   // drain_timeout), closes idle connections and returns.

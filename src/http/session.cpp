@@ -1,0 +1,259 @@
+#include "http/session.hpp"
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <type_traits>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/framing.hpp"
+#include "http/response_head.hpp"
+
+namespace tokengate::http {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+using TlsStream = beast::ssl_stream<TcpStream>;
+using PlainStream = TcpStream;
+
+// One connection, on its thread. `Stream` is the plain TCP stream or a TLS stream over it.
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... StreamArgs>
+  Session(ThreadState& thread, Shared& shared, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...), thread_(thread), shared_(shared) {
+    shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  ~Session() {
+    thread_.sessions.erase(this);
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void keep(std::shared_ptr<net::ssl::context> tls) { tls_ = std::move(tls); }
+
+  void start() {  // runs on the session's own thread
+    thread_.sessions.insert(this);
+    if constexpr (kTls) {
+      // The handshake is bounded like a request: a client that never finishes it is dropped.
+      lowest().expires_after(shared_.options.request_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();
+        self->read_request();
+      });
+    } else {
+      read_request();
+    }
+  }
+
+  // On stop: a connection waiting for its next request is closed now; one in the middle of a
+  // request finishes it and then closes (its response carries Connection: close).
+  void close_if_idle() override {
+    if (reading_ && buffer_.size() == 0 && parser_ && !parser_->got_some()) {
+      beast::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+      lowest().socket().close(ec);
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
+  TcpStream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void read_request() {
+    if (shared_.stopping.load(std::memory_order_relaxed) && buffer_.size() == 0) return close();
+    parser_.emplace();
+    parser_->body_limit(shared_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
+    lowest().expires_after(shared_.options.request_timeout);
+    reading_ = true;
+    // The head first: its framing is checked before a byte of the body is read.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+  }
+
+  void on_head(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    const auto& req = parser_->get();
+    RequestHead head;
+    head.version = req.version() == 10 ? 10 : 11;
+    for (const auto& field : req) {
+      switch (field.name()) {
+        case bhttp::field::host: ++head.host_count; break;
+        case bhttp::field::transfer_encoding: head.transfer_encoding.push_back(field.value()); break;
+        case bhttp::field::content_length: head.content_length = true; break;
+        case bhttp::field::expect: head.expect.push_back(field.value()); break;
+        default: break;
+      }
+    }
+    FramingVerdict verdict = check_framing(head);
+    if (verdict.kind == FramingVerdict::refuse) {
+      reading_ = false;
+      return send_error(verdict.status, std::move(verdict.message));
+    }
+    if (verdict.kind == FramingVerdict::send_continue) {
+      if (parser_->content_length() && *parser_->content_length() > shared_.options.body_limit) {
+        reading_ = false;  // no point in asking for a body we would refuse
+        return send_error(413, "The request body is larger than " + std::to_string(shared_.options.body_limit) +
+                                   " bytes.");
+      }
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->close();
+                                self->read_body();
+                              });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    reading_ = false;
+    if (ec == bhttp::error::body_limit)
+      return send_error(413, "The request body is larger than " + std::to_string(shared_.options.body_limit) +
+                                 " bytes.");
+    if (ec == bhttp::error::header_limit)
+      return send_error(431, "The request headers are larger than " + std::to_string(shared_.options.header_limit) +
+                                 " bytes.");
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+      return send_error(400, "The request is not valid HTTP/1.1: " + ec.message() + ".");
+    if (ec) return close();  // end of stream, timeout, reset, or closed by a stop
+
+    started_ = std::chrono::steady_clock::now();
+    const auto& req = parser_->get();
+    Request request;
+    request.method = req.method_string();
+    std::string_view target = req.target();
+    size_t q = target.find('?');
+    request.path = target.substr(0, q);
+    if (q != std::string_view::npos) request.query = target.substr(q + 1);
+    for (const auto& field : req) {
+      if (field.name() == bhttp::field::authorization) {
+        request.authorization = field.value();
+        ++request.authorization_count;
+      } else if (field.name() == bhttp::field::content_type) {
+        request.content_type = field.value();
+        ++request.content_type_count;
+      } else if (field.name() == bhttp::field::if_none_match) {
+        request.if_none_match = field.value();
+      }
+    }
+    request.body = req.body();
+    request.loop = &thread_.ioc;
+    // Logs name the route, never the path: a path may hold anything a client sent, secrets too.
+    route_name_ = shared_.router.route_name(request);
+
+    try {
+      shared_.router.route(request, [self = this->shared_from_this()](Response r) { self->on_response(std::move(r)); });
+    } catch (const std::exception& e) {
+      spdlog::error("request handler failed on {} {}: {}", request.method, route_name_, e.what());
+      on_response(json_error(500, "server_error", "The server failed to handle the request."));
+    }
+  }
+
+  // Called once per request, on this session's thread, possibly after the handler returned.
+  void on_response(Response response) {
+    const auto& req = parser_->get();
+    if (shared_.options.access_log) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+      spdlog::debug("{} {} {} {}us", req.method_string(), route_name_, response.status, micros.count());
+    }
+    bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
+    bool head = req.method() == bhttp::verb::head;  // RFC 9110 §9.3.2: the head only
+    write_response(std::move(response), req.version(), keep_alive, head);
+  }
+
+  void send_error(int status, std::string message) {
+    // invalid_request: the RFC 6749 §5.2 code that OAuth clients know for a request they got wrong.
+    write_response(json_error(status, "invalid_request", message), 11, /*keep_alive=*/false);
+  }
+
+  void write_response(Response response, unsigned version, bool keep_alive, bool head_only = false) {
+    write_response_head(response, version, keep_alive, head_);
+    body_ = std::move(response.body);
+    if (head_only) body_.clear();
+    lowest().expires_after(shared_.options.request_timeout);
+    std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+    net::async_write(stream_, buffers, [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      if (!keep_alive) return self->linger_close();
+      self->read_request();
+    });
+  }
+
+  // Half-close, then read and discard what the peer still sends (say, the rest of a body we
+  // refused) until it closes: closing with unread data would reset the connection and could
+  // destroy the response before the peer has read it.
+  void linger_close() {
+    beast::error_code ec;
+    if constexpr (kTls) {
+      // close_notify (RFC 8446 §6.1) before the TCP half-close, bounded in time.
+      lowest().expires_after(std::chrono::seconds(2));
+      return stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+    }
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().expires_after(std::chrono::seconds(2));
+    drain_ = std::make_unique<char[]>(4096);
+    drain_some(0);
+  }
+
+  void drain_some(size_t total) {
+    stream_.async_read_some(net::buffer(drain_.get(), 4096),
+                            [self = this->shared_from_this(), total](beast::error_code ec, std::size_t n) {
+                              if (ec || total + n > 1024 * 1024) return self->close();
+                              self->drain_some(total + n);
+                            });
+  }
+
+  void close() {
+    beast::error_code ec;
+    lowest().socket().close(ec);
+  }
+
+  std::shared_ptr<net::ssl::context> tls_;  // what stream_ was made with: kept while it lives
+  Stream stream_;
+  ThreadState& thread_;
+  Shared& shared_;
+  beast::flat_buffer buffer_{8192};
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string head_;  // the response being written; reused, so its capacity stays
+  std::string body_;
+  std::unique_ptr<char[]> drain_;
+  std::chrono::steady_clock::time_point started_;
+  std::string_view route_name_;  // into the router's own strings
+  bool reading_ = false;
+};
+
+}  // namespace
+
+void start_session(Socket socket, ThreadState& thread, Shared& shared, std::shared_ptr<net::ssl::context> tls) {
+  std::shared_ptr<SessionBase> session;
+  if (tls) {
+    auto s = std::make_shared<Session<TlsStream>>(thread, shared, TcpStream(std::move(socket)), *tls);
+    s->keep(std::move(tls));
+    // Moved, not copied: the accepting thread must not hold the last reference, or the session
+    // would be destroyed there and touch the other thread's session set.
+    net::dispatch(thread.ioc, [s = std::move(s)] { s->start(); });
+  } else {
+    auto s = std::make_shared<Session<PlainStream>>(thread, shared, std::move(socket));
+    net::dispatch(thread.ioc, [s = std::move(s)] { s->start(); });
+  }
+}
+
+}  // namespace tokengate::http
