@@ -13,6 +13,7 @@
 #include "issuer/client_registry.hpp"
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
+#include "limits/client_limits.hpp"
 #include "observe/log.hpp"
 #include "proxy/proxy_mode.hpp"
 #include "store/open_store.hpp"
@@ -82,8 +83,19 @@ http::ServerOptions server_options(const config::Config& config) {
   options.threads = static_cast<unsigned>(config.threads);
   options.access_log = config.access_log;
   options.max_connections = static_cast<size_t>(config.max_connections);
+  options.trusted_proxies = {config.trusted_proxy_list.begin(), config.trusted_proxy_list.end()};
   if (!config.tls_cert.empty()) options.tls = http::TlsFiles{config.tls_cert, config.tls_key};
   return options;
+}
+
+limits::LimitSettings limit_settings(const config::Config& config) {
+  limits::LimitSettings s;
+  s.failures = static_cast<int>(config.auth_failure_limit);
+  s.address_failures = static_cast<int>(config.auth_failure_address_limit);
+  s.window = std::chrono::seconds(config.auth_failure_window);
+  s.client_rate = config.client_rate;
+  s.address_rate = config.address_rate;
+  return s;
 }
 
 // Serves `mode` on the routes until SIGINT or SIGTERM. `server` is created first by the caller so
@@ -110,7 +122,8 @@ int serve_issuer(const config::Config& config) {
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
   store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state); });
   issuer::IssuerMode mode(state, watcher, *store);
-  front::Routes routes(mode);
+  limits::ClientLimits limits(limit_settings(config));
+  front::Routes routes(mode, &limits);
   routes.add_to(router);
 
   // A demo client's secret is printed: only for a server that listens on loopback (a trial run).
@@ -138,7 +151,8 @@ int serve_proxy(const config::Config& config) {
   http::Server server(options, router);
 
   proxy::ProxyMode mode(config);
-  front::Routes routes(mode);
+  limits::ClientLimits limits(limit_settings(config));
+  front::Routes routes(mode, &limits);
   routes.add_to(router);  // before the server runs
   warn_if_plain_on_network(config);
   if (config.audience.empty())

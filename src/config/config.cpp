@@ -54,6 +54,25 @@ const std::vector<Field>& fields() {
                  &Config::signing_alg),
       integer_field({"threads", "--threads", "TOKENGATE_THREADS", "event-loop threads (0: one per core)"},
                     &Config::threads),
+      integer_field({"auth_failure_limit", "--auth-failure-limit", "TOKENGATE_AUTH_FAILURE_LIMIT",
+                     "failed client authentications for one client ID from one address within the window before "
+                     "that pair gets 429 (0: off)"},
+                    &Config::auth_failure_limit),
+      integer_field({"auth_failure_address_limit", "--auth-failure-address-limit",
+                     "TOKENGATE_AUTH_FAILURE_ADDRESS_LIMIT",
+                     "failed client authentications from one address, any client ID, within the window before the "
+                     "address gets 429 (0: off)"},
+                    &Config::auth_failure_address_limit),
+      integer_field({"auth_failure_window", "--auth-failure-window", "TOKENGATE_AUTH_FAILURE_WINDOW",
+                     "seconds over which failed authentications are counted, and a lock-out lasts"},
+                    &Config::auth_failure_window),
+      text_field({"rate_limit", "--rate-limit", "TOKENGATE_RATE_LIMIT",
+                  "grants per second, a token bucket: client=N (per client ID), address=M (per address), "
+                  "comma-separated (default: off)"},
+                 &Config::rate_limit),
+      text_field({"trusted_proxies", "--trusted-proxies", "TOKENGATE_TRUSTED_PROXIES",
+                  "IP addresses of proxies (e.g. nginx) whose X-Forwarded-For names the client, comma-separated"},
+                 &Config::trusted_proxies),
       text_field({"tls_cert", "--tls-cert", "TOKENGATE_TLS_CERT",
                   "serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; reloaded on SIGHUP and when it changes"},
                  &Config::tls_cert),
@@ -192,6 +211,38 @@ void check_url(const std::string& key, const std::string& value) {
   if (authority.find('@') != std::string::npos) throw ConfigError(key + " must not contain user:password@");
 }
 
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t comma = text.find(',', i);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(i, comma - i);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    i = comma + 1;
+  }
+  return out;
+}
+
+// rate_limit: "client=N,address=M", each optional.
+void parse_rate_limit(Config& c) {
+  c.client_rate = c.address_rate = 0;
+  for (const auto& item : split_list(c.rate_limit)) {
+    size_t eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    double* target = name == "client" ? &c.client_rate : name == "address" ? &c.address_rate : nullptr;
+    char* end = nullptr;
+    double value = eq == std::string::npos ? 0 : std::strtod(item.c_str() + eq + 1, &end);
+    if (!target || eq == std::string::npos || end == item.c_str() + eq + 1 || *end != '\0' || !(value > 0) ||
+        value > 1e7)
+      throw ConfigError("rate_limit must be client=N and/or address=M, grants per second (e.g. client=100,address=50), "
+                        "got '" + c.rate_limit + "'");
+    *target = value;
+  }
+}
+
 void validate(Config& c) {
   size_t colon = c.listen.rfind(':');
   auto port = colon == std::string::npos ? std::nullopt : parse_integer(c.listen.substr(colon + 1));
@@ -236,6 +287,17 @@ void validate(Config& c) {
       throw ConfigError(std::string(key) + " must be from " + std::to_string(lo) + " to " + std::to_string(hi) +
                         ", got " + std::to_string(value));
   };
+  check_range("auth_failure_limit", c.auth_failure_limit, 0, 1000000);
+  check_range("auth_failure_address_limit", c.auth_failure_address_limit, 0, 1000000);
+  check_range("auth_failure_window", c.auth_failure_window, 1, 24 * 3600);
+  parse_rate_limit(c);
+  c.trusted_proxy_list.clear();
+  for (auto& proxy : split_list(c.trusted_proxies)) {
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, proxy.c_str(), addr) != 1 && inet_pton(AF_INET6, proxy.c_str(), addr) != 1)
+      throw ConfigError("trusted_proxies must list IP addresses, got '" + proxy + "'");
+    c.trusted_proxy_list.push_back(proxy);
+  }
   check_range("key_publish_delay", c.key_publish_delay, 0, 7 * 24 * 3600);
   check_range("upstream_connect_timeout_ms", c.upstream_connect_timeout_ms, 1, 600000);
   check_range("upstream_timeout_ms", c.upstream_timeout_ms, 1, 600000);

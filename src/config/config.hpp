@@ -21,6 +21,11 @@ struct Config {
   std::string signing_alg = "ES256";
   int64_t threads = 0;             // 0: one per core
   int64_t max_connections = 0;     // 0: derived from the file-descriptor limit
+  int64_t auth_failure_limit = 10;          // failed authentications per (address, client ID) per window
+  int64_t auth_failure_address_limit = 100; // per address, across client IDs
+  int64_t auth_failure_window = 60;         // seconds
+  std::string rate_limit;                   // "client=N,address=M" grants per second; empty: off
+  std::string trusted_proxies;              // IP addresses, comma-separated, whose X-Forwarded-For is believed
   std::string tls_cert;            // PEM certificate chain: serve HTTPS (with tls_key)
   std::string tls_key;             // PEM private key
   std::string log_level = "info";
@@ -43,9 +48,12 @@ struct Config {
   int64_t token_cache_size = 10000;
   int64_t token_cache_max_age = 300;     // seconds: the longest the proxy may lag the upstream
 
-  // Derived by validate(): the listen address split up.
+  // Derived by validate(): the listen address split up, the rate limits and proxies parsed.
   std::string listen_host;
   uint16_t listen_port = 0;
+  double client_rate = 0;
+  double address_rate = 0;
+  std::vector<std::string> trusted_proxy_list;
 };
 
 // Invalid configuration: the message names the key and where its value came from. Exit code 2.

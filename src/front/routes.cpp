@@ -15,13 +15,13 @@ http::Response status_lists_absent() {
 
 }  // namespace
 
-Routes::Routes(const Mode& mode)
+Routes::Routes(const Mode& mode, limits::ClientLimits* limits)
     : mode_(mode),
-      token_(mode, {.cells_compatible = false}),
-      cells_token_(mode, {.cells_compatible = true}),
-      sdk_token_(mode, {.sdk_compatible = true}),
-      introspection_(mode, TokenOperationFront::Operation::introspect),
-      revocation_(mode, TokenOperationFront::Operation::revoke) {}
+      token_(mode, {.cells_compatible = false}, limits),
+      cells_token_(mode, {.cells_compatible = true}, limits),
+      sdk_token_(mode, {.sdk_compatible = true}, limits),
+      introspection_(mode, TokenOperationFront::Operation::introspect, limits),
+      revocation_(mode, TokenOperationFront::Operation::revoke, limits) {}
 
 void Routes::add_to(http::Router& router) const {
   router.add_async("POST", "/connect/token", [this](const http::Request& r, http::Respond respond) {

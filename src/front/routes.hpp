@@ -23,7 +23,8 @@ namespace tokengate::front {
 
 class Routes {
  public:
-  explicit Routes(const Mode& mode);
+  // `limits`: the abuse limits of the routes where clients authenticate (null: none).
+  Routes(const Mode& mode, limits::ClientLimits* limits);
 
   // The URL this server is known by (metadata); set before the server takes requests.
   void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }

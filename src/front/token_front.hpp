@@ -6,6 +6,7 @@
 
 #include "front/mode.hpp"
 #include "http/router.hpp"
+#include "limits/client_limits.hpp"
 #include "oauth/client_authenticator.hpp"
 
 namespace tokengate::front {
@@ -22,12 +23,14 @@ struct TokenRoute {
 
 class TokenFront {
  public:
-  TokenFront(const Mode& mode, TokenRoute route);
+  // `limits` may be null (no limits: unit tests).
+  TokenFront(const Mode& mode, TokenRoute route, limits::ClientLimits* limits = nullptr);
   void handle(const http::Request& request, http::Respond respond) const;
 
  private:
   const Mode& mode_;
   TokenRoute route_;
+  limits::ClientLimits* limits_;
   oauth::ClientAuthenticator authenticator_;
 };
 

@@ -1,5 +1,7 @@
 #include "front/token_operation_front.hpp"
 
+#include "front/client_gate.hpp"
+
 namespace tokengate::front {
 namespace {
 
@@ -12,8 +14,8 @@ std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods() {
 
 }  // namespace
 
-TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation)
-    : mode_(mode), operation_(operation), authenticator_(auth_methods()) {}
+TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation, limits::ClientLimits* limits)
+    : mode_(mode), operation_(operation), limits_(limits), authenticator_(auth_methods()) {}
 
 void TokenOperationFront::handle(const http::Request& request, http::Respond respond) const {
   auto parsed = oauth::parse_token_request(request);
@@ -24,9 +26,11 @@ void TokenOperationFront::handle(const http::Request& request, http::Respond res
   if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
 
+  auto gated = pass_client_gate(limits_, request, client.id, /*grant=*/false, std::move(respond));
+  if (!gated) return;
   auto token = token_request.body.get("token");
-  if (operation_ == Operation::introspect) mode_.introspect(token_request, client, token, std::move(respond));
-  else mode_.revoke(token_request, client, token, std::move(respond));
+  if (operation_ == Operation::introspect) mode_.introspect(token_request, client, token, std::move(*gated));
+  else mode_.revoke(token_request, client, token, std::move(*gated));
 }
 
 }  // namespace tokengate::front

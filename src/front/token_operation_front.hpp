@@ -5,6 +5,7 @@
 // needed (we issue access tokens only). A request that passes goes to the mode.
 #include "front/mode.hpp"
 #include "http/router.hpp"
+#include "limits/client_limits.hpp"
 #include "oauth/client_authenticator.hpp"
 
 namespace tokengate::front {
@@ -12,12 +13,13 @@ namespace tokengate::front {
 class TokenOperationFront {
  public:
   enum class Operation { introspect, revoke };
-  TokenOperationFront(const Mode& mode, Operation operation);
+  TokenOperationFront(const Mode& mode, Operation operation, limits::ClientLimits* limits = nullptr);
   void handle(const http::Request& request, http::Respond respond) const;
 
  private:
   const Mode& mode_;
   Operation operation_;
+  limits::ClientLimits* limits_;
   oauth::ClientAuthenticator authenticator_;
 };
 

@@ -22,6 +22,11 @@ struct Request {
   std::string_view authorization;
   int authorization_count = 0;
   std::string_view if_none_match;  // for conditional GETs of cacheable documents (RFC 9110 §13.1.2)
+  std::string_view forwarded_for;  // X-Forwarded-For (the last one), honoured only from a trusted proxy
+
+  // The client's address: the connection's peer (the IP, as text), or, when the peer is a trusted
+  // proxy, the address that proxy says it forwards for. Limits are kept per address.
+  std::string_view client_address;
 
   // The event loop of the connection's thread. An asynchronous handler starts its I/O on it and
   // must respond on it (null only for requests made up by tests of synchronous handlers).

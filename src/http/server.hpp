@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "http/router.hpp"
@@ -23,6 +24,7 @@ struct ServerOptions {
   bool access_log = false;                 // one debug line per request (method, route, status, time)
   size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
   std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (reloaded on SIGHUP)
+  std::set<std::string> trusted_proxies;   // peers whose X-Forwarded-For names the client (IP addresses)
 };
 
 class Server {

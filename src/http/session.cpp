@@ -14,6 +14,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/ascii.hpp"
 #include "http/framing.hpp"
 #include "http/response_head.hpp"
 
@@ -44,6 +45,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void start() {  // runs on the session's own thread
     thread_.sessions.insert(this);
+    beast::error_code ec;
+    auto peer = lowest().socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().is_v6() && peer.address().to_v6().is_v4_mapped()
+                         ? net::ip::make_address_v4(net::ip::v4_mapped, peer.address().to_v6()).to_string()
+                         : peer.address().to_string();
+    peer_trusted_ = shared_.options.trusted_proxies.count(peer_) > 0;
     if constexpr (kTls) {
       // The handshake is bounded like a request: a client that never finishes it is dropped.
       lowest().expires_after(shared_.options.request_timeout);
@@ -152,10 +159,20 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         ++request.content_type_count;
       } else if (field.name() == bhttp::field::if_none_match) {
         request.if_none_match = field.value();
+      } else if (common::iequals(field.name_string(), "X-Forwarded-For")) {
+        request.forwarded_for = field.value();
       }
     }
     request.body = req.body();
     request.loop = &thread_.ioc;
+    request.client_address = peer_;
+    if (peer_trusted_ && !request.forwarded_for.empty()) {
+      // The proxy appends the address it received the request from: the last entry is its word.
+      std::string_view last = request.forwarded_for.substr(request.forwarded_for.rfind(',') + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      if (!last.empty() && last.size() <= 45) request.client_address = last;
+    }
     // Logs name the route, never the path: a path may hold anything a client sent, secrets too.
     route_name_ = shared_.router.route_name(request);
 
@@ -237,6 +254,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::unique_ptr<char[]> drain_;
   std::chrono::steady_clock::time_point started_;
   std::string_view route_name_;  // into the router's own strings
+  std::string peer_;             // the peer's IP address
+  bool peer_trusted_ = false;    // a trusted proxy: its X-Forwarded-For names the client
   bool reading_ = false;
 };
 

@@ -28,10 +28,15 @@ export function cliJson(args) {
 }
 
 // Starts `tokengate serve` on an ephemeral loopback port with `dataDir`; resolves once it listens.
-// `fdLimit`: run it under `ulimit -n fdLimit` (soft and hard).
-export async function startServer({ dataDir, args = [], env = {}, fdLimit } = {}) {
+// `fdLimit`: run it under `ulimit -n fdLimit` (soft and hard). The suites poll many times a second
+// for a change to reach the server (a new client, a rotated secret), which the brute-force lock-out
+// would refuse after 10 failures: it is raised here unless `defaultLimits` (tests/integration/limits
+// tests the defaults).
+export async function startServer({ dataDir, args = [], env = {}, fdLimit, defaultLimits = false } = {}) {
   const dir = dataDir ?? tempDir();
-  const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'debug', '--access-log', ...args];
+  const limits = defaultLimits ? [] : ['--auth-failure-limit', '100000', '--auth-failure-address-limit', '100000'];
+  const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'debug', '--access-log',
+    ...limits, ...args];
   const [command, commandArgs] = fdLimit
     ? ['bash', ['-c', `ulimit -n ${Number(fdLimit)} && exec "$0" "$@"`, BIN, ...serveArgs]]
     : [BIN, serveArgs];

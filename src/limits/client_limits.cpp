@@ -1,0 +1,141 @@
+#include "limits/client_limits.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tokengate::limits {
+namespace {
+
+std::string pair_key(std::string_view address, std::string_view client_id) {
+  std::string key;
+  key.reserve(address.size() + 1 + client_id.size());
+  key += address;
+  key += '\n';  // neither an address nor a client ID we accept has a newline... and if one did, it is its own key
+  key += client_id;
+  return key;
+}
+
+std::chrono::seconds ceil_seconds(std::chrono::steady_clock::duration d) {
+  return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(d));
+}
+
+}  // namespace
+
+ClientLimits::ClientLimits(LimitSettings settings) : settings_(settings) {}
+
+std::optional<Refusal> ClientLimits::locked(Table<Window>& table, const std::string& key, int limit,
+                                            Clock::time_point now, const char* what) {
+  if (limit <= 0 || table.size.load(std::memory_order_relaxed) == 0) return std::nullopt;
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end()) return std::nullopt;
+  auto ends = it->second.start + settings_.window;
+  if (now >= ends || it->second.count < limit) return std::nullopt;
+  auto wait = ceil_seconds(ends - now);
+  return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
+                     std::to_string(wait.count()) + " s.",
+                 wait,
+                 "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
+                 "\"failures\";r=0;t=" + std::to_string(wait.count())};
+}
+
+void ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point now) {
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end()) {
+    size_t per_shard = std::max<size_t>(1, settings_.capacity / Table<Window>::kShards);
+    if (shard.entries.size() >= per_shard) {
+      // Full: forget the windows that have ended; if none has, the oldest one.
+      size_t gone = std::erase_if(shard.entries, [&](const auto& e) { return now >= e.second.start + settings_.window; });
+      if (shard.entries.size() >= per_shard) {
+        auto oldest = std::min_element(shard.entries.begin(), shard.entries.end(),
+                                       [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
+        shard.entries.erase(oldest);
+        ++gone;
+      }
+      table.size.fetch_sub(gone, std::memory_order_relaxed);
+    }
+    it = shard.entries.emplace(std::move(key), Window{now, 0}).first;
+    table.size.fetch_add(1, std::memory_order_relaxed);
+  } else if (now >= it->second.start + settings_.window) {
+    it->second = Window{now, 0};
+  }
+  ++it->second.count;
+}
+
+std::optional<Refusal> ClientLimits::check_failures(std::string_view address, std::string_view client_id,
+                                                    Clock::time_point now) {
+  if (auto r = locked(address_failures_, std::string(address), settings_.address_failures, now, "from this address"))
+    return r;
+  return locked(pair_failures_, pair_key(address, client_id), settings_.failures, now,
+                "for this client from this address");
+}
+
+void ClientLimits::failed(std::string_view address, std::string_view client_id, Clock::time_point now) {
+  if (settings_.address_failures > 0) count(address_failures_, std::string(address), now);
+  if (settings_.failures > 0) count(pair_failures_, pair_key(address, client_id), now);
+}
+
+void ClientLimits::succeeded(std::string_view address, std::string_view client_id) {
+  if (pair_failures_.size.load(std::memory_order_relaxed) == 0) return;
+  std::string key = pair_key(address, client_id);
+  auto& shard = pair_failures_.shard(key);
+  std::lock_guard lock(shard.mutex);
+  if (shard.entries.erase(key)) pair_failures_.size.fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::optional<Refusal> ClientLimits::take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
+                                          const char* what) {
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end()) {
+    size_t per_shard = std::max<size_t>(1, settings_.capacity / Table<Bucket>::kShards);
+    if (shard.entries.size() >= per_shard) {
+      // A full bucket is as good as none: forget those first.
+      size_t gone = std::erase_if(shard.entries, [&](const auto& e) {
+        return e.second.tokens + std::chrono::duration<double>(now - e.second.at).count() * rate >= rate;
+      });
+      if (shard.entries.size() >= per_shard) {
+        shard.entries.erase(shard.entries.begin());
+        ++gone;
+      }
+      table.size.fetch_sub(gone, std::memory_order_relaxed);
+    }
+    it = shard.entries.emplace(std::move(key), Bucket{now, rate}).first;  // a burst of one second's worth
+    table.size.fetch_add(1, std::memory_order_relaxed);
+  }
+  Bucket& b = it->second;
+  b.tokens = std::min(rate, b.tokens + std::chrono::duration<double>(now - b.at).count() * rate);
+  b.at = now;
+  std::string policy = "\"rate\";q=" + std::to_string(static_cast<int64_t>(std::ceil(rate))) + ";w=1";
+  if (b.tokens < 1) {
+    auto wait = ceil_seconds(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((1 - b.tokens) / rate)));
+    return Refusal{std::string("Too many requests ") + what + "; retry in " + std::to_string(wait.count()) + " s.",
+                   wait, policy, "\"rate\";r=0;t=" + std::to_string(wait.count())};
+  }
+  b.tokens -= 1;
+  return std::nullopt;
+}
+
+size_t ClientLimits::remembered() const {
+  return pair_failures_.size.load() + address_failures_.size.load() + client_buckets_.size.load() +
+         address_buckets_.size.load();
+}
+
+std::optional<Refusal> ClientLimits::take_grant(std::string_view address, std::string_view client_id,
+                                                Clock::time_point now) {
+  if (settings_.address_rate > 0) {
+    if (auto r = take(address_buckets_, std::string(address), settings_.address_rate, now, "from this address"))
+      return r;
+  }
+  if (settings_.client_rate > 0) {
+    if (auto r = take(client_buckets_, std::string(client_id), settings_.client_rate, now, "for this client"))
+      return r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tokengate::limits

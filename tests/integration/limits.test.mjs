@@ -1,0 +1,139 @@
+// Brute-force protection and rate limits, over loopback from several source addresses (clients
+// bound to 127.0.0.2, 127.0.0.3, …): an attacker hammering one client ID is locked out (429) while
+// the same client, with its right secret from another address, is served throughout; unknown and
+// known client IDs look the same; spraying IDs from one address locks the address; the rate limits
+// answer 429 with the RateLimit headers; and in proxy mode the wrong secrets never reach the
+// upstream once the pair is locked.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+
+import { startFakeUpstream } from './support/fake_upstream.mjs';
+import { basic, cliJson, removeDir, sleep, startServer } from './support/tokengate.mjs';
+
+// POST /connect/token from `from` (a loopback address) with HTTP Basic `auth`.
+function grant(base, auth, from, path = '/connect/token') {
+  const url = new URL(path, base);
+  const body = 'grant_type=client_credentials';
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false,
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || '{}') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function assertTooMany(r, what) {
+  assert.equal(r.status, 429, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  assert.ok(Number(r.headers['retry-after']) >= 1, `${what}: Retry-After`);
+  assert.ok(r.headers['ratelimit-policy'], `${what}: RateLimit-Policy`);
+  assert.match(r.headers.ratelimit, /r=0;t=\d+/, `${what}: RateLimit`);
+  assert.equal(r.body.code, 429);
+  assert.match(r.body.message, /retry in \d+ s/);
+}
+
+describe('brute-force protection (defaults: 10 failures per client and address, 100 per address, 60 s)', () => {
+  let server;
+  let victim;
+  before(async () => {
+    server = await startServer({ defaultLimits: true });
+    victim = cliJson(['client', 'create', '--name', 'victim', '--data-dir', server.dataDir]);
+    await sleep(1100);
+  });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('an attacker hammering one client ID is locked out; the client from another address is served throughout', async () => {
+    const wrong = basic(victim.client_id, 'not-the-secret');
+    const right = basic(victim.client_id, victim.client_secret);
+    const statuses = [];
+    for (let i = 0; i < 15; i++) {
+      statuses.push((await grant(server.base, wrong, '127.0.0.2')).status);
+      assert.equal((await grant(server.base, right, '127.0.0.3')).status, 200, `the right secret from elsewhere, round ${i}`);
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(401), ...Array(5).fill(429)]);
+    assertTooMany(await grant(server.base, wrong, '127.0.0.2'), 'the attacker, again');
+    // The lock is on the pair: the right secret from the attacker's address is refused too, for now.
+    assertTooMany(await grant(server.base, right, '127.0.0.2'), 'the pair is locked');
+  });
+
+  test('unknown and known client IDs are indistinguishable', async () => {
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 12; i++) {
+      known.push(await grant(server.base, basic(server.demo.id, 'wrong'), '127.0.0.4'));
+      unknown.push(await grant(server.base, basic('no-such-client', 'wrong'), '127.0.0.5'));
+    }
+    assert.deepEqual(known.map((r) => r.status), unknown.map((r) => r.status));
+    assert.deepEqual(known[0].body, unknown[0].body);
+    assert.deepEqual(known[11].body.error, unknown[11].body.error);
+  });
+
+  test('spraying client IDs from one address locks the address', async () => {
+    let first429;
+    for (let i = 0; i < 110 && first429 === undefined; i++) {
+      const r = await grant(server.base, basic(`sprayed-${i}`, 'x'), '127.0.0.6');
+      if (r.status === 429) first429 = i;
+    }
+    assert.equal(first429, 100, 'the 101st failure from the address is refused');
+    assertTooMany(await grant(server.base, basic(server.demo.id, server.demo.secret), '127.0.0.6'), 'the sprayer, any ID');
+    assert.equal((await grant(server.base, basic(server.demo.id, server.demo.secret), '127.0.0.7')).status, 200);
+  });
+});
+
+describe('rate limits (--rate-limit client=5,address=8)', () => {
+  let server;
+  before(async () => { server = await startServer({ args: ['--rate-limit', 'client=5,address=8'] }); });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('a client over its rate gets 429 with the RateLimit headers; another client does not', async () => {
+    const other = cliJson(['client', 'create', '--name', 'other', '--data-dir', server.dataDir]);
+    await sleep(1100);
+    const demo = basic(server.demo.id, server.demo.secret);
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await grant(server.base, demo, '127.0.0.2')).status);
+    assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+    const over = await grant(server.base, demo, '127.0.0.3');  // per client, wherever it comes from
+    assertTooMany(over, 'over the client rate');
+    assert.match(over.headers['ratelimit-policy'], /q=5;w=1/);
+    assert.equal((await grant(server.base, basic(other.client_id, other.client_secret), '127.0.0.4')).status, 200);
+    await sleep(1100);
+    assert.equal((await grant(server.base, demo, '127.0.0.2')).status, 200, 'the bucket refills');
+  });
+
+  test('an address over its rate gets 429 whatever the client', async () => {
+    await sleep(1100);
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(cliJson(['client', 'create', '--name', `c${i}`, '--data-dir', server.dataDir]));
+    await sleep(1100);
+    const statuses = [];
+    for (let i = 0; i < 12; i++) {
+      const c = ids[i % 3];
+      statuses.push((await grant(server.base, basic(c.client_id, c.client_secret), '127.0.0.9')).status);
+    }
+    assert.equal(statuses.filter((s) => s === 200).length, 8, JSON.stringify(statuses));
+    assert.ok(statuses.slice(8).every((s) => s === 429));
+  });
+});
+
+describe('in proxy mode the limits stop wrong secrets before the upstream', () => {
+  test('after the lock-out, no more calls reach the upstream', async () => {
+    const upstream = await startFakeUpstream();
+    const proxy = await startServer({ args: ['--upstream-token-url', upstream.url], defaultLimits: true });
+    try {
+      const before = upstream.state.requests;
+      for (let i = 0; i < 30; i++) await grant(proxy.base, basic('some-client', `wrong-${i}`), '127.0.0.2');
+      const reached = upstream.state.requests - before;
+      assert.equal(reached, 10, `${reached} wrong secrets reached the upstream`);
+    } finally {
+      await proxy.stop();
+      await upstream.close();
+      removeDir(proxy.dataDir);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+// The abuse limits' arithmetic: lock-outs per pair and per address, windows, token buckets, and
+// memory that stays bounded whatever is sent.
+#include "limits/client_limits.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace tokengate::limits;
+using namespace std::chrono_literals;
+
+namespace {
+
+TEST(ClientLimits, APairIsLockedAfterItsFailuresUntilTheWindowEnds) {
+  ClientLimits limits({.failures = 3, .address_failures = 0, .window = 60s});
+  auto t = ClientLimits::Clock::now();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(limits.check_failures("10.0.0.1", "c", t));
+    limits.failed("10.0.0.1", "c", t);
+  }
+  auto refusal = limits.check_failures("10.0.0.1", "c", t + 10s);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->retry_after, 50s);
+  EXPECT_FALSE(limits.check_failures("10.0.0.2", "c", t + 10s));  // the client from elsewhere
+  EXPECT_FALSE(limits.check_failures("10.0.0.1", "d", t + 10s));  // another client from here
+  EXPECT_FALSE(limits.check_failures("10.0.0.1", "c", t + 60s));  // the window is over
+}
+
+TEST(ClientLimits, ASuccessClearsThePairsCount) {
+  ClientLimits limits({.failures = 3, .address_failures = 0});
+  auto t = ClientLimits::Clock::now();
+  limits.failed("a", "c", t);
+  limits.failed("a", "c", t);
+  limits.succeeded("a", "c");
+  limits.failed("a", "c", t);
+  EXPECT_FALSE(limits.check_failures("a", "c", t));
+}
+
+TEST(ClientLimits, AnAddressSprayingIdsIsLocked) {
+  ClientLimits limits({.failures = 100, .address_failures = 5});
+  auto t = ClientLimits::Clock::now();
+  for (int i = 0; i < 5; ++i) limits.failed("a", "id" + std::to_string(i), t);
+  EXPECT_TRUE(limits.check_failures("a", "a-fresh-id", t));
+  EXPECT_FALSE(limits.check_failures("b", "a-fresh-id", t));
+}
+
+TEST(ClientLimits, TokenBucketsRefillAtTheirRate) {
+  ClientLimits limits({.client_rate = 2, .address_rate = 0});
+  auto t = ClientLimits::Clock::now();
+  EXPECT_FALSE(limits.take_grant("a", "c", t));
+  EXPECT_FALSE(limits.take_grant("a", "c", t));
+  auto refused = limits.take_grant("a", "c", t);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->policy, "\"rate\";q=2;w=1");
+  EXPECT_FALSE(limits.take_grant("a", "c", t + 600ms));  // 1.2 tokens back
+  EXPECT_FALSE(limits.take_grant("a", "other", t));
+}
+
+TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
+  ClientLimits limits({.failures = 10, .address_failures = 10, .window = 60s, .client_rate = 1, .address_rate = 1,
+                       .capacity = 1600});
+  auto t = ClientLimits::Clock::now();
+  for (int i = 0; i < 200000; ++i) {
+    std::string address = "10." + std::to_string(i % 250) + "." + std::to_string(i / 250 % 250) + ".1";
+    limits.failed(address, "client-" + std::to_string(i), t);
+    limits.take_grant(address, "client-" + std::to_string(i), t);
+  }
+  EXPECT_LE(limits.remembered(), 4 * 1600u);
+}
+
+}  // namespace
