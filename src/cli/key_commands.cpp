@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/key_encryption_option.hpp"
 #include "cli/store_options.hpp"
 #include "issuer/key_rotation.hpp"
 
@@ -86,7 +87,10 @@ void add_key_commands(CLI::App& app, Action& run) {
       config::Config config = args.store.load();
       auto alg = algorithm(args.alg, config);
       int64_t delay = args.now ? 0 : config.key_publish_delay;
-      auto record = issuer::rotate_signing_key(*args.store.open(), alg, delay);
+      auto kek = load_key_encryption(config);
+      auto store = args.store.open();
+      check_key_encryption(*store, kek ? &*kek : nullptr);
+      auto record = issuer::rotate_signing_key(*store, alg, delay, kek ? &*kek : nullptr);
       if (args.json)
         std::cout << boost::json::serialize(boost::json::object{{"kid", record.kid},
                                                                 {"alg", jose::to_string(alg)},
@@ -113,7 +117,10 @@ void add_key_commands(CLI::App& app, Action& run) {
     run = [leftover = retire->remaining()] {
       args.kid = single_value("KID", args.kid, leftover);
       config::Config config = args.store.load();
-      auto w = issuer::withdraw_signing_key(*args.store.open_existing(), args.kid, algorithm(args.alg, config));
+      auto kek = load_key_encryption(config);
+      auto store = args.store.open_existing();
+      check_key_encryption(*store, kek ? &*kek : nullptr);
+      auto w = issuer::withdraw_signing_key(*store, args.kid, algorithm(args.alg, config), kek ? &*kek : nullptr);
       if (!w.found) {
         std::cerr << "tokengate: no key with kid '" << args.kid << "'\n";
         return 1;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/key_encryption_option.hpp"
 #include "common/token_lifetime.hpp"
 #include "config/config.hpp"
 #include "front/routes.hpp"
@@ -29,12 +30,12 @@ struct ServeArgs {
 
 // Rebuilds the snapshots from the store and publishes them to the request threads; returns when
 // the key set next changes with time alone. Keys and revocations no longer needed are purged here.
-int64_t reload_snapshots(store::Store& store, issuer::IssuerState& state) {
+int64_t reload_snapshots(store::Store& store, issuer::IssuerState& state, const jose::KeyEncryption* kek) {
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   store.purge_revocations(now);
   store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   auto clients = store.list_clients();
-  auto keys = issuer::KeySet::build(store.list_keys(), now);
+  auto keys = issuer::KeySet::build(store.list_keys(), now, kek);
   auto revocations = std::make_shared<const issuer::RevocationSnapshot>(store.list_revocations(now));
   int64_t next_change = keys->next_change;
   state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
@@ -110,7 +111,10 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
 int serve_issuer(const config::Config& config) {
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
-  auto key = issuer::ensure_signing_key(*store, alg);
+  auto kek_holder = load_key_encryption(config);
+  const jose::KeyEncryption* kek = kek_holder ? &*kek_holder : nullptr;
+  check_key_encryption(*store, kek);
+  auto key = issuer::ensure_signing_key(*store, alg, kek);
   bool store_was_empty = store->list_clients().empty();
 
   // The server is created before the mode, so that it is destroyed after it: a revocation still
@@ -120,7 +124,7 @@ int serve_issuer(const config::Config& config) {
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
                              config.key_publish_delay});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
-  store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state); });
+  store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state, kek); });
   issuer::IssuerMode mode(state, watcher, *store);
   limits::ClientLimits limits(limit_settings(config));
   front::Routes routes(mode, &limits);

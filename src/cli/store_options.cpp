@@ -12,6 +12,9 @@ void StoreOptions::add_to(CLI::App& command) {
       "--data-dir", [this](const std::string& v) { flags["data_dir"] = v; }, "data directory of the store");
   command.add_option_function<std::string>(
       "--db", [this](const std::string& v) { flags["db"] = v; }, "store URL (sqlite:PATH)");
+  command.add_option_function<std::string>(
+      "--key-encryption-key-file", [this](const std::string& v) { flags["key_encryption_key_file"] = v; },
+      "the key-encryption key the server's signing keys are sealed with, if they are");
 }
 
 config::Config StoreOptions::load() const { return config::load(config_file, flags); }

@@ -73,6 +73,10 @@ const std::vector<Field>& fields() {
       text_field({"trusted_proxies", "--trusted-proxies", "TOKENGATE_TRUSTED_PROXIES",
                   "IP addresses of proxies (e.g. nginx) whose X-Forwarded-For names the client, comma-separated"},
                  &Config::trusted_proxies),
+      text_field({"key_encryption_key_file", "--key-encryption-key-file", "TOKENGATE_KEY_ENCRYPTION_KEY_FILE",
+                  "a file holding a 256-bit key (64 hex digits, or base64) that encrypts the private signing keys "
+                  "in the store (AES-256-GCM); a store so encrypted cannot be used without it"},
+                 &Config::key_encryption_key_file),
       text_field({"tls_cert", "--tls-cert", "TOKENGATE_TLS_CERT",
                   "serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; reloaded on SIGHUP and when it changes"},
                  &Config::tls_cert),

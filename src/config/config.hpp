@@ -26,6 +26,7 @@ struct Config {
   int64_t auth_failure_window = 60;         // seconds
   std::string rate_limit;                   // "client=N,address=M" grants per second; empty: off
   std::string trusted_proxies;              // IP addresses, comma-separated, whose X-Forwarded-For is believed
+  std::string key_encryption_key_file;  // a 256-bit key that seals the private signing keys in the store
   std::string tls_cert;            // PEM certificate chain: serve HTTPS (with tls_key)
   std::string tls_key;             // PEM private key
   std::string log_level = "info";

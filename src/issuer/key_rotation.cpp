@@ -15,26 +15,28 @@ int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 
-store::KeyRecord generate_key_record(jose::Algorithm alg, int64_t now, std::optional<int64_t> activates_at) {
+store::KeyRecord generate_key_record(jose::Algorithm alg, int64_t now, std::optional<int64_t> activates_at,
+                                     const jose::KeyEncryption* kek) {
   auto key = jose::SigningKey::generate(alg);
   store::KeyRecord record;
   record.kid = key.kid();
   record.alg = alg;
-  record.private_pem = key.private_pem();
+  record.private_pem = kek ? kek->seal(key.private_pem(), record.kid) : key.private_pem();
   record.public_jwk = boost::json::serialize(key.public_jwk());
   record.created_at = now;
   record.activates_at = activates_at.value_or(now);
   return record;
 }
 
-store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg) {
+store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg, const jose::KeyEncryption* kek) {
   for (auto& k : store.list_keys()) {
     if (!k.retired_at) return k;
   }
-  return store.ensure_active_key(generate_key_record(alg, unix_now()));
+  return store.ensure_active_key(generate_key_record(alg, unix_now(), {}, kek));
 }
 
-store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay) {
+store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay,
+                                    const jose::KeyEncryption* kek) {
   int64_t now = unix_now();
   // With no key signing now (a store that has none yet), the new one signs at once: a delay would
   // leave the server without a key.
@@ -48,14 +50,15 @@ store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, in
   auto ahead = std::chrono::system_clock::now() + std::chrono::seconds(publish_delay);
   int64_t activates_at =
       publish_delay == 0 ? now : std::chrono::ceil<std::chrono::seconds>(ahead.time_since_epoch()).count();
-  auto record = generate_key_record(alg, now, activates_at);
+  auto record = generate_key_record(alg, now, activates_at, kek);
   store.rotate_key(record);
   // Keys retired longer ago than any token can live are no longer published: drop them.
   store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   return record;
 }
 
-Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jose::Algorithm alg) {
+Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jose::Algorithm alg,
+                                const jose::KeyEncryption* kek) {
   int64_t now = unix_now();
   Withdrawal w;
   bool signs_now_or_later = false;
@@ -66,7 +69,7 @@ Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jos
   }
   if (!w.found) return w;
   if (signs_now_or_later) {  // a replacement first, so that some key signs at every moment
-    w.replacement = generate_key_record(alg, now);
+    w.replacement = generate_key_record(alg, now, {}, kek);
     store.rotate_key(*w.replacement);
   }
   store.withdraw_key(kid, now);

@@ -16,9 +16,11 @@ void note_change(int64_t& next, int64_t at, int64_t now) {
 }
 
 // The key's public JWK: from the stored public half, or derived from the private one.
-boost::json::object public_jwk(const store::KeyRecord& record, std::shared_ptr<const jose::SigningKey>& loaded) {
+boost::json::object public_jwk(const store::KeyRecord& record, std::shared_ptr<const jose::SigningKey>& loaded,
+                               const jose::KeyEncryption* kek) {
   if (!record.private_pem.empty()) {
-    loaded = std::make_shared<const jose::SigningKey>(jose::SigningKey::from_pem(record.alg, record.private_pem));
+    loaded = std::make_shared<const jose::SigningKey>(
+        jose::SigningKey::from_pem(record.alg, jose::private_key_in_clear(record.private_pem, record.kid, kek)));
     return loaded->public_jwk();
   }
   boost::system::error_code ec;
@@ -29,7 +31,8 @@ boost::json::object public_jwk(const store::KeyRecord& record, std::shared_ptr<c
 
 }  // namespace
 
-std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now) {
+std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>& keys, int64_t now,
+                                            const jose::KeyEncryption* kek) {
   auto set = std::make_shared<KeySet>();
   boost::json::array jwks;
   const store::KeyRecord* active_record = nullptr;
@@ -45,7 +48,7 @@ std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>&
     }
     note_change(set->next_change, record.activates_at, now);
     std::shared_ptr<const jose::SigningKey> loaded;
-    jwks.push_back(public_jwk(record, loaded));
+    jwks.push_back(public_jwk(record, loaded, kek));
     bool signing_now = record.activates_at <= now && (!record.retired_at || *record.retired_at > now);
     if (signing_now && loaded && (!active_record || record.activates_at >= active_record->activates_at)) {
       active_record = &record;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "jose/key_encryption.hpp"
 #include "jose/public_key_set.hpp"
 #include "jose/signing_key.hpp"
 #include "store/key_record.hpp"
@@ -25,7 +26,9 @@ struct KeySet {
   // The set as it is at `now` (Unix seconds). A key is active from its activates_at until its
   // retired_at; published until `retired_at + common::kMaxTokenLifetime`, when no token it signed
   // can be live, whatever lifetimes were configured before or since.
-  static std::shared_ptr<const KeySet> build(const std::vector<store::KeyRecord>& keys, int64_t now);
+  // Sealed private keys are opened with `kek` (std::runtime_error without it, or with the wrong one).
+  static std::shared_ptr<const KeySet> build(const std::vector<store::KeyRecord>& keys, int64_t now,
+                                             const jose::KeyEncryption* kek = nullptr);
 };
 
 }  // namespace tokengate::issuer

@@ -1,0 +1,20 @@
+#include "cli/key_encryption_option.hpp"
+
+namespace tokengate::cli {
+
+std::optional<jose::KeyEncryption> load_key_encryption(const config::Config& config) {
+  if (config.key_encryption_key_file.empty()) return std::nullopt;
+  try {
+    return jose::KeyEncryption::from_file(config.key_encryption_key_file);
+  } catch (const std::runtime_error& e) {
+    throw config::ConfigError(e.what());
+  }
+}
+
+void check_key_encryption(store::Store& store, const jose::KeyEncryption* kek) {
+  for (const auto& k : store.list_keys()) {
+    if (jose::KeyEncryption::is_sealed(k.private_pem)) jose::private_key_in_clear(k.private_pem, k.kid, kek);
+  }
+}
+
+}  // namespace tokengate::cli
