@@ -61,12 +61,13 @@ ninja -C build-release -j2 tokengate >"$RAW/ninja.log" 2>&1 || { tail -30 "$RAW/
 
 # 2. The ceiling: openssl's signing rate on core 0 (wall-clock, like wrk's rates).
 log "openssl speed -seconds $DURATION ecdsap256 ed25519 rsa2048 on core 0"
-taskset -c 0 openssl speed -elapsed -mr -seconds "$DURATION" ecdsap256 ed25519 rsa2048 >"$RAW/openssl.txt" 2>&1
+taskset -c 0 openssl speed -elapsed -mr -seconds "$DURATION" ecdsap256 ed25519 rsa2048 ecdhp256 >"$RAW/openssl.txt" 2>&1
 awk -F: '/^\+F4:.*:256:/ {printf "{\"ceiling\":\"ES256\",\"signs_per_s\":%s}\n", $4}
          /^\+F6:.*:Ed25519:/ {printf "{\"ceiling\":\"EdDSA\",\"signs_per_s\":%s}\n", $5}
-         /^\+F2:.*:2048:/ {printf "{\"ceiling\":\"RS256\",\"signs_per_s\":%s}\n", $4}' \
+         /^\+F2:.*:2048:/ {printf "{\"ceiling\":\"RS256\",\"signs_per_s\":%s}\n", $4}
+         /^\+F5:.*:256:/ {printf "{\"ceiling\":\"ECDH\",\"signs_per_s\":%s}\n", $4}' \
   "$RAW/openssl.txt" >>"$RAW/results.jsonl"
-[ "$(grep -c '"ceiling"' "$RAW/results.jsonl")" = 3 ] || die "could not read openssl speed's output ($RAW/openssl.txt)"
+[ "$(grep -c '"ceiling"' "$RAW/results.jsonl")" = 4 ] || die "could not read openssl speed's output ($RAW/openssl.txt)"
 
 # 3. The peer: node-oidc-provider on core 0, client_credentials, ES256 JWT access tokens.
 log "peer: node-oidc-provider $(node -p 'require("./node_modules/oidc-provider/package.json").version')"
@@ -121,6 +122,31 @@ done <"$WORK/revoked.lists"
 printf '{"status_lists":%d,"revocations":100000,"bytes_total":%d,"bytes_largest":%d}\n' "$lists" "$total" "$largest" >>"$RAW/results.jsonl"
 log "status lists with 100,000 revocations: $lists lists, $total bytes in all, the largest $largest bytes"
 BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure revoked100k "$url"
+
+# The abuse limits (issue 11): the plaintext grant with every limit off, and with the rate limits on
+# too (token buckets that never refuse at this rate), against es256 (the defaults: lock-outs on).
+auth="$(cat "$WORK/es256.auth")"
+start_tokengate limits_off "$WORK/es256" --auth-failure-limit 0 --auth-failure-address-limit 0
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure limits_off "http://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate limits_on "$WORK/es256" --rate-limit client=10000000,address=10000000
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure limits_on "http://127.0.0.1:$SERVER_PORT/connect/token"
+
+# TLS (issue 11): grants over one TLS connection each (keep-alive), then a new TLS connection per
+# grant with a full handshake (wrk does not resume sessions), and with and without resumption from
+# a Node client (the same client both ways, to tell resumption's effect apart from the client's).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls.key" -out "$WORK/tls.pem" \
+  -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >"$RAW/tls-cert.log" 2>&1 || die "openssl could not make a certificate"
+tls=(--tls-cert "$WORK/tls.pem" --tls-key "$WORK/tls.key")
+start_tokengate tls "$WORK/es256" "${tls[@]}"
+check_token tls ES256 "https://127.0.0.1:$SERVER_PORT/connect/token" -k -H "Authorization: $auth" -d "$BODY"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure tls "https://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate tls_close "$WORK/es256" "${tls[@]}"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure tls_close "https://127.0.0.1:$SERVER_PORT/connect/token" -H "Connection: close"
+for mode in full resume; do
+  start_tokengate "tls_node_$mode" "$WORK/es256" "${tls[@]}"
+  measure_client "tls_node_$mode" node "$HERE/lib/tls_grants.mjs" "https://127.0.0.1:$SERVER_PORT/connect/token" "$auth" \
+    "$DURATION" 16 "$mode"
+done
 
 # The Cells route, credentials in the query, no body (ES256 store).
 start_tokengate cells "$WORK/es256"

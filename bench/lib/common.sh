@@ -78,6 +78,26 @@ check_token() {
   log "$name: $msg"
 }
 
+# measure_client NAME COMMAND...: like measure, with a load generator of our own on core 1 that
+# prints one JSON line {"requests","rps",...} as its last line (warm-up: the same command, 1 s).
+measure_client() {
+  local name=$1; shift
+  local cpu0 t0 cpu1 t1 result
+  taskset -c 1 "$@" >"$RAW/$name.warmup.txt" 2>&1 || die "$name: the load generator failed in the warm-up"
+  cpu0=$(cpu_ticks "$SERVER_PID") t0=$(date +%s%N)
+  taskset -c 1 "$@" >"$RAW/$name.client.txt" 2>&1 || die "$name: the load generator failed"
+  cpu1=$(cpu_ticks "$SERVER_PID") t1=$(date +%s%N)
+  kill -0 "$SERVER_PID" 2>/dev/null || die "$name: the server died during the run (log: $RAW/$name.log)"
+  stop_server
+  result=$(tail -1 "$RAW/$name.client.txt")
+  case "$result" in "{"*) ;; *) die "$name: the load generator printed no result ($RAW/$name.client.txt)" ;; esac
+  printf '{"case":"%s","rss_kb":%s,"server_cpu_s":%s,"wall_s":%s,"p50_us":null,"p99_us":null,"non2xx":0,"err_connect":0,"err_read":0,"err_write":0,"err_timeout":0,%s\n' \
+    "$name" "${SERVER_RSS_KB:-null}" \
+    "$(awk -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')" \
+    "$(awk -v n="$((t1 - t0))" 'BEGIN {print n / 1e9}')" "${result#\{}" >>"$RAW/results.jsonl"
+  log "$name: $result, peak RSS ${SERVER_RSS_KB:-?} kB"
+}
+
 # measure NAME URL [wrk options...]: a warm-up of $WARMUP s, then $DURATION s measured, wrk pinned to
 # core 1 with one thread and $CONNECTIONS connections (bench/wrk/token.lua reads BENCH_* from the
 # environment). Appends {"case":NAME,"rss_kb":..,"server_cpu_s":..,"wall_s":..,wrk figures} to

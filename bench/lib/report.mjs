@@ -48,6 +48,12 @@ const CASES = [
   ['revoked100k', 'tokengate ES256, with 100,000 revocations outstanding', 'ES256', '100k revoked'],
   ['introspect_repeat', 'tokengate `POST /connect/introspect`, the same token every time', 'ES256', 'introspect, repeated'],
   ['introspect_fresh', 'tokengate `POST /connect/introspect`, a different token each time', 'ES256', 'introspect, fresh'],
+  ['limits_off', 'tokengate ES256, every abuse limit off', 'ES256', 'limits off'],
+  ['limits_on', 'tokengate ES256, lock-outs and rate limits on (never refusing)', 'ES256', 'limits on'],
+  ['tls', 'tokengate ES256 over TLS 1.3, keep-alive', 'ES256', 'TLS keep-alive'],
+  ['tls_close', 'tokengate ES256 over TLS, a new connection per grant, full handshake (wrk)', 'ES256', 'TLS new conn'],
+  ['tls_node_full', 'the same from a Node client, full handshakes', 'ES256', 'TLS new, node'],
+  ['tls_node_resume', 'the same from a Node client, sessions resumed', 'ES256', 'TLS resumed, node'],
   ['cells', 'tokengate ES256, `POST /v4.0/cells/connect/token?ClientId&ClientSecret`', 'ES256', 'Cells route'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
@@ -125,6 +131,16 @@ const lifecycle = [
   ['status lists with 100,000 revocations (reported: small)', lists ? `${lists.status_lists} lists, ${fmt(lists.bytes_total / 1024, 1)} KiB in all, the largest ${fmt(lists.bytes_largest / 1024, 1)} KiB` : '–', '–'],
 ];
 const lifecycleTable = table(['target (issue 9)', 'measured', 'verdict'], lifecycle);
+const on = cases.limits_on, off = cases.limits_off, t = cases.tls, tc = cases.tls_close;
+const tf = cases.tls_node_full, tr = cases.tls_node_resume;
+const hardening = [
+  ['plaintext grants with the limits on within 3% of off', on && off ? `${fmt((100 * on.rps) / off.rps, 1)}% (${fmt(on.rps)} vs ${fmt(off.rps)}; defaults ${fmt(es.rps)})` : '–', on && off ? verdict(on.rps >= 0.97 * off.rps, on, off) : 'not measured'],
+  ['TLS keep-alive against plaintext (reported)', t ? `${fmt((100 * t.rps) / es.rps)}% (${fmt(t.rps)}/s)` : '–', '–'],
+  ['a new TLS connection per grant, full handshake (reported)', tc ? `${fmt(tc.rps)}/s, ${fmt(perCpu(tc))} per server CPU-s; openssl on core 0: ECDH ${fmt(ceilings.ECDH)}/s, ECDSA sign ${fmt(ceilings.ES256)}/s` : '–', '–'],
+  ['… with session resumption (Node client, reported)', tr && tf ? `${fmt(perCpu(tr))} per server CPU-s resumed (${fmt(100 * tr.resumed_share)}% resumed) vs ${fmt(perCpu(tf))} full (same client)` : '–', '–'],
+  ['against Keycloak\'s sizing guide (120 grants/s per vCPU on new TLS connections)', tc ? `${fmt(perCpu(tc) / 120, 1)}× (full handshakes)${tr ? `, ${fmt(perCpu(tr) / 120, 1)}× (resumed)` : ''}` : '–', '–'],
+];
+const hardeningTable = table(['target (issue 11)', 'measured', 'verdict'], hardening);
 const failing = Object.values(cases).filter((c) => errors(c));
 
 const smoke = opt.mode === 'smoke';
@@ -187,13 +203,15 @@ ${targetTable}
 
 ${lifecycleTable}
 
+${hardeningTable}
+
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
 Proxy mode: the cache-off row against the direct row is the cost of the extra hop (the upstream
 runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

@@ -11,7 +11,7 @@ void StoreOptions::add_to(CLI::App& command) {
   command.add_option_function<std::string>(
       "--data-dir", [this](const std::string& v) { flags["data_dir"] = v; }, "data directory of the store");
   command.add_option_function<std::string>(
-      "--db", [this](const std::string& v) { flags["db"] = v; }, "store URL (sqlite:PATH)");
+      "--db", [this](const std::string& v) { flags["db"] = v; }, "store URL (sqlite:PATH or postgresql://...)");
   command.add_option_function<std::string>(
       "--key-encryption-key-file", [this](const std::string& v) { flags["key_encryption_key_file"] = v; },
       "the key-encryption key the server's signing keys are sealed with, if they are");

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include <boost/url/parse.hpp>
 #include <toml++/toml.h>
 
 #include "common/token_lifetime.hpp"
@@ -38,7 +39,10 @@ const std::vector<Field>& fields() {
       text_field({"listen", "--listen", "TOKENGATE_LISTEN", "address to listen on, HOST:PORT"}, &Config::listen),
       text_field({"data_dir", "--data-dir", "TOKENGATE_DATA_DIR", "directory of the embedded SQLite store"},
                  &Config::data_dir),
-      text_field({"db", "--db", "TOKENGATE_DB", "store URL (sqlite:PATH); overrides data_dir"}, &Config::db),
+      text_field({"db", "--db", "TOKENGATE_DB",
+                  "store URL: sqlite:PATH, or postgresql://USER@HOST:PORT/DB?PARAMS (any libpq URI parameter; the "
+                  "password from the URI, PGPASSWORD or ~/.pgpass); overrides data_dir"},
+                 &Config::db),
       text_field({"issuer", "--issuer", "TOKENGATE_ISSUER", "issuer URL (default: http://LISTEN)"}, &Config::issuer),
       text_field({"upstream_token_url", "--upstream-token-url", "TOKENGATE_UPSTREAM_TOKEN_URL",
                   "proxy mode: the upstream token endpoint"},
@@ -285,6 +289,10 @@ void validate(Config& c) {
   for (const char* l : kLevels) level_ok = level_ok || c.log_level == l;
   if (!level_ok) throw ConfigError("log_level must be trace, debug, info, warn, error or off, got '" + c.log_level + "'");
   if (c.data_dir.empty() && c.db.empty()) throw ConfigError("data_dir must not be empty");
+  if (c.db.starts_with("postgres://") || c.db.starts_with("postgresql://")) {
+    auto u = boost::urls::parse_uri(c.db);
+    if (!u) throw ConfigError("db is not a valid PostgreSQL connection URI (postgresql://USER@HOST:PORT/DB?PARAMS)");
+  }
 
   auto check_range = [](const char* key, int64_t value, int64_t lo, int64_t hi) {
     if (value < lo || value > hi)

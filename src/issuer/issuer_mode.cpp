@@ -175,10 +175,15 @@ void IssuerMode::published_keys(boost::asio::io_context&, std::function<void(fro
   done({store::read_snapshot(state_.keys).jwks_json, {}, max_age});
 }
 
+// Ready while a key is loaded: an unreachable store does not stop token traffic, which is served
+// from the snapshot last loaded (clients, keys, revocations as they were then).
 observe::HealthReport IssuerMode::readiness() const {
   bool key = store::read_snapshot(state_.keys).active != nullptr;
   bool store = watcher_.healthy();
-  return {key && store, {{"signing_key", key ? "loaded" : "missing"}, {"store", store ? "reachable" : "unreachable"}}};
+  std::string store_state =
+      store ? "reachable"
+            : "store unreachable, serving from a snapshot " + std::to_string(watcher_.snapshot_age()) + " s old";
+  return {key, {{"signing_key", key ? "loaded" : "missing"}, {"store", store_state}}};
 }
 
 observe::HealthReport IssuerMode::health() const {
@@ -192,6 +197,7 @@ observe::HealthReport IssuerMode::health() const {
   }
   return {store_ok && keys.active,
           {{"store", boost::json::object{{"reachable", store_ok},
+                                         {"snapshot_age_s", watcher_.snapshot_age()},
                                          {"recent_polls", recent.samples},
                                          {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
                                          {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},

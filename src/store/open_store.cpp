@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tokengate::store {
@@ -18,9 +20,19 @@ std::string sqlite_path(const config::Config& config) {
   for (const char* prefix : {"sqlite://", "sqlite:"}) {
     if (url.starts_with(prefix)) return url.substr(std::strlen(prefix));
   }
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://"))
-    throw config::ConfigError("db: PostgreSQL stores are not available in this version; use sqlite:PATH or --data-dir");
-  throw config::ConfigError("db must be a store URL of the form sqlite:PATH, got '" + url + "'");
+  throw config::ConfigError("db must be a store URL (sqlite:PATH or postgresql://USER@HOST:PORT/DB), got '" +
+                            postgres::redact(url) + "'");
+}
+
+bool is_postgres(const config::Config& config) {
+  return config.db.starts_with("postgres://") || config.db.starts_with("postgresql://");
+}
+
+// The URI libpq gets: as given, with a connect timeout unless it sets one (a node that starts while
+// the database is unreachable must fail fast, not hang).
+std::string postgres_uri(const std::string& db) {
+  if (db.find("connect_timeout=") != std::string::npos) return db;
+  return db + (db.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=5";
 }
 
 void ensure_private_directory(const std::filesystem::path& dir) {
@@ -36,9 +48,18 @@ void ensure_private_directory(const std::filesystem::path& dir) {
 
 }  // namespace
 
-std::string describe_store(const config::Config& config) { return "sqlite:" + sqlite_path(config); }
+std::string describe_store(const config::Config& config) {
+  if (is_postgres(config)) return postgres::redact(config.db);
+  return "sqlite:" + sqlite_path(config);
+}
 
 std::unique_ptr<Store> open_store(const config::Config& config, OpenMode mode) {
+  if (is_postgres(config)) {
+    auto check = mode == OpenMode::create   ? postgres::PostgresStore::Schema::migrate
+                 : mode == OpenMode::as_is ? postgres::PostgresStore::Schema::as_is
+                                           : postgres::PostgresStore::Schema::require_current;
+    return std::make_unique<postgres::PostgresStore>(postgres_uri(config.db), check);
+  }
   std::string path = sqlite_path(config);
   auto dir = std::filesystem::path(path).parent_path();
   std::error_code ec;
@@ -48,7 +69,7 @@ std::unique_ptr<Store> open_store(const config::Config& config, OpenMode mode) {
     throw StoreError("there is no store at " + path +
                      " (the server creates it on its first start); check --data-dir, --db or --config");
   ensure_private_directory(dir);
-  return std::make_unique<sqlite::SqliteStore>(path);
+  return std::make_unique<sqlite::SqliteStore>(path, /*migrate=*/mode != OpenMode::as_is);
 }
 
 }  // namespace tokengate::store

@@ -8,12 +8,15 @@
 
 namespace tokengate::store {
 
-// Where the store lives, for messages: "sqlite:/path/to/tokengate.db".
+// Where the store lives, for messages: "sqlite:/path/to/tokengate.db", or the PostgreSQL URI
+// without its password.
 std::string describe_store(const config::Config& config);
 
 enum class OpenMode {
   create,    // a new, empty store if there is none (the server; commands that add something)
   existing,  // StoreError if there is none: a command that only reads or changes what is there
+             // (PostgreSQL: the schema must be there and current; nothing is migrated)
+  as_is,     // open, migrate nothing, check nothing: for `store migrate`, which reports what it does
 };
 
 // Creates the data directory (mode 0700) if needed. Throws StoreError if the store cannot be

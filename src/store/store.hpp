@@ -1,6 +1,7 @@
 #pragma once
 // The persistent store of clients and signing keys. The server reads it only to build in-memory
 // snapshots (never on the token path); the CLI writes it. Each write is one transaction.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,13 @@ namespace tokengate::store {
 // A store that cannot be opened or used (unwritable directory, corrupt file, locked too long).
 struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Tells a watcher that the store changed, sooner than its polling would (PostgreSQL LISTEN/NOTIFY).
+// Destroying it stops it.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
 };
 
 class Store {
@@ -50,8 +58,18 @@ class Store {
   // Deletes the revocations expired before `now`.
   virtual int purge_revocations(int64_t now) = 0;
 
+  // Applies the schema migrations this binary knows (once, whoever else is migrating at the same
+  // time); returns the schema version before and after.
+  virtual std::pair<int, int> migrate() = 0;
+
   // A number that changes whenever any connection commits a change to the store; cheap to call.
   virtual uint64_t change_counter() = 0;
+  // Calls `changed` (on a thread of its own) when another connection commits a change; nullptr
+  // where the store has no such thing (SQLite: the watcher polls).
+  virtual std::unique_ptr<ChangeFeed> watch_changes(std::function<void()> changed) {
+    (void)changed;
+    return nullptr;
+  }
 };
 
 }  // namespace tokengate::store

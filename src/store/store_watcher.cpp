@@ -17,18 +17,36 @@ void StoreWatcher::start() {
   uint64_t counter = store_.change_counter();
   reload();
   thread_ = std::thread([this, counter] { loop(counter); });
+  feed_ = store_.watch_changes([this] { poke(); });  // PostgreSQL: woken by NOTIFY, polling stays the fallback
 }
 
 int64_t StoreWatcher::reload() {
   std::lock_guard lock(reload_mutex_);
   int64_t next = reload_();
   next_change_.store(next, std::memory_order_relaxed);
+  loaded_at_.store(std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now().time_since_epoch()).count(),
+                   std::memory_order_relaxed);
   return next;
+}
+
+int64_t StoreWatcher::snapshot_age() const {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return now - loaded_at_.load(std::memory_order_relaxed);
+}
+
+void StoreWatcher::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poked_ = true;
+  }
+  wake_.notify_all();
 }
 
 void StoreWatcher::reload_now() { reload(); }
 
 void StoreWatcher::stop() {
+  feed_.reset();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -40,7 +58,10 @@ void StoreWatcher::stop() {
 void StoreWatcher::loop(uint64_t seen) {
   auto last_reload = std::chrono::steady_clock::now();
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, poll_, [this] { return stopping_; })) {
+  for (;;) {
+    wake_.wait_for(lock, poll_, [this] { return stopping_ || poked_; });
+    if (stopping_) break;
+    poked_ = false;
     lock.unlock();
     auto started = std::chrono::steady_clock::now();
     try {

@@ -31,6 +31,11 @@ class StoreWatcher {
   // Reloads now, on the calling thread: after this process wrote to the store itself (its own
   // commits do not move the change counter it polls). Errors propagate.
   void reload_now();
+  // Asks the watcher to look at the store now instead of at its next poll (a change notification).
+  void poke();
+
+  // Seconds since the snapshots were last loaded from the store (0 just after a load).
+  int64_t snapshot_age() const;
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
   // Outcome and latency of the recent polls.
   observe::RecentStats::Summary recent() const { return stats_.summary(); }
@@ -44,6 +49,9 @@ class StoreWatcher {
   Reload reload_;
   std::mutex reload_mutex_;  // one reload at a time: a slow one must not publish over a newer one
   std::atomic<int64_t> next_change_{0};
+  std::atomic<int64_t> loaded_at_{0};  // steady-clock seconds of the last successful reload
+  std::unique_ptr<ChangeFeed> feed_;
+  bool poked_ = false;  // under mutex_
   std::chrono::milliseconds poll_;
   std::chrono::seconds refresh_;
   std::atomic<bool> healthy_{true};

@@ -57,6 +57,10 @@ CREATE TABLE revocations (
 );
 CREATE INDEX revocations_by_expiry ON revocations(expires_at);
 )sql",
+    // 3: the schema version in a table of its own, as the PostgreSQL store has it.
+    R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -114,25 +118,51 @@ const char* kind_name(RevocationRecord::Kind kind) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path)
+SqliteStore::SqliteStore(const std::string& path, bool migrate_now)
     : conn_((create_private_file(path), path), /*create=*/false) {
   conn_.exec("PRAGMA journal_mode=WAL");
   conn_.exec("PRAGMA synchronous=FULL");  // a committed client survives power loss too
   conn_.exec("PRAGMA secure_delete=ON");  // what is deleted (a retired key's private half) is overwritten
-  migrate();
+  if (migrate_now) migrate();
 }
 
-void SqliteStore::migrate() {
-  Transaction tx(conn_);
-  Statement version(conn_, "PRAGMA user_version");
-  version.step();
-  int64_t current = version.integer(0);
+int SqliteStore::schema_version() {
+  // Schema 3 and later: the schema_version table. Before: SQLite's user_version.
+  Statement has_table(conn_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  has_table.step();
+  if (has_table.integer(0) == 1) {
+    Statement v(conn_, "SELECT coalesce(max(version), 0) FROM schema_version");
+    v.step();
+    return static_cast<int>(v.integer(0));
+  }
+  Statement v(conn_, "PRAGMA user_version");
+  v.step();
+  return static_cast<int>(v.integer(0));
+}
+
+std::pair<int, int> SqliteStore::migrate() {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);  // BEGIN IMMEDIATE: one process migrates, the others wait and find it done
+  int current = schema_version();
   if (current > kSchemaVersion)
     throw StoreError("the store has schema " + std::to_string(current) + ", newer than this tokengate's (" +
                      std::to_string(kSchemaVersion) + "): it was written by a newer version; run that one");
-  for (int64_t next = current + 1; next <= kSchemaVersion; ++next) conn_.exec(kMigrations[next - 1]);
+  for (int next = current + 1; next <= kSchemaVersion; ++next) {
+    conn_.exec(kMigrations[next - 1]);
+    if (next >= 3) {
+      if (next == 3) {  // the versions before the table, recorded in it
+        for (int earlier = 1; earlier < 3; ++earlier) {
+          Statement s(conn_, "INSERT OR IGNORE INTO schema_version (version, applied_at) VALUES (?1, unixepoch())");
+          s.bind(1, int64_t{earlier}).run();
+        }
+      }
+      Statement s(conn_, "INSERT INTO schema_version (version, applied_at) VALUES (?1, unixepoch())");
+      s.bind(1, int64_t{next}).run();
+    }
+  }
   if (current != kSchemaVersion) conn_.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
   tx.commit();
+  return {current, kSchemaVersion};
 }
 
 std::vector<ClientRecord> SqliteStore::list_clients() {

@@ -10,8 +10,9 @@ namespace tokengate::store::sqlite {
 
 class SqliteStore final : public Store {
  public:
-  // Opens or creates the database at `path` (mode 0600) and brings its schema up to date.
-  explicit SqliteStore(const std::string& path);
+  // Opens or creates the database at `path` (mode 0600) and brings its schema up to date (unless
+  // `migrate` is false).
+  explicit SqliteStore(const std::string& path, bool migrate = true);
 
   std::vector<ClientRecord> list_clients() override;
   std::optional<ClientRecord> find_client(const std::string& id) override;
@@ -31,8 +32,11 @@ class SqliteStore final : public Store {
 
   uint64_t change_counter() override;
 
+ public:
+  std::pair<int, int> migrate() override;
+
  private:
-  void migrate();
+  int schema_version();
   void insert_key(const KeyRecord& key);
   void insert_revocation(const RevocationRecord& revocation);
 

@@ -12,9 +12,9 @@ using namespace tokengate;
 
 namespace {
 
-using ClientRegistryTest = test_support::TempStoreTest;
+using ClientRegistryTest = test_support::StoreBackendTest;
 
-TEST_F(ClientRegistryTest, RotateDisableDelete) {
+TEST_P(ClientRegistryTest, RotateDisableDelete) {
   auto store = open();
   auto& s = *store;
   auto created = issuer::create_client(s, {.name = "svc", .scope = "", .audience = "", .token_ttl = 0});
@@ -30,7 +30,7 @@ TEST_F(ClientRegistryTest, RotateDisableDelete) {
   EXPECT_FALSE(issuer::rotate_client_secret(s, "missing"));
 }
 
-TEST_F(ClientRegistryTest, RejectsInvalidClientInput) {
+TEST_P(ClientRegistryTest, RejectsInvalidClientInput) {
   auto store = open();
   auto& s = *store;
   EXPECT_THROW(issuer::create_client(s, {.name = "", .scope = "", .audience = "", .token_ttl = 0}),
@@ -42,7 +42,7 @@ TEST_F(ClientRegistryTest, RejectsInvalidClientInput) {
   EXPECT_TRUE(s.list_clients().empty());  // nothing half-written
 }
 
-TEST_F(ClientRegistryTest, RevokingTokensRevokesTheGenerationAndStartsANewOne) {
+TEST_P(ClientRegistryTest, RevokingTokensRevokesTheGenerationAndStartsANewOne) {
   auto store = open();
   auto& s = *store;
   auto created = issuer::create_client(s, {.name = "svc", .scope = "", .audience = "", .token_ttl = 0});
@@ -69,5 +69,9 @@ TEST_F(ClientRegistryTest, RevokingTokensRevokesTheGenerationAndStartsANewOne) {
   EXPECT_EQ(s.list_revocations(0).size(), 4u);
   EXPECT_FALSE(issuer::revoke_client_tokens(s, created.record.id));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ClientRegistryTest,
+                         ::testing::Values(test_support::Backend::sqlite, test_support::Backend::postgres),
+                         test_support::backend_name);
 
 }  // namespace

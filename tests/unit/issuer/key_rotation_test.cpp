@@ -12,9 +12,9 @@ using namespace tokengate;
 
 namespace {
 
-using KeyRotationTest = test_support::TempStoreTest;
+using KeyRotationTest = test_support::StoreBackendTest;
 
-TEST_F(KeyRotationTest, OneActiveKeyAndRotation) {
+TEST_P(KeyRotationTest, OneActiveKeyAndRotation) {
   auto store = open();
   auto& s = *store;
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
@@ -33,7 +33,7 @@ TEST_F(KeyRotationTest, OneActiveKeyAndRotation) {
   EXPECT_EQ(active, 1);
 }
 
-TEST_F(KeyRotationTest, RotationDeletesKeysNoTokenCanStillNeed) {
+TEST_P(KeyRotationTest, RotationDeletesKeysNoTokenCanStillNeed) {
   auto store = open();
   auto& s = *store;
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
@@ -46,7 +46,7 @@ TEST_F(KeyRotationTest, RotationDeletesKeysNoTokenCanStillNeed) {
   EXPECT_EQ(kids, (std::vector<std::string>{second.kid, third.kid}));
 }
 
-TEST_F(KeyRotationTest, ARotatedKeySignsOnlyAfterThePublishDelay) {
+TEST_P(KeyRotationTest, ARotatedKeySignsOnlyAfterThePublishDelay) {
   auto store = open();
   auto& s = *store;
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
@@ -71,7 +71,7 @@ TEST_F(KeyRotationTest, ARotatedKeySignsOnlyAfterThePublishDelay) {
   }
 }
 
-TEST_F(KeyRotationTest, WithdrawingTheSigningKeyPutsANewOneInItsPlace) {
+TEST_P(KeyRotationTest, WithdrawingTheSigningKeyPutsANewOneInItsPlace) {
   auto store = open();
   auto& s = *store;
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
@@ -97,7 +97,7 @@ TEST_F(KeyRotationTest, WithdrawingTheSigningKeyPutsANewOneInItsPlace) {
   EXPECT_EQ(issuer::KeySet::build(s.list_keys(), now + 1)->active->kid(), next.kid);
 }
 
-TEST_F(KeyRotationTest, RetiredKeysLoseTheirPrivateHalf) {
+TEST_P(KeyRotationTest, RetiredKeysLoseTheirPrivateHalf) {
   auto store = open();
   auto& s = *store;
   auto first = issuer::ensure_signing_key(s, jose::Algorithm::ES256);
@@ -113,5 +113,9 @@ TEST_F(KeyRotationTest, RetiredKeysLoseTheirPrivateHalf) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, KeyRotationTest,
+                         ::testing::Values(test_support::Backend::sqlite, test_support::Backend::postgres),
+                         test_support::backend_name);
 
 }  // namespace

@@ -17,37 +17,11 @@ namespace {
 
 using SqliteStoreTest = test_support::TempStoreTest;
 
-TEST_F(SqliteStoreTest, ClientsPersistAcrossConnections) {
-  std::string id;
-  {
-    store::sqlite::SqliteStore s(path);
-    auto created = issuer::create_client(s, {.name = "svc", .scope = "read write", .audience = "api", .token_ttl = 60});
-    id = created.record.id;
-    EXPECT_TRUE(common::secret_matches(created.secret, created.record.secret_digest));
-  }
-  store::sqlite::SqliteStore again(path);
-  auto c = again.find_client(id);
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->name, "svc");
-  EXPECT_EQ(c->scopes, (std::vector<std::string>{"read", "write"}));
-  EXPECT_EQ(c->audience, "api");
-  EXPECT_EQ(c->token_ttl, 60);
-  EXPECT_TRUE(c->enabled);
-}
-
 TEST_F(SqliteStoreTest, FileIsPrivate) {
   store::sqlite::SqliteStore s(path);
   struct stat st{};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
-}
-
-TEST_F(SqliteStoreTest, ChangeCounterSeesOtherConnectionsCommits) {
-  store::sqlite::SqliteStore reader(path);
-  store::sqlite::SqliteStore writer(path);
-  auto before = reader.change_counter();
-  issuer::create_client(writer, {.name = "x", .scope = "", .audience = "", .token_ttl = 0});
-  EXPECT_NE(reader.change_counter(), before);
 }
 
 TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
@@ -57,24 +31,6 @@ TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
     std::fclose(f);
   }
   EXPECT_THROW(store::sqlite::SqliteStore s(path), store::StoreError);
-}
-
-TEST_F(SqliteStoreTest, RevocationsPersistExpireAndAreIdempotent) {
-  using Kind = store::RevocationRecord::Kind;
-  {
-    store::sqlite::SqliteStore s(path);
-    s.add_revocation({Kind::token, "jti-1", "c", 100, 1000});
-    s.add_revocation({Kind::token, "jti-1", "c", 100, 2000});  // again: one row, the later expiry
-    s.add_revocation({Kind::generation, "gen-1", "c", 100, 500});
-  }
-  store::sqlite::SqliteStore s(path);
-  EXPECT_EQ(s.list_revocations(0).size(), 2u);
-  auto live = s.list_revocations(600);
-  ASSERT_EQ(live.size(), 1u);
-  EXPECT_EQ(live[0].key, "jti-1");
-  EXPECT_EQ(live[0].expires_at, 2000);
-  EXPECT_EQ(s.purge_revocations(600), 1);
-  EXPECT_EQ(s.list_revocations(0).size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, AStoreOfSchemaOneIsMigrated) {

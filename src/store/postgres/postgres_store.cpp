@@ -1,0 +1,386 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "common/scope_list.hpp"
+
+namespace tokengate::store::postgres {
+namespace {
+
+// An application-wide advisory lock key (pg_advisory_xact_lock): migrations and the first key.
+constexpr const char* kLockKey = "7812730290394775923";
+
+// Migrations, in order: migration N brings a store from schema N-1 to N. Never edit one that has
+// shipped; add the next.
+constexpr const char* kMigrations[] = {
+    // 1: everything the SQLite store's schema 3 has.
+    R"sql(
+CREATE TABLE clients (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  secret_sha256 BYTEA NOT NULL,
+  scopes        TEXT NOT NULL DEFAULT '',
+  audience      TEXT NOT NULL DEFAULT '',
+  token_ttl     BIGINT NOT NULL DEFAULT 0,
+  enabled       BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  generation    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE signing_keys (
+  kid          TEXT PRIMARY KEY,
+  alg          TEXT NOT NULL,
+  private_pem  TEXT NOT NULL,
+  public_jwk   TEXT NOT NULL DEFAULT '',
+  created_at   BIGINT NOT NULL,
+  activates_at BIGINT NOT NULL,
+  retired_at   BIGINT,
+  withdrawn_at BIGINT
+);
+CREATE UNIQUE INDEX one_active_key ON signing_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
+CREATE TABLE revocations (
+  kind       TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  client_id  TEXT NOT NULL DEFAULT '',
+  revoked_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX revocations_by_expiry ON revocations(expires_at);
+-- Every row changed bumps the version and tells every listening node (PostgreSQL folds identical
+-- notifications of one transaction into one; a statement that changes nothing says nothing).
+CREATE TABLE store_state (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version BIGINT NOT NULL);
+INSERT INTO store_state VALUES (TRUE, 0);
+CREATE FUNCTION tokengate_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE store_state SET version = version + 1;
+  PERFORM pg_notify('tokengate_changes', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER clients_changed AFTER INSERT OR UPDATE OR DELETE ON clients
+  FOR EACH ROW EXECUTE FUNCTION tokengate_changed();
+CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+  FOR EACH ROW EXECUTE FUNCTION tokengate_changed();
+CREATE TRIGGER revocations_changed AFTER INSERT OR UPDATE OR DELETE ON revocations
+  FOR EACH ROW EXECUTE FUNCTION tokengate_changed();
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+constexpr const char* kSelectClient =
+    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation "
+    "FROM clients";
+constexpr const char* kSelectKey =
+    "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
+
+std::string num(int64_t v) { return std::to_string(v); }
+Param opt(const std::optional<int64_t>& v) { return v ? Param(num(*v)) : std::nullopt; }
+
+ClientRecord read_client(const Result& r, int row) {
+  ClientRecord c;
+  c.id = r.text(row, 0);
+  c.name = r.text(row, 1);
+  std::string digest = r.bytea(row, 2);
+  if (digest.size() != c.secret_digest.size()) throw StoreError("client " + c.id + " has a malformed secret digest");
+  std::memcpy(c.secret_digest.data(), digest.data(), digest.size());
+  c.scopes = common::split_scopes(r.text(row, 3));
+  c.audience = r.text(row, 4);
+  c.token_ttl = r.integer(row, 5);
+  c.enabled = r.text(row, 6) == "t";
+  c.created_at = r.integer(row, 7);
+  c.updated_at = r.integer(row, 8);
+  c.generation = r.text(row, 9);
+  return c;
+}
+
+KeyRecord read_key(const Result& r, int row) {
+  KeyRecord k;
+  k.kid = r.text(row, 0);
+  auto alg = jose::parse_algorithm(r.text(row, 1));
+  if (!alg) throw StoreError("signing key " + k.kid + " has an unknown algorithm " + r.text(row, 1));
+  k.alg = *alg;
+  k.private_pem = r.text(row, 2);
+  k.created_at = r.integer(row, 3);
+  if (!r.is_null(row, 4)) k.retired_at = r.integer(row, 4);
+  k.activates_at = r.integer(row, 5);
+  if (!r.is_null(row, 6)) k.withdrawn_at = r.integer(row, 6);
+  k.public_jwk = r.text(row, 7);
+  return k;
+}
+
+std::vector<Param> client_params(const ClientRecord& c) {
+  return {c.id, c.name, bytea_param(c.secret_digest.data(), c.secret_digest.size()), common::join_scopes(c.scopes),
+          c.audience, num(c.token_ttl), std::string(c.enabled ? "true" : "false"), num(c.created_at),
+          num(c.updated_at), c.generation};
+}
+
+const char* kind_name(RevocationRecord::Kind kind) {
+  return kind == RevocationRecord::Kind::token ? "token" : "generation";
+}
+
+// LISTEN on a connection of its own, on a thread of its own; reconnects (with backoff) when it is lost.
+class PgChangeFeed final : public ChangeFeed {
+ public:
+  PgChangeFeed(std::string uri, std::function<void()> changed)
+      : uri_(std::move(uri)), changed_(std::move(changed)), thread_([this] { run(); }) {}
+  ~PgChangeFeed() override {
+    stopping_ = true;
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    auto backoff = std::chrono::milliseconds(250);
+    while (!stopping_) {
+      try {
+        Connection conn(uri_);
+        conn.exec("LISTEN tokengate_changes");
+        backoff = std::chrono::milliseconds(250);
+        changed_();  // whatever was missed while not listening
+        while (!stopping_) {
+          pollfd fd{PQsocket(conn.get()), POLLIN, 0};
+          if (::poll(&fd, 1, 200) < 0) break;
+          if (fd.revents && PQconsumeInput(conn.get()) != 1) break;  // the connection is gone
+          bool any = false;
+          while (PGnotify* n = PQnotifies(conn.get())) {
+            any = true;
+            PQfreemem(n);
+          }
+          if (any) changed_();
+        }
+      } catch (const std::exception& e) {
+        spdlog::debug("PostgreSQL change feed: {}", e.what());
+      }
+      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_; waited += std::chrono::milliseconds(50))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+
+  std::string uri_;
+  std::function<void()> changed_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+PostgresStore::PostgresStore(const std::string& uri, Schema schema) : uri_(uri) {
+  conn_ = std::make_unique<Connection>(uri_);
+  if (schema == Schema::migrate) {
+    migrate();
+  } else if (schema == Schema::require_current) {
+    auto r = conn_->exec("SELECT to_regclass('schema_version') IS NOT NULL");
+    int current = 0;
+    if (r.text(0, 0) == "t") current = static_cast<int>(conn_->exec("SELECT max(version) FROM schema_version").integer(0, 0));
+    if (current != kSchemaVersion)
+      throw StoreError("the PostgreSQL store " + conn_->where() + " has schema " + std::to_string(current) +
+                       ", this tokengate needs " + std::to_string(kSchemaVersion) + ": run tokengate store migrate");
+  }
+}
+
+std::pair<int, int> PostgresStore::migrate() {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*conn_);
+  // One node migrates; the others wait here, then find nothing to do.
+  conn_->exec(std::string("SELECT pg_advisory_xact_lock(") + kLockKey + ")");
+  conn_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+  auto r = conn_->exec("SELECT coalesce(max(version), 0) FROM schema_version");
+  int current = static_cast<int>(r.integer(0, 0));
+  if (current > kSchemaVersion)
+    throw StoreError("the PostgreSQL store " + conn_->where() + " has schema " + std::to_string(current) +
+                     ", newer than this tokengate's (" + std::to_string(kSchemaVersion) +
+                     "): it was written by a newer version; run that one");
+  for (int next = current + 1; next <= kSchemaVersion; ++next) {
+    conn_->exec_script(kMigrations[next - 1]);
+    conn_->exec("INSERT INTO schema_version (version, applied_at) VALUES ($1, extract(epoch from now())::bigint)",
+                {std::to_string(next)});
+  }
+  tx.commit();
+  return {current, kSchemaVersion};
+}
+
+template <class Work>
+auto PostgresStore::with_connection(Work&& work) {
+  std::lock_guard lock(mutex_);
+  if (!conn_->ok()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now < next_attempt_)
+      throw StoreError("PostgreSQL at " + conn_->where() + " is unreachable (the next attempt to reconnect is in " +
+                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt_ - now).count()) +
+                       " ms)");
+    try {
+      conn_->reconnect();
+      backoff_ = std::chrono::milliseconds(250);
+    } catch (...) {
+      next_attempt_ = now + backoff_;
+      backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+      throw;
+    }
+  }
+  return work(*conn_);
+}
+
+std::vector<ClientRecord> PostgresStore::list_clients() {
+  return with_connection([](Connection& c) {
+    auto r = c.exec(std::string(kSelectClient) + " ORDER BY created_at, id");
+    std::vector<ClientRecord> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_client(r, i));
+    return out;
+  });
+}
+
+std::optional<ClientRecord> PostgresStore::find_client(const std::string& id) {
+  return with_connection([&](Connection& c) -> std::optional<ClientRecord> {
+    auto r = c.exec(std::string(kSelectClient) + " WHERE id = $1", {id});
+    if (r.rows() == 0) return std::nullopt;
+    return read_client(r, 0);
+  });
+}
+
+void PostgresStore::insert_client(const ClientRecord& client) {
+  with_connection([&](Connection& c) {
+    c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
+           "updated_at, generation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           client_params(client));
+  });
+}
+
+void PostgresStore::insert_revocation(const RevocationRecord& r) {
+  conn_->exec("INSERT INTO revocations (kind, key, client_id, revoked_at, expires_at) VALUES ($1, $2, $3, $4, $5) "
+              "ON CONFLICT (kind, key) DO UPDATE SET expires_at = greatest(revocations.expires_at, excluded.expires_at)",
+              {std::string(kind_name(r.kind)), r.key, r.client_id, num(r.revoked_at), num(r.expires_at)});
+}
+
+bool PostgresStore::update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    auto params = client_params(client);
+    params.erase(params.begin() + 7);  // created_at does not change
+    auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
+                    "enabled = $7, updated_at = $8, generation = $9 WHERE id = $1",
+                    params);
+    if (r.affected() != 1) return false;
+    for (const auto& rev : revocations) insert_revocation(rev);
+    tx.commit();
+    return true;
+  });
+}
+
+bool PostgresStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    if (c.exec("DELETE FROM clients WHERE id = $1", {id}).affected() != 1) return false;
+    for (const auto& rev : revocations) insert_revocation(rev);
+    tx.commit();
+    return true;
+  });
+}
+
+std::vector<KeyRecord> PostgresStore::list_keys() {
+  return with_connection([](Connection& c) {
+    auto r = c.exec(std::string(kSelectKey) + " ORDER BY activates_at, created_at, kid");
+    std::vector<KeyRecord> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_key(r, i));
+    return out;
+  });
+}
+
+namespace {
+void insert_key(Connection& c, const KeyRecord& k) {
+  c.exec("INSERT INTO signing_keys (kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, "
+         "public_jwk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         {k.kid, std::string(jose::to_string(k.alg)), k.private_pem, num(k.created_at), opt(k.retired_at),
+          num(k.activates_at), opt(k.withdrawn_at), k.public_jwk});
+}
+}  // namespace
+
+void PostgresStore::rotate_key(const KeyRecord& key) {
+  with_connection([&](Connection& c) {
+    Transaction tx(c);
+    c.exec("UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL OR retired_at > $1", {num(key.activates_at)});
+    insert_key(c, key);
+    tx.commit();
+  });
+}
+
+KeyRecord PostgresStore::ensure_active_key(const KeyRecord& candidate) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    // N nodes starting together on an empty database: one inserts, the others find its key.
+    c.exec(std::string("SELECT pg_advisory_xact_lock(") + kLockKey + ")");
+    auto r = c.exec(std::string(kSelectKey) + " WHERE retired_at IS NULL");
+    if (r.rows() > 0) return read_key(r, 0);
+    insert_key(c, candidate);
+    tx.commit();
+    return candidate;
+  });
+}
+
+bool PostgresStore::withdraw_key(const std::string& kid, int64_t now) {
+  return with_connection([&](Connection& c) {
+    return c.exec("UPDATE signing_keys SET withdrawn_at = $2, private_pem = '', "
+                  "retired_at = CASE WHEN retired_at IS NULL OR retired_at > $2 THEN $2 ELSE retired_at END "
+                  "WHERE kid = $1",
+                  {kid, num(now)})
+               .affected() == 1;
+  });
+}
+
+int PostgresStore::purge_retired_keys(int64_t cutoff, int64_t now) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    int deleted = c.exec("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1", {num(cutoff)}).affected();
+    c.exec("UPDATE signing_keys SET private_pem = '' WHERE retired_at IS NOT NULL AND retired_at <= $1 "
+           "AND private_pem != '' AND public_jwk != ''",
+           {num(now)});
+    tx.commit();
+    return deleted;
+  });
+}
+
+void PostgresStore::add_revocation(const RevocationRecord& revocation) {
+  with_connection([&](Connection&) { insert_revocation(revocation); });
+}
+
+std::vector<RevocationRecord> PostgresStore::list_revocations(int64_t now) {
+  return with_connection([&](Connection& c) {
+    auto r = c.exec("SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= $1", {num(now)});
+    std::vector<RevocationRecord> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+      RevocationRecord rec;
+      rec.kind = r.text(i, 0) == "token" ? RevocationRecord::Kind::token : RevocationRecord::Kind::generation;
+      rec.key = r.text(i, 1);
+      rec.client_id = r.text(i, 2);
+      rec.revoked_at = r.integer(i, 3);
+      rec.expires_at = r.integer(i, 4);
+      out.push_back(std::move(rec));
+    }
+    return out;
+  });
+}
+
+int PostgresStore::purge_revocations(int64_t now) {
+  return with_connection(
+      [&](Connection& c) { return c.exec("DELETE FROM revocations WHERE expires_at < $1", {num(now)}).affected(); });
+}
+
+uint64_t PostgresStore::change_counter() {
+  return with_connection(
+      [](Connection& c) { return static_cast<uint64_t>(c.exec("SELECT version FROM store_state").integer(0, 0)); });
+}
+
+std::unique_ptr<ChangeFeed> PostgresStore::watch_changes(std::function<void()> changed) {
+  return std::make_unique<PgChangeFeed>(uri_, std::move(changed));
+}
+
+}  // namespace tokengate::store::postgres
