@@ -1,0 +1,124 @@
+// Three tokengate nodes on one PostgreSQL database (the throwaway cluster ctest starts): a change
+// made through the CLI is honoured by every node within 1 s (NOTIFY wakes them); three nodes started
+// together on an empty database publish the same single key; a node without its database cannot
+// start; bad connection settings say what is wrong, never the password.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { PG_PASSWORD, PG_PORT, createDatabase, dropDatabase, psql } from './support/postgres.mjs';
+import { basic, cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer } from './support/tokengate.mjs';
+
+const form = { grant_type: 'client_credentials' };
+
+// Polls `check` on every node until it holds for all, or 1 s passes; returns how long it took.
+async function everyNodeWithin1s(nodes, check, what) {
+  const started = Date.now();
+  for (;;) {
+    const results = await Promise.all(nodes.map((n) => check(n)));
+    if (results.every(Boolean)) return Date.now() - started;
+    if (Date.now() - started > 1000) assert.fail(`${what}: not on every node within 1 s (${JSON.stringify(results)})`);
+    await sleep(20);
+  }
+}
+
+describe('three nodes on one PostgreSQL database', () => {
+  let db;
+  let nodes;
+  before(async () => {
+    db = createDatabase();
+    // One issuer for all: clients see one service, whichever node answers.
+    nodes = await Promise.all([0, 1, 2].map(() => startServer({ args: ['--db', db.url, '--demo-client=false', '--issuer', 'http://tokengate.test'] })));
+  });
+  after(async () => {
+    for (const n of nodes ?? []) { await n.stop(); removeDir(n.dataDir); }
+    dropDatabase(db.name);
+  });
+
+  test('nodes started together on an empty database publish the same single key', async () => {
+    const jwks = await Promise.all(nodes.map(async (n) => (await fetch(`${n.base}/.well-known/jwks.json`)).json()));
+    for (const j of jwks) assert.equal(j.keys.length, 1);
+    assert.equal(new Set(jwks.map((j) => j.keys[0].kid)).size, 1);
+    assert.equal(psql('SELECT count(*) FROM signing_keys', db.name).trim(), '1');
+    assert.equal(psql('SELECT max(version) FROM schema_version', db.name).trim(), '1', 'migrated once');
+  });
+
+  test('a client created, disabled, its secret rotated, a key rotated: every node within 1 s', async () => {
+    const store = ['--db', db.url];
+    const c = cliJson(['client', 'create', '--name', 'everywhere', ...store]);
+    const auth = basic(c.client_id, c.client_secret);
+    const grant = async (n, a = auth) => (await postToken(n.base, { form, auth: a })).status;
+    const created = await everyNodeWithin1s(nodes, async (n) => (await grant(n)) === 200, 'a new client');
+
+    const rotated = cliJson(['client', 'rotate-secret', c.client_id, ...store]);
+    const fresh = basic(c.client_id, rotated.client_secret);
+    const rotation = await everyNodeWithin1s(nodes, async (n) => (await grant(n)) === 401 && (await grant(n, fresh)) === 200, 'a rotated secret');
+
+    const key = cliJson(['key', 'rotate', '--now', ...store]);
+    const keyed = await everyNodeWithin1s(nodes, async (n) => {
+      const r = await postToken(n.base, { form, auth: fresh });
+      return r.status === 200 && decodeJwt(r.body.access_token).header.kid === key.kid;
+    }, 'a key rotated --now');
+
+    assert.equal(cli(['client', 'disable', c.client_id, ...store]).status, 0);
+    const disabled = await everyNodeWithin1s(nodes, async (n) => (await grant(n, fresh)) === 401, 'a disabled client');
+    console.log(`honoured on all three nodes after: create ${created} ms, rotate-secret ${rotation} ms, key rotate ${keyed} ms, disable ${disabled} ms`);
+  });
+
+  test('a token revoked on one node is refused by the others within 1 s', async () => {
+    const c = cliJson(['client', 'create', '--name', 'revoker', '--db', db.url]);
+    const auth = basic(c.client_id, c.client_secret);
+    await everyNodeWithin1s(nodes, async (n) => (await postToken(n.base, { form, auth })).status === 200, 'the client');
+    const token = (await postToken(nodes[0].base, { form, auth })).body.access_token;
+    const revoked = await fetch(`${nodes[1].base}/connect/revocation`, {
+      method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }),
+    });
+    assert.equal(revoked.status, 200);
+    await everyNodeWithin1s(nodes, async (n) => (await fetch(`${n.base}/v4.0/cells`, { headers: { authorization: `Bearer ${token}` } })).status === 401, 'the revocation');
+  });
+});
+
+describe('PostgreSQL settings that cannot work', () => {
+  test('each gives exit 1 or 2 with a message that names the problem, never the password', async () => {
+    const db = createDatabase();
+    psql(`CREATE ROLE noperm LOGIN PASSWORD 'noperm-secret-123'`);
+    psql(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`, db.name);
+    try {
+      const serve = (url) => cli(['serve', '--listen', '127.0.0.1:0', '--db', url]);
+      const cases = [
+        ['an unreachable host', `postgresql://tokengate:${PG_PASSWORD}@127.0.0.1:1/${db.name}`, 1, /cannot connect to PostgreSQL at postgresql:\/\/tokengate@127\.0\.0\.1:1\/.*Connection refused/],
+        ['a wrong password', `postgresql://tokengate:wrong-password-456@127.0.0.1:${PG_PORT}/${db.name}`, 1, /password authentication failed for user "tokengate"/],
+        ['a database without permissions', `postgresql://noperm:noperm-secret-123@127.0.0.1:${PG_PORT}/${db.name}`, 1, /permission denied/],
+        ['a malformed URI', 'postgresql://tokengate:pw-789@[::1/x', 2, /db is not a valid PostgreSQL connection URI/],
+      ];
+      for (const [what, url, status, message] of cases) {
+        const r = serve(url);
+        assert.equal(r.status, status, `${what}: ${r.stderr}`);
+        assert.match(r.stderr, message, what);
+        for (const secret of [PG_PASSWORD, 'wrong-password-456', 'noperm-secret-123', 'pw-789'])
+          assert.ok(!r.stderr.includes(secret), `${what}: the password is in the message: ${r.stderr}`);
+      }
+      // The CLI: a write to an unreachable database fails clearly too.
+      const write = cli(['client', 'create', '--name', 'x', '--db', `postgresql://tokengate:${PG_PASSWORD}@127.0.0.1:1/${db.name}`]);
+      assert.equal(write.status, 1);
+      assert.match(write.stderr, /cannot connect to PostgreSQL/);
+    } finally {
+      dropDatabase(db.name);
+      psql('DROP ROLE IF EXISTS noperm');
+    }
+  });
+
+  test('store migrate: once, then nothing to do; client list on an empty database says to migrate', () => {
+    const db = createDatabase();
+    try {
+      const list = cli(['client', 'list', '--db', db.url]);
+      assert.equal(list.status, 1);
+      assert.match(list.stderr, /schema 0, this tokengate needs \d+: run tokengate store migrate/);
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 1 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 1, to: 1 });
+      assert.equal(cli(['client', 'list', '--db', db.url]).status, 0);
+    } finally {
+      dropDatabase(db.name);
+    }
+  });
+});
