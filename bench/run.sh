@@ -211,6 +211,42 @@ node -e '
   console.log(JSON.stringify({ startup: "clients100k", ms: ms[(ms.length - 1) >> 1], runs: ms }));
 ' "$RAW/startup.jsonl" >>"$RAW/results.jsonl"
 
+# 7. PostgreSQL (issue 10): a throwaway cluster on core 1; grants with the PostgreSQL store against
+# the SQLite store (the hot path is the same memory), the time from a CLI change to its effect on a
+# node, and start-up with 100,000 clients.
+# Not under $WORK: that directory is private, and as root the cluster runs as nobody.
+PG_DIR="$ROOT/build-bench/pg" PG_PORT=54331
+log "PostgreSQL: a throwaway cluster on 127.0.0.1:$PG_PORT"
+taskset -c 1 bash "$ROOT/scripts/pg_cluster.sh" start "$PG_DIR" "$PG_PORT" >"$RAW/pg.log" 2>&1 || die "the PostgreSQL cluster did not start ($RAW/pg.log)"
+PG_STOP="bash $ROOT/scripts/pg_cluster.sh stop $PG_DIR"
+pg_url="postgresql://tokengate:tokengate-test-password@127.0.0.1:$PG_PORT/tokengate"
+psql_admin=(psql -h "$PG_DIR/socket" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)
+start_tokengate pg - --db "$pg_url"
+pg_auth=$(demo_basic pg)
+url="http://127.0.0.1:$SERVER_PORT/connect/token"
+check_token pg ES256 "$url" -H "Authorization: $pg_auth" -d "$BODY"
+rounds=50; [ "$MODE" = smoke ] && rounds=5
+node "$HERE/lib/propagation.mjs" "$BIN" "$pg_url" "http://127.0.0.1:$SERVER_PORT" "$rounds" >>"$RAW/results.jsonl" \
+  || die "the propagation measurement failed"
+log "propagation: $(tail -1 "$RAW/results.jsonl")"
+BENCH_AUTH="$pg_auth" BENCH_BODY="$BODY" measure pg "$url"
+"${psql_admin[@]}" -d postgres -c "CREATE DATABASE clients100k OWNER tokengate"
+pg100k="postgresql://tokengate:tokengate-test-password@127.0.0.1:$PG_PORT/clients100k"
+"$BIN" store migrate --db "$pg100k" >/dev/null
+"$BIN" key rotate --now --db "$pg100k" >/dev/null
+node "$HERE/lib/gen_clients.mjs" "$CLIENTS" "$SPREAD" "$WORK/pg100k.auth" postgres \
+  | PGPASSWORD=tokengate-test-password psql -h 127.0.0.1 -p "$PG_PORT" -U tokengate -d clients100k -v ON_ERROR_STOP=1 -q \
+  || die "could not load $CLIENTS clients into PostgreSQL"
+for ((i = 1; i <= runs; i++)); do
+  taskset -c 1 node "$HERE/lib/startup.mjs" "$BIN" "$pg100k" "$(head -1 "$WORK/pg100k.auth")" >>"$RAW/startup_pg.jsonl" \
+    || die "start-up measurement (PostgreSQL) failed"
+done
+node -e '
+  const ms = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l).startup_ms).sort((a, b) => a - b);
+  console.log(JSON.stringify({ startup: "clients100k_pg", ms: ms[(ms.length - 1) >> 1], runs: ms }));
+' "$RAW/startup_pg.jsonl" >>"$RAW/results.jsonl"
+$PG_STOP; PG_STOP=""
+
 # 6. The report: a table on stdout, the markdown and the chart.
 node "$HERE/lib/report.mjs" --results "$RAW/results.jsonl" --out "$OUT" --mode "$MODE" \
   --command "bench/run.sh${1:+ $1}" --bin "$BIN" --duration "$DURATION" --warmup "$WARMUP" \

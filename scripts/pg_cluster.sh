@@ -20,7 +20,13 @@ case "$action" in
     [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     mkdir -p "$dir/socket"
-    [ "$(id -u)" -eq 0 ] && chown -R nobody "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown -R nobody "$dir"
+      runuser -u nobody -- test -w "$dir" || {
+        echo "pg_cluster: the user nobody cannot reach $dir (a parent directory is private); choose a DIR under a world-traversable path" >&2
+        exit 1
+      }
+    fi
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 \
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     cat >>"$dir/data/postgresql.conf" <<CONF

@@ -12,6 +12,7 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  [ -n "${PG_STOP:-}" ] && $PG_STOP
   [ -n "${WORK:-}" ] && rm -rf "$WORK"
 }
 

@@ -4,10 +4,11 @@
 // server's (32 random bytes, base64url); the store keeps SHA-256(secret), as tokengate does.
 //
 //   node bench/lib/gen_clients.mjs COUNT SPREAD AUTH_FILE | sqlite3 DATA_DIR/tokengate.db
+//   node bench/lib/gen_clients.mjs COUNT SPREAD AUTH_FILE postgres | psql ...   (PostgreSQL's syntax)
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 
-const [count, spread, authFile] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
+const [count, spread, authFile, dialect] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4], process.argv[5]];
 if (!(count > 0 && spread > 0 && spread <= count && authFile)) {
   console.error('usage: gen_clients.mjs COUNT SPREAD AUTH_FILE');
   process.exit(2);
@@ -23,7 +24,8 @@ for (let i = 0; i < count; i++) {
   const digest = createHash('sha256').update(secret).digest('hex');
   const generation = randomBytes(8).toString('base64url');
   sql.push(`INSERT INTO clients(id,name,secret_sha256,scopes,audience,token_ttl,enabled,created_at,updated_at,generation) ` +
-           `VALUES('${id}','bench-${i}',X'${digest}','bench','',0,1,${now},${now},'${generation}');`);
+           `VALUES('${id}','bench-${i}',${dialect === 'postgres' ? `decode('${digest}','hex')` : `X'${digest}'`},'bench','',0,` +
+           `${dialect === 'postgres' ? 'true' : '1'},${now},${now},'${generation}');`);
   if (i % step === 0 && headers.length < spread) {
     headers.push('Basic ' + Buffer.from(`${id}:${secret}`).toString('base64'));
   }

@@ -16,7 +16,9 @@ const records = readFileSync(opt.results, 'utf8').trim().split('\n').map((l) => 
 const cases = Object.fromEntries(records.filter((r) => r.case && !r.skipped).map((r) => [r.case, r]));
 const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.case, r.skipped]));
 const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s]));
-const startup = records.find((r) => r.startup);
+const startup = records.find((r) => r.startup === 'clients100k');
+const startupPg = records.find((r) => r.startup === 'clients100k_pg');
+const propagation = records.find((r) => r.propagation_ms)?.propagation_ms;
 const lists = records.find((r) => r.status_lists);
 
 const sh = (cmd, ...args) => {
@@ -60,6 +62,7 @@ const CASES = [
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
   ['proxy_direct', 'the same upstream asked directly (baseline for the miss)', 'ES256', 'upstream direct'],
   ['clients100k', 'tokengate ES256, 100,000 clients, requests over 1,000 of them', 'ES256', '100k clients'],
+  ['pg', 'tokengate ES256, the PostgreSQL store', 'ES256', 'PostgreSQL store'],
   ['peer', `node-oidc-provider ${oidcVersion}, client_credentials, ES256 JWT (the peer)`, 'ES256', 'oidc-provider'],
 ];
 const peer = cases.peer?.rps;
@@ -141,6 +144,13 @@ const hardening = [
   ['against Keycloak\'s sizing guide (120 grants/s per vCPU on new TLS connections)', tc ? `${fmt(perCpu(tc) / 120, 1)}× (full handshakes)${tr ? `, ${fmt(perCpu(tr) / 120, 1)}× (resumed)` : ''}` : '–', '–'],
 ];
 const hardeningTable = table(['target (issue 11)', 'measured', 'verdict'], hardening);
+const pg = cases.pg;
+const scale = [
+  ['grants with the PostgreSQL store within 3% of SQLite', pg ? `${fmt((100 * pg.rps) / es.rps, 1)}% (${fmt(pg.rps)} vs ${fmt(es.rps)})` : '–', pg ? verdict(pg.rps >= 0.97 * es.rps, pg, es) : 'not measured'],
+  ['a CLI change reaches a node: max ≤ 1 s (NOTIFY: tens of ms)', propagation ? `median ${fmt(propagation.median, 1)} ms, max ${fmt(propagation.max, 1)} ms over ${propagation.rounds} changes` : '–', propagation ? verdict(propagation.max <= 1000) : 'not measured'],
+  ['start-up with 100,000 clients on PostgreSQL ≤ 1 s', startupPg ? `${fmt(startupPg.ms, 1)} ms (runs: ${startupPg.runs.join(', ')})` : '–', startupPg ? verdict(startupPg.ms <= 1000) : 'not measured'],
+];
+const scaleTable = table(['target (issue 10)', 'measured', 'verdict'], scale);
 const failing = Object.values(cases).filter((c) => errors(c));
 
 const smoke = opt.mode === 'smoke';
@@ -205,13 +215,15 @@ ${lifecycleTable}
 
 ${hardeningTable}
 
+${scaleTable}
+
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
 Proxy mode: the cache-off row against the direct row is the cost of the extra hop (the upstream
 runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

@@ -1,7 +1,8 @@
 // Start-up time: spawns `tokengate serve` (pinned to core 0) on a free loopback port and requests a
 // token in a tight loop until the first 200; prints the milliseconds from spawn to that response.
 // Bounded: gives up after 30 s. The server is stopped (SIGTERM) before exiting.
-//   node bench/lib/startup.mjs TOKENGATE_BIN DATA_DIR AUTHORIZATION_HEADER_VALUE
+//   node bench/lib/startup.mjs TOKENGATE_BIN DATA_DIR|STORE_URL AUTHORIZATION_HEADER_VALUE
+// (a STORE_URL such as postgresql://... is given to --db instead of --data-dir)
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -26,7 +27,8 @@ function attempt() {
 }
 
 const t0 = performance.now();
-const child = spawn('taskset', ['-c', '0', bin, 'serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
+const store = dataDir.includes('://') ? ['--db', dataDir] : ['--data-dir', dataDir];
+const child = spawn('taskset', ['-c', '0', bin, 'serve', '--listen', `127.0.0.1:${port}`, ...store,
                                 '--threads', '1'], { stdio: ['ignore', 'ignore', 'ignore'] });
 let status = 0;
 let attempts = 0;
