@@ -10,6 +10,10 @@
 # after a warm-up. Prints each round and the medians, and the ratio new/base.
 # BENCH_SETUP, if set, is a command run with DATA_DIR and BIN set after each fresh store is
 # made and before the server starts (e.g. to load revocations), the same for both builds.
+# NEW_SERVE_OPTIONS, if set, are options for the new build only (ones the base does not know);
+# with SCRAPE_METRICS=1 and NEW_SERVE_OPTIONS='--admin-listen 127.0.0.1:0', /metrics is scraped
+# once a second during the new build's rounds (lib/common.sh):
+#   SCRAPE_METRICS=1 NEW_SERVE_OPTIONS='--admin-listen 127.0.0.1:0' bench/compare.sh BASE_REV
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -39,16 +43,17 @@ log "building the working tree in build-release/"
 [ -f build-release/build.ninja ] || cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOKENGATE_BUILD_TESTS=OFF >"$RAW/new-cmake.log" 2>&1
 ninja -C build-release -j2 tokengate >"$RAW/new-ninja.log" 2>&1 || { tail -20 "$RAW/new-ninja.log" >&2; die "build failed"; }
 
-run_round() {  # NAME BIN
+run_round() {  # NAME BIN [serve options of this build...]
   local name=$1
   BIN=$2
+  shift 2
   local dir="$WORK/$name"
   rm -rf "$dir"
   # a fresh store with a demo client, then the setup hook, then the measured server
   start_tokengate "$name.init" "$dir"
   stop_server
   if [ -n "${BENCH_SETUP:-}" ]; then DATA_DIR="$dir" BIN="$BIN" bash -c "$BENCH_SETUP" >>"$RAW/setup.log" 2>&1 || die "BENCH_SETUP failed"; fi
-  start_tokengate "$name" "$dir" "${EXTRA[@]}"
+  start_tokengate "$name" "$dir" "${EXTRA[@]}" "$@"
   local auth url
   auth=$(demo_basic "$name.init")
   url="http://127.0.0.1:$SERVER_PORT/connect/token"
@@ -57,8 +62,9 @@ run_round() {  # NAME BIN
 }
 
 for ((i = 1; i <= ROUNDS; i++)); do
-  run_round "base$i" "$ROOT/build-bench/base/tokengate"
-  run_round "new$i" "$ROOT/build-release/tokengate"
+  SCRAPE_METRICS= run_round "base$i" "$ROOT/build-bench/base/tokengate"
+  # shellcheck disable=SC2086  # NEW_SERVE_OPTIONS is split into options on purpose
+  run_round "new$i" "$ROOT/build-release/tokengate" ${NEW_SERVE_OPTIONS:-}
 done
 node -e '
   const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);

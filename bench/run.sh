@@ -131,6 +131,11 @@ BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure limits_off "http://127.0.0.1:$SERV
 start_tokengate limits_on "$WORK/es256" --rate-limit client=10000000,address=10000000
 BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure limits_on "http://127.0.0.1:$SERVER_PORT/connect/token"
 
+# Metrics (issue 12): the admin listener on, /metrics scraped once a second during the run (the
+# counting itself is always on; bench/compare.sh measures it against a build from before it).
+start_tokengate metrics_scraped "$WORK/es256" --admin-listen 127.0.0.1:0
+SCRAPE_METRICS=1 BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure metrics_scraped "http://127.0.0.1:$SERVER_PORT/connect/token"
+
 # TLS (issue 11): grants over one TLS connection each (keep-alive), then a new TLS connection per
 # grant with a full handshake (wrk does not resume sessions), and with and without resumption from
 # a Node client (the same client both ways, to tell resumption's effect apart from the client's).

@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev       # the sanitizer builds and libFuzzer (scripts/sanitize.sh)
   postgresql                     # a throwaway cluster for the tests (scripts/pg_cluster.sh)
   nginx                          # the deployment test (deploy/nginx.conf)
+  chromium fonts-dejavu-core     # the browser tests of /docs and /console (playwright-core drives it)
+  python3 python3-prometheus-client  # the reference parser of /metrics in the tests
 )
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
@@ -38,7 +40,8 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# The JavaScript packages the tests use (third-party OAuth/JOSE implementations), exactly as locked.
+# The JavaScript packages, exactly as locked: third-party OAuth/JOSE implementations and the browser
+# driver for the tests, and Swagger UI (swagger-ui-dist), which the build puts into the binary.
 lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ "$(cat node_modules/.tokengate-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
   echo "setup: npm ci"

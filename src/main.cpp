@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::add_key_commands(app, run);
   cli::add_token_command(app, run);
   cli::add_store_commands(app, run);
+  cli::add_audit_commands(app, run);
   app.add_subcommand("version", "print the version")->callback([&run] {
     run = [] {
       std::cout << "tokengate " << TOKENGATE_VERSION << "\n";

@@ -3,6 +3,9 @@
 # RAW (where logs and results.jsonl go), DURATION and WARMUP (seconds), CONNECTIONS.
 
 PIDS=()  # every process started here, stopped by cleanup()
+# The servers measured here have no admin listener (several run at once; 8081 may be taken),
+# except where a case turns it on to scrape /metrics.
+export TOKENGATE_ADMIN_LISTEN=none
 
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -99,6 +102,27 @@ measure_client() {
   log "$name: $result, peak RSS ${SERVER_RSS_KB:-?} kB"
 }
 
+# With SCRAPE_METRICS=1, a scraper on core 1 GETs /metrics from the server's admin listener once a
+# second while a case runs (as Prometheus would, if far more often than it usually does).
+start_scraper() {
+  SCRAPER_PID=
+  [ "${SCRAPE_METRICS:-}" = 1 ] || return 0
+  local port
+  port=$(grep -o 'admin listener on 127\.0\.0\.1:[0-9]*' "$RAW/$1.log" | head -1 | sed 's/.*://')
+  [ -n "$port" ] || die "$1: SCRAPE_METRICS=1 but the server has no admin listener (--admin-listen 127.0.0.1:0)"
+  taskset -c 1 bash -c "while :; do curl -s -o /dev/null -w '%{http_code}\n' http://127.0.0.1:$port/metrics; sleep 1; done" \
+    >"$RAW/$1.scrapes.txt" 2>&1 &
+  SCRAPER_PID=$!
+  PIDS+=("$SCRAPER_PID")
+}
+stop_scraper() {
+  [ -n "${SCRAPER_PID:-}" ] || return 0
+  kill "$SCRAPER_PID" 2>/dev/null || true
+  wait "$SCRAPER_PID" 2>/dev/null || true
+  grep -qv '^200$' "$RAW/$1.scrapes.txt" && die "$1: a /metrics scrape failed ($RAW/$1.scrapes.txt)"
+  log "$1: /metrics scraped $(wc -l <"$RAW/$1.scrapes.txt") times"
+}
+
 # measure NAME URL [wrk options...]: a warm-up of $WARMUP s, then $DURATION s measured, wrk pinned to
 # core 1 with one thread and $CONNECTIONS connections (bench/wrk/token.lua reads BENCH_* from the
 # environment). Appends {"case":NAME,"rss_kb":..,"server_cpu_s":..,"wall_s":..,wrk figures} to
@@ -107,11 +131,13 @@ measure_client() {
 measure() {
   local name=$1 url=$2; shift 2
   local wrk=(taskset -c 1 wrk -t1 -c"$CONNECTIONS" --timeout 5s --latency -s "$HERE/wrk/token.lua" "$@")
+  start_scraper "$name"
   "${wrk[@]}" -d"${WARMUP}s" "$url" >"$RAW/$name.warmup.txt" 2>&1 || die "$name: wrk failed in the warm-up"
   local cpu0 t0 cpu1 t1
   cpu0=$(cpu_ticks "$SERVER_PID") t0=$(date +%s%N)
   "${wrk[@]}" -d"${DURATION}s" "$url" >"$RAW/$name.wrk.txt" 2>&1 || die "$name: wrk failed"
   cpu1=$(cpu_ticks "$SERVER_PID") t1=$(date +%s%N)
+  stop_scraper "$name"
   kill -0 "$SERVER_PID" 2>/dev/null || die "$name: the server died during the run (log: $RAW/$name.log)"
   stop_server
   local result

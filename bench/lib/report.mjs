@@ -52,6 +52,7 @@ const CASES = [
   ['introspect_fresh', 'tokengate `POST /connect/introspect`, a different token each time', 'ES256', 'introspect, fresh'],
   ['limits_off', 'tokengate ES256, every abuse limit off', 'ES256', 'limits off'],
   ['limits_on', 'tokengate ES256, lock-outs and rate limits on (never refusing)', 'ES256', 'limits on'],
+  ['metrics_scraped', 'tokengate ES256, `/metrics` scraped once a second', 'ES256', 'metrics scraped'],
   ['tls', 'tokengate ES256 over TLS 1.3, keep-alive', 'ES256', 'TLS keep-alive'],
   ['tls_close', 'tokengate ES256 over TLS, a new connection per grant, full handshake (wrk)', 'ES256', 'TLS new conn'],
   ['tls_node_full', 'the same from a Node client, full handshakes', 'ES256', 'TLS new, node'],
@@ -151,6 +152,11 @@ const scale = [
   ['start-up with 100,000 clients on PostgreSQL ≤ 1 s', startupPg ? `${fmt(startupPg.ms, 1)} ms (runs: ${startupPg.runs.join(', ')})` : '–', startupPg ? verdict(startupPg.ms <= 1000) : 'not measured'],
 ];
 const scaleTable = table(['target (issue 10)', 'measured', 'verdict'], scale);
+const scraped = cases.metrics_scraped;
+const operations = [
+  ['grants with /metrics scraped every second within 3% of the same run without', scraped ? `${fmt((100 * scraped.rps) / es.rps, 1)}% (${fmt(scraped.rps)} vs ${fmt(es.rps)}); against a build from before the metrics: \`bench/compare.sh\`, docs/PERFORMANCE.md` : '–', scraped ? verdict(scraped.rps >= 0.97 * es.rps, scraped, es) : 'not measured'],
+];
+const operationsTable = table(['target (issue 12)', 'measured', 'verdict'], operations);
 const failing = Object.values(cases).filter((c) => errors(c));
 
 const smoke = opt.mode === 'smoke';
@@ -217,13 +223,15 @@ ${hardeningTable}
 
 ${scaleTable}
 
+${operationsTable}
+
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
 Proxy mode: the cache-off row against the direct row is the cost of the extra hop (the upstream
 runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

@@ -1,4 +1,5 @@
-// tokengate client create|list|show|delete|rotate-secret|disable|enable
+// tokengate client create|list|show|update|delete|rotate-secret|revoke-tokens|disable|enable
+// Every change is audited as made by "cli:USER@HOST".
 #include <iostream>
 #include <memory>
 
@@ -7,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "admin/admin_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
 #include "issuer/client_registry.hpp"
@@ -15,16 +17,7 @@
 namespace tokengate::cli {
 namespace {
 
-boost::json::object client_json(const store::ClientRecord& c) {
-  return {{"client_id", c.id},
-          {"name", c.name},
-          {"enabled", c.enabled},
-          {"scope", common::join_scopes(c.scopes)},
-          {"audience", c.audience},
-          {"token_ttl", c.token_ttl},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
-}
+using admin::client_json;
 
 void print_client(const store::ClientRecord& c) {
   std::cout << "client_id:  " << c.id << "\n"
@@ -56,6 +49,7 @@ struct ClientArgs {
   bool json = false;
   std::string id;
   issuer::ClientSpec spec;
+  issuer::ClientUpdate update;
   bool revoke_tokens = false;
 };
 
@@ -82,7 +76,7 @@ void add_client_commands(CLI::App& app, Action& run) {
   create->callback([&run] {
     run = [] {
       auto store = args.store.open();
-      auto created = issuer::create_client(*store, args.spec);
+      auto created = issuer::create_client(*store, args.spec, audit::cli_actor());
       if (!args.json) std::cout << "Created client '" << created.record.name << "'.\n";
       print_secret(created.record.id, created.secret, args.json);
       return 0;
@@ -116,10 +110,28 @@ void add_client_commands(CLI::App& app, Action& run) {
     };
   });
 
+  CLI::App* update = subcommand(*client, "update", "change a client's name, scopes, audience or token lifetime", args, true);
+  update->add_option_function<std::string>("--name", [](const std::string& v) { args.update.name = v; }, "a name for people");
+  update->add_option_function<std::string>("--scope", [](const std::string& v) { args.update.scope = v; },
+                                           "the scopes it may be granted, space-separated (replaces them)");
+  update->add_option_function<std::string>("--audience", [](const std::string& v) { args.update.audience = v; },
+                                           "the `aud` of its tokens (\"\": the server's)");
+  update->add_option_function<int64_t>("--ttl", [](int64_t v) { args.update.token_ttl = v; },
+                                       "token lifetime in seconds (0: the server's)");
+  update->callback([&run] {
+    run = [] {
+      auto c = issuer::update_client(*args.store.open_existing(), args.id, args.update, audit::cli_actor());
+      if (!c) return no_such_client(args.id);
+      if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";
+      else print_client(*c);
+      return 0;
+    };
+  });
+
   subcommand(*client, "delete", "delete a client; every token it holds stops being accepted", args, true)
       ->callback([&run] {
         run = [] {
-          if (!issuer::delete_client(*args.store.open_existing(), args.id)) return no_such_client(args.id);
+          if (!issuer::delete_client(*args.store.open_existing(), args.id, audit::cli_actor())) return no_such_client(args.id);
           if (args.json) std::cout << boost::json::serialize(boost::json::object{{"deleted", args.id}}) << "\n";
           else std::cout << "Deleted client " << args.id << ".\n";
           return 0;
@@ -131,7 +143,8 @@ void add_client_commands(CLI::App& app, Action& run) {
   rotate->add_flag("--revoke-tokens", args.revoke_tokens, "also revoke every token the client holds now");
   rotate->callback([&run] {
         run = [] {
-          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens);
+          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens,
+                                                     audit::cli_actor());
           if (!secret) return no_such_client(args.id);
           print_secret(args.id, *secret, args.json);
           return 0;
@@ -141,7 +154,7 @@ void add_client_commands(CLI::App& app, Action& run) {
   subcommand(*client, "revoke-tokens", "revoke every token the client holds now (it may get new ones)", args, true)
       ->callback([&run] {
         run = [] {
-          if (!issuer::revoke_client_tokens(*args.store.open_existing(), args.id)) return no_such_client(args.id);
+          if (!issuer::revoke_client_tokens(*args.store.open_existing(), args.id, audit::cli_actor())) return no_such_client(args.id);
           if (args.json) std::cout << boost::json::serialize(boost::json::object{{"client_id", args.id}, {"tokens", "revoked"}}) << "\n";
           else std::cout << "Every token client " << args.id << " held is revoked.\n";
           return 0;
@@ -154,7 +167,7 @@ void add_client_commands(CLI::App& app, Action& run) {
                               : "refuse tokens to a client; the tokens it holds stop being accepted";
     subcommand(*client, name, help, args, true)->callback([&run, enable] {
       run = [enable] {
-        if (!issuer::set_client_enabled(*args.store.open_existing(), args.id, enable)) return no_such_client(args.id);
+        if (!issuer::set_client_enabled(*args.store.open_existing(), args.id, enable, audit::cli_actor())) return no_such_client(args.id);
         const char* state = enable ? "enabled" : "disabled";
         if (args.json) std::cout << boost::json::serialize(boost::json::object{{"client_id", args.id}, {"status", state}}) << "\n";
         else std::cout << "Client " << args.id << " is " << state << ".\n";

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "admin/admin_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/key_encryption_option.hpp"
 #include "cli/store_options.hpp"
@@ -23,14 +24,6 @@ struct KeyArgs {
   std::string kid;
 };
 
-// What a key does at `now`: pending (published, not signing yet), active, retired (published,
-// signing no more), withdrawn (neither).
-const char* key_status(const store::KeyRecord& k, int64_t now) {
-  if (k.withdrawn_at) return "withdrawn";
-  if (k.activates_at > now) return "pending";
-  if (k.retired_at && *k.retired_at <= now) return "retired";
-  return "active";
-}
 
 jose::Algorithm algorithm(const std::string& requested, const config::Config& config) {
   std::string name = requested.empty() ? config.signing_alg : requested;
@@ -55,19 +48,13 @@ void add_key_commands(CLI::App& app, Action& run) {
       int64_t now = static_cast<int64_t>(std::time(nullptr));
       if (args.json) {
         boost::json::array out;
-        for (const auto& k : keys) {
-          boost::json::object o{{"kid", k.kid}, {"alg", jose::to_string(k.alg)}, {"created_at", k.created_at},
-                                {"activates_at", k.activates_at}, {"status", key_status(k, now)}};
-          if (k.retired_at) o["retired_at"] = *k.retired_at;
-          if (k.withdrawn_at) o["withdrawn_at"] = *k.withdrawn_at;
-          out.push_back(std::move(o));
-        }
+        for (const auto& k : keys) out.push_back(admin::key_json(k, now));
         std::cout << boost::json::serialize(out) << "\n";
         return 0;
       }
       if (keys.empty()) std::cout << "No keys; the server generates one when it first starts.\n";
       for (const auto& k : keys) {
-        std::cout << k.kid << "  " << jose::to_string(k.alg) << "  " << key_status(k, now);
+        std::cout << k.kid << "  " << jose::to_string(k.alg) << "  " << admin::key_status(k, now);
         if (k.activates_at > now) std::cout << " (signs in " << k.activates_at - now << " s)";
         std::cout << "\n";
       }
@@ -90,7 +77,7 @@ void add_key_commands(CLI::App& app, Action& run) {
       auto kek = load_key_encryption(config);
       auto store = args.store.open();
       check_key_encryption(*store, kek ? &*kek : nullptr);
-      auto record = issuer::rotate_signing_key(*store, alg, delay, kek ? &*kek : nullptr);
+      auto record = issuer::rotate_signing_key(*store, alg, delay, kek ? &*kek : nullptr, audit::cli_actor());
       if (args.json)
         std::cout << boost::json::serialize(boost::json::object{{"kid", record.kid},
                                                                 {"alg", jose::to_string(alg)},
@@ -120,7 +107,8 @@ void add_key_commands(CLI::App& app, Action& run) {
       auto kek = load_key_encryption(config);
       auto store = args.store.open_existing();
       check_key_encryption(*store, kek ? &*kek : nullptr);
-      auto w = issuer::withdraw_signing_key(*store, args.kid, algorithm(args.alg, config), kek ? &*kek : nullptr);
+      auto w = issuer::withdraw_signing_key(*store, args.kid, algorithm(args.alg, config), kek ? &*kek : nullptr,
+                                            audit::cli_actor());
       if (!w.found) {
         std::cerr << "tokengate: no key with kid '" << args.kid << "'\n";
         return 1;

@@ -1,12 +1,17 @@
 // tokengate serve: the token service.
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "admin/admin_api.hpp"
+#include "admin/admin_listener.hpp"
+#include "audit/trail_writer.hpp"
 #include "cli/commands.hpp"
 #include "cli/key_encryption_option.hpp"
+#include "cli/serve_metrics.hpp"
 #include "common/token_lifetime.hpp"
 #include "config/config.hpp"
 #include "front/routes.hpp"
@@ -16,9 +21,11 @@
 #include "issuer/key_rotation.hpp"
 #include "limits/client_limits.hpp"
 #include "observe/log.hpp"
+#include "observe/metrics.hpp"
 #include "proxy/proxy_mode.hpp"
 #include "store/open_store.hpp"
 #include "store/store_watcher.hpp"
+#include "web/pages.hpp"
 
 namespace tokengate::cli {
 namespace {
@@ -46,7 +53,8 @@ int64_t reload_snapshots(store::Store& store, issuer::IssuerState& state, const 
 
 // On a store with no clients, the first start registers one and prints how to use it.
 void create_demo_client(store::Store& store, const std::string& token_url) {
-  auto demo = issuer::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0});
+  auto demo = issuer::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0},
+                                    audit::server_actor());
   // stdout, not the log: this is the one place a secret is shown, as `client create` shows it.
   std::cout << "\nThe store had no clients, so a demo client was created (its secret is shown only now):\n"
             << "  client_id:     " << demo.record.id << "\n"
@@ -107,6 +115,17 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
   server.run();
 }
 
+// The admin listener, when admin_listen is not none; says where it is.
+std::unique_ptr<admin::AdminListener> start_admin(const config::Config& config, const http::Router& router,
+                                                   const char* serves) {
+  if (config.admin_host.empty()) return nullptr;
+  auto listener = std::make_unique<admin::AdminListener>(config, router);
+  bool v6 = config.admin_host.find(':') != std::string::npos;
+  spdlog::info("admin listener on {}{}{}:{} ({})", v6 ? "[" : "", config.admin_host, v6 ? "]" : "", listener->port(),
+               serves);
+  return listener;
+}
+
 // Issuer mode: clients, keys and revocations from the store, tokens signed here.
 int serve_issuer(const config::Config& config) {
   auto store = store::open_store(config);
@@ -127,8 +146,23 @@ int serve_issuer(const config::Config& config) {
   store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state, kek); });
   issuer::IssuerMode mode(state, watcher, *store);
   limits::ClientLimits limits(limit_settings(config));
-  front::Routes routes(mode, &limits);
+  audit::TrailWriter trail(*store, {.retention_days = config.audit_retention});
+  front::Routes routes(mode, {&limits, &trail});
   routes.add_to(router);
+  web::add_public_pages(router);
+
+  // The admin listener: the admin API (its changes reach this node at once), /metrics, the console
+  // (which signs in at its own /connect/token).
+  observe::Metrics::instance().set_mode("issuer");
+  auto gauges = server_metrics(server);
+  auto issuer_gauges = issuer_metrics(state, watcher);
+  admin::AdminApi admin_api(*store, mode.token_verifier(), {alg, config.key_publish_delay, kek},
+                            [&watcher] { watcher.reload_now(); });
+  http::Router admin_router;
+  admin_api.add_to(admin_router);
+  routes.add_token_route(admin_router, "/connect/token (admin listener)");
+  admin::add_metrics_route(admin_router);
+  web::add_admin_pages(admin_router);
 
   // A demo client's secret is printed: only for a server that listens on loopback (a trial run).
   if (store_was_empty && config.demo_client && listens_on_loopback(config))
@@ -139,7 +173,10 @@ int serve_issuer(const config::Config& config) {
   spdlog::info("tokengate {} listening on {}:{} ({} threads), issuer {}, store {}, signing key {} ({})",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), state.settings.issuer,
                store::describe_store(config), key.kid, jose::to_string(key.alg));
+  routes.set_issuer(state.settings.issuer);
+  auto admin = start_admin(config, admin_router, "the admin API, /metrics, /console");
   serve_routes(server, routes, state.settings.issuer);
+  admin.reset();
   watcher.stop();
   spdlog::info("stopped");
   return 0;
@@ -156,22 +193,35 @@ int serve_proxy(const config::Config& config) {
 
   proxy::ProxyMode mode(config);
   limits::ClientLimits limits(limit_settings(config));
-  front::Routes routes(mode, &limits);
+  front::Routes routes(mode, {&limits, nullptr});  // no store: failed authentications are not audited
   routes.add_to(router);  // before the server runs
+  web::add_public_pages(router);
+
+  observe::Metrics::instance().set_mode("proxy");
+  auto gauges = server_metrics(server);
+  auto proxy_gauges = proxy_metrics(mode);
+  http::Router admin_router;
+  admin::add_metrics_route(admin_router);
+  admin_router.add_prefix("/admin/", [](const http::Request&, http::Respond respond) {
+    respond(http::json_error(404, "not_found",
+                             "Proxy mode has no admin API: the upstream authorization server holds the clients and keys."));
+  });
   warn_if_plain_on_network(config);
   if (config.audience.empty())
     spdlog::warn("proxy mode without --audience: the status routes accept upstream tokens for any audience");
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), mode.upstream_url(),
                config.token_cache ? "on" : "off");
+  auto admin = start_admin(config, admin_router, "/metrics");
   serve_routes(server, routes, advertised_issuer(config, server.port()));
+  admin.reset();
   spdlog::info("stopped");
   return 0;
 }
 
 int serve(const ServeArgs& args) {
   config::Config config = config::load(args.config_file, args.flags);
-  observe::setup_logging(config.log_level);
+  observe::setup_logging(config.log_level, config.log_format);
   return config.upstream_token_url.empty() ? serve_issuer(config) : serve_proxy(config);
 }
 

@@ -20,4 +20,16 @@ constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
+// Without the spaces and tabs around it (HTTP's optional whitespace, RFC 9110 §5.6.3).
+constexpr std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+inline std::string to_lower(std::string text) {
+  for (char& c : text) c = ascii_lower(c);
+  return text;
+}
+
 }  // namespace tokengate::common

@@ -90,8 +90,17 @@ const std::vector<Field>& fields() {
                     &Config::max_connections),
       text_field({"log_level", "--log-level", "TOKENGATE_LOG_LEVEL", "trace, debug, info, warn, error or off"},
                  &Config::log_level),
+      text_field({"log_format", "--log-format", "TOKENGATE_LOG_FORMAT",
+                  "text, or json: one JSON object per line (time, level, message, request_id, route, client_id, ...)"},
+                 &Config::log_format),
       boolean_field({"access_log", "--access-log", "TOKENGATE_ACCESS_LOG", "log each request at debug level"},
                     &Config::access_log),
+      text_field({"admin_listen", "--admin-listen", "TOKENGATE_ADMIN_LISTEN",
+                  "HOST:PORT of the admin listener (the admin API, /metrics, /console), or none"},
+                 &Config::admin_listen),
+      integer_field({"audit_retention", "--audit-retention", "TOKENGATE_AUDIT_RETENTION",
+                     "days the audit trail keeps an entry"},
+                    &Config::audit_retention),
       boolean_field({"demo_client", "--demo-client", "TOKENGATE_DEMO_CLIENT",
                      "create and print a demo client when the store has none"},
                     &Config::demo_client),
@@ -243,26 +252,36 @@ void parse_rate_limit(Config& c) {
     double* target = name == "client" ? &c.client_rate : name == "address" ? &c.address_rate : nullptr;
     char* end = nullptr;
     double value = eq == std::string::npos ? 0 : std::strtod(item.c_str() + eq + 1, &end);
-    if (!target || eq == std::string::npos || end == item.c_str() + eq + 1 || *end != '\0' || !(value > 0) ||
+    if (!target || eq == std::string::npos || end == item.c_str() + eq + 1 || *end != '\0' || !(value >= 1) ||
         value > 1e7)
-      throw ConfigError("rate_limit must be client=N and/or address=M, grants per second (e.g. client=100,address=50), "
+      throw ConfigError("rate_limit must be client=N and/or address=M, grants per second from 1 to 10000000 (e.g. client=100,address=50), "
                         "got '" + c.rate_limit + "'");
     *target = value;
   }
 }
 
-void validate(Config& c) {
-  size_t colon = c.listen.rfind(':');
-  auto port = colon == std::string::npos ? std::nullopt : parse_integer(c.listen.substr(colon + 1));
+// HOST:PORT (HOST an IP address, IPv6 in brackets) into its parts.
+void split_address(const char* key, const std::string& value, std::string& host, uint16_t& port_out) {
+  size_t colon = value.rfind(':');
+  auto port = colon == std::string::npos ? std::nullopt : parse_integer(value.substr(colon + 1));
   if (!port || *port < 0 || *port > 65535 || colon == 0)
-    throw ConfigError("listen must be HOST:PORT with a port from 0 to 65535, got '" + c.listen + "'");
-  c.listen_host = c.listen.substr(0, colon);
-  if (c.listen_host.size() > 2 && c.listen_host.front() == '[' && c.listen_host.back() == ']')
-    c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
-  c.listen_port = static_cast<uint16_t>(*port);
+    throw ConfigError(std::string(key) + " must be HOST:PORT with a port from 0 to 65535, got '" + value + "'");
+  host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  port_out = static_cast<uint16_t>(*port);
   unsigned char addr[16];
-  if (inet_pton(AF_INET, c.listen_host.c_str(), addr) != 1 && inet_pton(AF_INET6, c.listen_host.c_str(), addr) != 1)
-    throw ConfigError("listen must name an IP address (such as 127.0.0.1, 0.0.0.0 or [::1]), got '" + c.listen + "'");
+  if (inet_pton(AF_INET, host.c_str(), addr) != 1 && inet_pton(AF_INET6, host.c_str(), addr) != 1)
+    throw ConfigError(std::string(key) + " must name an IP address (such as 127.0.0.1, 0.0.0.0 or [::1]), got '" +
+                      value + "'");
+}
+
+void validate(Config& c) {
+  split_address("listen", c.listen, c.listen_host, c.listen_port);
+  c.admin_host.clear();
+  c.admin_port = 0;
+  if (c.admin_listen != "none") split_address("admin_listen", c.admin_listen, c.admin_host, c.admin_port);
+  if (c.log_format != "text" && c.log_format != "json")
+    throw ConfigError("log_format must be text or json, got '" + c.log_format + "'");
 
   if (!c.issuer.empty()) {
     check_url("issuer", c.issuer);
@@ -311,6 +330,7 @@ void validate(Config& c) {
     c.trusted_proxy_list.push_back(proxy);
   }
   check_range("key_publish_delay", c.key_publish_delay, 0, 7 * 24 * 3600);
+  check_range("audit_retention", c.audit_retention, 1, 36500);
   check_range("upstream_connect_timeout_ms", c.upstream_connect_timeout_ms, 1, 600000);
   check_range("upstream_timeout_ms", c.upstream_timeout_ms, 1, 600000);
   check_range("upstream_retries", c.upstream_retries, 0, 2);

@@ -30,7 +30,10 @@ struct Config {
   std::string tls_cert;            // PEM certificate chain: serve HTTPS (with tls_key)
   std::string tls_key;             // PEM private key
   std::string log_level = "info";
+  std::string log_format = "text"; // text or json (JSON lines)
   bool access_log = false;
+  std::string admin_listen = "127.0.0.1:8081";  // the admin API, /metrics and /console; "none": off
+  int64_t audit_retention = 90;    // days the audit trail keeps an entry
   bool demo_client = true;         // create and print a demo client when the store has none
   int64_t key_publish_delay = 600; // seconds `key rotate` publishes a new key before it signs
 
@@ -49,9 +52,11 @@ struct Config {
   int64_t token_cache_size = 10000;
   int64_t token_cache_max_age = 300;     // seconds: the longest the proxy may lag the upstream
 
-  // Derived by validate(): the listen address split up, the rate limits and proxies parsed.
+  // Derived by validate(): the listen addresses split up, the rate limits and proxies parsed.
   std::string listen_host;
   uint16_t listen_port = 0;
+  std::string admin_host;  // empty: no admin listener
+  uint16_t admin_port = 0;
   double client_rate = 0;
   double address_rate = 0;
   std::vector<std::string> trusted_proxy_list;

@@ -1,5 +1,7 @@
 #include "front/client_gate.hpp"
 
+#include "observe/request_context.hpp"
+
 namespace tokengate::front {
 
 http::Response too_many_requests(const limits::Refusal& refusal) {
@@ -10,20 +12,26 @@ http::Response too_many_requests(const limits::Refusal& refusal) {
   return r;
 }
 
-std::optional<http::Respond> pass_client_gate(limits::ClientLimits* limits, const http::Request& request,
-                                              std::string_view client_id, bool grant, http::Respond respond) {
-  if (!limits) return respond;
+std::optional<http::Respond> ClientGate::pass(const http::Request& request, std::string_view client_id, bool grant,
+                                              http::Respond respond) const {
+  observe::note_client_id(client_id);
+  if (!limits && !trail) return respond;
   auto now = limits::ClientLimits::Clock::now();
-  auto refusal = limits->check_failures(request.client_address, client_id, now);
-  if (!refusal && grant) refusal = limits->take_grant(request.client_address, client_id, now);
+  std::optional<limits::Refusal> refusal;
+  if (limits) refusal = limits->check_failures(request.client_address, client_id, now);
+  if (limits && !refusal && grant) refusal = limits->take_grant(request.client_address, client_id, now);
   if (refusal) {
     respond(too_many_requests(*refusal));
     return std::nullopt;
   }
-  return [limits, address = std::string(request.client_address), id = std::string(client_id),
+  return [limits = limits, trail = trail, address = std::string(request.client_address), id = std::string(client_id),
           respond = std::move(respond)](http::Response r) {
-    if (r.status == 401) limits->failed(address, id, limits::ClientLimits::Clock::now());
-    else if (r.status == 200) limits->succeeded(address, id);
+    if (r.status == 401) {
+      if (limits) limits->failed(address, id, limits::ClientLimits::Clock::now());
+      if (trail) trail->failed_authentication(id, address);
+    } else if (r.status == 200 && limits) {
+      limits->succeeded(address, id);
+    }
     respond(std::move(r));
   };
 }

@@ -15,33 +15,41 @@ http::Response status_lists_absent() {
 
 }  // namespace
 
-Routes::Routes(const Mode& mode, limits::ClientLimits* limits)
+Routes::Routes(const Mode& mode, ClientGate gate)
     : mode_(mode),
-      token_(mode, {.cells_compatible = false}, limits),
-      cells_token_(mode, {.cells_compatible = true}, limits),
-      sdk_token_(mode, {.sdk_compatible = true}, limits),
-      introspection_(mode, TokenOperationFront::Operation::introspect, limits),
-      revocation_(mode, TokenOperationFront::Operation::revoke, limits) {}
+      token_(mode, {.cells_compatible = false}, gate),
+      cells_token_(mode, {.cells_compatible = true}, gate),
+      sdk_token_(mode, {.sdk_compatible = true}, gate),
+      introspection_(mode, TokenOperationFront::Operation::introspect, gate),
+      revocation_(mode, TokenOperationFront::Operation::revoke, gate) {}
+
+void Routes::add_token_route(http::Router& router, std::string_view metric_name) const {
+  router.add_async(
+      "POST", "/connect/token",
+      [this](const http::Request& r, http::Respond respond) { token_.handle(r, std::move(respond)); },
+      observe::RouteKind::token, metric_name);
+}
 
 void Routes::add_to(http::Router& router) const {
-  router.add_async("POST", "/connect/token", [this](const http::Request& r, http::Respond respond) {
-    token_.handle(r, std::move(respond));
-  });
-  router.add_async("POST", "/v4.0/cells/connect/token", [this](const http::Request& r, http::Respond respond) {
-    cells_token_.handle(r, std::move(respond));
-  });
+  add_token_route(router);
+  router.add_async(
+      "POST", "/v4.0/cells/connect/token",
+      [this](const http::Request& r, http::Respond respond) { cells_token_.handle(r, std::move(respond)); },
+      observe::RouteKind::token);
 
   for (const char* path : {"/oauth2/token", "/v1.1/connect/token", "/v3.0/connect/token", "/v4.0/connect/token"}) {
-    router.add_async("POST", path, [this](const http::Request& r, http::Respond respond) {
-      sdk_token_.handle(r, std::move(respond));
-    });
+    router.add_async(
+        "POST", path, [this](const http::Request& r, http::Respond respond) { sdk_token_.handle(r, std::move(respond)); },
+        observe::RouteKind::token);
   }
-  router.add_async("POST", "/connect/introspect", [this](const http::Request& r, http::Respond respond) {
-    introspection_.handle(r, std::move(respond));
-  });
-  router.add_async("POST", "/connect/revocation", [this](const http::Request& r, http::Respond respond) {
-    revocation_.handle(r, std::move(respond));
-  });
+  router.add_async(
+      "POST", "/connect/introspect",
+      [this](const http::Request& r, http::Respond respond) { introspection_.handle(r, std::move(respond)); },
+      observe::RouteKind::introspection);
+  router.add_async(
+      "POST", "/connect/revocation",
+      [this](const http::Request& r, http::Respond respond) { revocation_.handle(r, std::move(respond)); },
+      observe::RouteKind::revocation);
 
   router.add("GET", "/statuslists", [this](const http::Request&) {
     if (!mode_.publishes_status_lists()) return status_lists_absent();

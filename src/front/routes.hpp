@@ -23,13 +23,16 @@ namespace tokengate::front {
 
 class Routes {
  public:
-  // `limits`: the abuse limits of the routes where clients authenticate (null: none).
-  Routes(const Mode& mode, limits::ClientLimits* limits);
+  // `gate`: the abuse limits and audit of the routes where clients authenticate.
+  Routes(const Mode& mode, ClientGate gate);
 
   // The URL this server is known by (metadata); set before the server takes requests.
   void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }
 
   void add_to(http::Router& router) const;
+  // The token route alone (POST /connect/token): the admin listener serves it to its console,
+  // counted in the metrics as `metric_name`, apart from the public route's grants.
+  void add_token_route(http::Router& router, std::string_view metric_name = {}) const;
 
  private:
   const Mode& mode_;

@@ -17,8 +17,8 @@ std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods(const TokenRo
 
 }  // namespace
 
-TokenFront::TokenFront(const Mode& mode, TokenRoute route, limits::ClientLimits* limits)
-    : mode_(mode), route_(route), limits_(limits), authenticator_(auth_methods(route)) {}
+TokenFront::TokenFront(const Mode& mode, TokenRoute route, ClientGate gate)
+    : mode_(mode), route_(route), gate_(gate), authenticator_(auth_methods(route)) {}
 
 void TokenFront::handle(const http::Request& request, http::Respond respond) const {
   auto parsed = oauth::parse_token_request(request, {.cells_compatible = route_.cells_compatible,
@@ -45,7 +45,7 @@ void TokenFront::handle(const http::Request& request, http::Respond respond) con
   auto credentials = authenticator_.extract(token_request);
   if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
-  auto gated = pass_client_gate(limits_, request, client.id, /*grant=*/true, std::move(respond));
+  auto gated = gate_.pass(request, client.id, /*grant=*/true, std::move(respond));
   if (!gated) return;
   mode_.issue_token(token_request, client, std::move(*gated));
 }

@@ -6,7 +6,7 @@
 
 #include "front/mode.hpp"
 #include "http/router.hpp"
-#include "limits/client_limits.hpp"
+#include "front/client_gate.hpp"
 #include "oauth/client_authenticator.hpp"
 
 namespace tokengate::front {
@@ -23,14 +23,13 @@ struct TokenRoute {
 
 class TokenFront {
  public:
-  // `limits` may be null (no limits: unit tests).
-  TokenFront(const Mode& mode, TokenRoute route, limits::ClientLimits* limits = nullptr);
+  TokenFront(const Mode& mode, TokenRoute route, ClientGate gate = {});
   void handle(const http::Request& request, http::Respond respond) const;
 
  private:
   const Mode& mode_;
   TokenRoute route_;
-  limits::ClientLimits* limits_;
+  ClientGate gate_;
   oauth::ClientAuthenticator authenticator_;
 };
 

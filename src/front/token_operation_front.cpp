@@ -14,8 +14,8 @@ std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods() {
 
 }  // namespace
 
-TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation, limits::ClientLimits* limits)
-    : mode_(mode), operation_(operation), limits_(limits), authenticator_(auth_methods()) {}
+TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation, ClientGate gate)
+    : mode_(mode), operation_(operation), gate_(gate), authenticator_(auth_methods()) {}
 
 void TokenOperationFront::handle(const http::Request& request, http::Respond respond) const {
   auto parsed = oauth::parse_token_request(request);
@@ -26,7 +26,7 @@ void TokenOperationFront::handle(const http::Request& request, http::Respond res
   if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
 
-  auto gated = pass_client_gate(limits_, request, client.id, /*grant=*/false, std::move(respond));
+  auto gated = gate_.pass(request, client.id, /*grant=*/false, std::move(respond));
   if (!gated) return;
   auto token = token_request.body.get("token");
   if (operation_ == Operation::introspect) mode_.introspect(token_request, client, token, std::move(*gated));

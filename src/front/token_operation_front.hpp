@@ -5,7 +5,7 @@
 // needed (we issue access tokens only). A request that passes goes to the mode.
 #include "front/mode.hpp"
 #include "http/router.hpp"
-#include "limits/client_limits.hpp"
+#include "front/client_gate.hpp"
 #include "oauth/client_authenticator.hpp"
 
 namespace tokengate::front {
@@ -13,13 +13,13 @@ namespace tokengate::front {
 class TokenOperationFront {
  public:
   enum class Operation { introspect, revoke };
-  TokenOperationFront(const Mode& mode, Operation operation, limits::ClientLimits* limits = nullptr);
+  TokenOperationFront(const Mode& mode, Operation operation, ClientGate gate = {});
   void handle(const http::Request& request, http::Respond respond) const;
 
  private:
   const Mode& mode_;
   Operation operation_;
-  limits::ClientLimits* limits_;
+  ClientGate gate_;
   oauth::ClientAuthenticator authenticator_;
 };
 

@@ -5,11 +5,7 @@
 namespace tokengate::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using common::trim_ows;
 
 FramingVerdict refuse(int status, std::string message) { return {FramingVerdict::refuse, status, std::move(message)}; }
 
@@ -27,7 +23,7 @@ FramingVerdict check_framing(const RequestHead& head) {
     for (std::string_view value : head.transfer_encoding) {
       while (!value.empty()) {
         size_t comma = value.find(',');
-        std::string_view coding = trim(value.substr(0, comma));
+        std::string_view coding = trim_ows(value.substr(0, comma));
         if (!coding.empty()) codings.push_back(coding);
         value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
       }
@@ -46,7 +42,7 @@ FramingVerdict check_framing(const RequestHead& head) {
   }
 
   if (!head.expect.empty()) {
-    if (head.expect.size() == 1 && common::iequals(trim(head.expect[0]), "100-continue"))
+    if (head.expect.size() == 1 && common::iequals(trim_ows(head.expect[0]), "100-continue"))
       return head.version == 11 ? FramingVerdict{FramingVerdict::send_continue, 0, {}} : FramingVerdict{};
     return refuse(417, "The only expectation this server meets is 100-continue (RFC 9110 §10.1.1).");
   }

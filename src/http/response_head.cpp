@@ -25,7 +25,8 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 }  // namespace
 
-void write_response_head(const Response& response, unsigned version, bool keep_alive, std::string& out) {
+void write_response_head(const Response& response, unsigned version, bool keep_alive, std::string& out,
+                         std::string_view request_id) {
   out.clear();
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   append_number(out, static_cast<size_t>(response.status));
@@ -35,11 +36,16 @@ void write_response_head(const Response& response, unsigned version, bool keep_a
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
   if (response.no_store) out += "Cache-Control: no-store\r\nPragma: no-cache\r\n";
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
+  if (!request_id.empty()) append_header(out, "X-Request-Id", request_id);
   if (!keep_alive && version == 11) out += "Connection: close\r\n";
   if (keep_alive && version == 10) out += "Connection: keep-alive\r\n";
-  out += "Content-Length: ";
-  append_number(out, response.body.size());
-  out += "\r\n\r\n";
+  // RFC 9110 §8.6: none on a 204 or a 304 (a 304's would have to be the 200's, which it lacks).
+  if (response.status != 204 && response.status != 304) {
+    out += "Content-Length: ";
+    append_number(out, response.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
 }
 
 }  // namespace tokengate::http

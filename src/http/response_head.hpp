@@ -9,6 +9,8 @@ namespace tokengate::http {
 
 // Writes the head for `response` (ending with the empty line) into `out`, replacing its contents.
 // `version` is 10 or 11. Header values holding CR or LF are dropped rather than written.
-void write_response_head(const Response& response, unsigned version, bool keep_alive, std::string& out);
+// `request_id`, if not empty, is sent as X-Request-Id.
+void write_response_head(const Response& response, unsigned version, bool keep_alive, std::string& out,
+                         std::string_view request_id = {});
 
 }  // namespace tokengate::http

@@ -4,28 +4,39 @@
 
 namespace tokengate::http {
 
-void Router::add(std::string_view method, std::string path, Handler handler) {
-  add_async(method, std::move(path),
-            [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); });
+void Router::add(std::string_view method, std::string path, Handler handler, observe::RouteKind kind) {
+  add_async(
+      method, std::move(path),
+      [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); }, kind);
 }
 
-void Router::add_async(std::string_view method, std::string path, AsyncHandler handler) {
-  routes_.push_back(Route{std::string(method), std::move(path), std::move(handler)});
+void Router::add_async(std::string_view method, std::string path, AsyncHandler handler, observe::RouteKind kind,
+                       std::string_view metric_name) {
+  uint16_t metric = observe::Metrics::instance().register_route(metric_name.empty() ? path : metric_name, kind);
+  routes_.push_back(Route{std::string(method), std::move(path), std::move(handler), metric});
 }
 
 void Router::add_prefix(std::string prefix, AsyncHandler handler) {
   std::string name = prefix + "*";
-  prefixes_.push_back(Route{std::move(name), std::move(prefix), std::move(handler)});
+  uint16_t metric = observe::Metrics::instance().register_route(name, observe::RouteKind::other);
+  prefixes_.push_back(Route{std::move(name), std::move(prefix), std::move(handler), metric});
 }
 
-std::string_view Router::route_name(const Request& request) const {
+RouteInfo Router::route_info(const Request& request) const {
   for (const auto& r : routes_) {
-    if (r.path == request.path) return r.path;
+    if (r.path == request.path) return {r.path, r.metric};
   }
   for (const auto& p : prefixes_) {
-    if (request.path.starts_with(p.path)) return p.method;  // the prefix with a '*'
+    if (request.path.starts_with(p.path)) return {p.method, p.metric};  // the prefix with a '*'
   }
-  return "-";
+  return {"-", 0};
+}
+
+std::vector<std::pair<std::string, std::string>> Router::list() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : routes_) out.emplace_back(r.method, r.path);
+  for (const auto& p : prefixes_) out.emplace_back("*", p.method);
+  return out;
 }
 
 void Router::route(const Request& request, Respond respond) const {

@@ -12,6 +12,7 @@
 
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "observe/metrics.hpp"
 
 namespace tokengate::http {
 
@@ -19,24 +20,39 @@ using Handler = std::function<Response(const Request&)>;
 using Respond = std::function<void(Response)>;
 using AsyncHandler = std::function<void(const Request&, Respond)>;
 
+// The route a request goes to, as registered: its name ("/connect/token", "/v4.0/cells/*", or "-"
+// for none) is what logs and metrics name instead of the path, which may hold anything a client sent.
+struct RouteInfo {
+  std::string_view name;
+  uint16_t metric = 0;  // its index in observe::Metrics
+};
+
 class Router {
  public:
-  void add(std::string_view method, std::string path, Handler handler);
-  void add_async(std::string_view method, std::string path, AsyncHandler handler);
+  // `kind` says which metric family counts the route's requests, under the `route` label
+  // `metric_name` (default: the path).
+  void add(std::string_view method, std::string path, Handler handler,
+           observe::RouteKind kind = observe::RouteKind::other);
+  void add_async(std::string_view method, std::string path, AsyncHandler handler,
+                 observe::RouteKind kind = observe::RouteKind::other, std::string_view metric_name = {});
   // Every path under `prefix` without a route of its own goes to `handler`, whatever the method.
   void add_prefix(std::string prefix, AsyncHandler handler);
 
   void route(const Request& request, Respond respond) const;
 
-  // The route `request` would go to, as registered ("/connect/token", "/v4.0/cells/*"), or "-":
-  // what the access log names instead of the path, which may hold anything a client sent.
-  std::string_view route_name(const Request& request) const;
+  RouteInfo route_info(const Request& request) const;
+  std::string_view route_name(const Request& request) const { return route_info(request).name; }
+
+  // Every route: (method, path), prefixes as ("*", "/prefix/*"). For the check that the OpenAPI
+  // documents describe every route.
+  std::vector<std::pair<std::string, std::string>> list() const;
 
  private:
   struct Route {
     std::string method;
     std::string path;
     AsyncHandler handler;
+    uint16_t metric = 0;
   };
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
   std::vector<Route> prefixes_;  // path = the prefix; method = its name for the log (prefix + '*')

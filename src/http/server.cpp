@@ -198,9 +198,14 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
 
 Server::~Server() = default;
 
+void Server::stop() {
+  net::post(impl_->threads[0]->ioc, [impl = impl_.get()] { impl->begin_stop(); });
+}
+
 uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 unsigned Server::threads() const { return static_cast<unsigned>(impl_->threads.size()); }
 size_t Server::max_connections() const { return impl_->max_connections; }
+size_t Server::open_connections() const { return impl_->shared.connections.load(std::memory_order_relaxed); }
 bool Server::tls() const { return impl_->tls.has_value(); }
 
 void Server::run() {

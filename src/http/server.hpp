@@ -36,11 +36,14 @@ class Server {
   uint16_t port() const;  // the bound port (useful with port 0)
   unsigned threads() const;
   size_t max_connections() const;  // the cap in force
+  size_t open_connections() const;  // now, on every thread
   bool tls() const;                // serving HTTPS
 
   // Serves until SIGINT or SIGTERM; then stops accepting, lets in-flight requests finish (at most
   // drain_timeout), closes idle connections and returns.
   void run();
+  // From any thread: stop as a SIGTERM would (run() returns once in-flight requests are done).
+  void stop();
 
  private:
   struct Impl;

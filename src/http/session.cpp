@@ -17,6 +17,8 @@
 #include "common/ascii.hpp"
 #include "http/framing.hpp"
 #include "http/response_head.hpp"
+#include "observe/metrics.hpp"
+#include "observe/request_context.hpp"
 
 namespace tokengate::http {
 namespace bhttp = boost::beast::http;
@@ -144,6 +146,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
     started_ = std::chrono::steady_clock::now();
     const auto& req = parser_->get();
+    std::string_view offered_id;
     Request request;
     request.method = req.method_string();
     std::string_view target = req.target();
@@ -161,6 +164,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         request.if_none_match = field.value();
       } else if (common::iequals(field.name_string(), "X-Forwarded-For")) {
         request.forwarded_for = field.value();
+      } else if (common::iequals(field.name_string(), "X-Request-Id")) {
+        offered_id = field.value();
       }
     }
     request.body = req.body();
@@ -173,13 +178,20 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
       if (!last.empty() && last.size() <= 45) request.client_address = last;
     }
-    // Logs name the route, never the path: a path may hold anything a client sent, secrets too.
-    route_name_ = shared_.router.route_name(request);
+    // Logs and metrics name the route, never the path: a path may hold anything a client sent.
+    route_ = shared_.router.route_info(request);
+    context_.method = request.method;
+    context_.route = route_.name;
+    context_.client_id.clear();
+    context_.status = 0;
+    context_.duration_us = -1;
+    observe::assign_request_id(context_.request_id, offered_id);
 
+    observe::RequestScope scope(context_);
     try {
       shared_.router.route(request, [self = this->shared_from_this()](Response r) { self->on_response(std::move(r)); });
     } catch (const std::exception& e) {
-      spdlog::error("request handler failed on {} {}: {}", request.method, route_name_, e.what());
+      spdlog::error("request handler failed on {} {}: {}", request.method, route_.name, e.what());
       on_response(json_error(500, "server_error", "The server failed to handle the request."));
     }
   }
@@ -187,22 +199,30 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Called once per request, on this session's thread, possibly after the handler returned.
   void on_response(Response response) {
     const auto& req = parser_->get();
+    auto took = std::chrono::steady_clock::now() - started_;
+    observe::Metrics::instance().record_request(route_.metric, response.status, response.error,
+                                                response.upstream_failure,
+                                                std::chrono::duration_cast<std::chrono::nanoseconds>(took));
     if (shared_.options.access_log) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
-      spdlog::debug("{} {} {} {}us", req.method_string(), route_name_, response.status, micros.count());
+      context_.status = response.status;
+      context_.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+      observe::RequestScope scope(context_);
+      spdlog::debug("{} {} {} {}us", req.method_string(), route_.name, response.status, context_.duration_us);
     }
     bool keep_alive = req.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
     bool head = req.method() == bhttp::verb::head;  // RFC 9110 §9.3.2: the head only
-    write_response(std::move(response), req.version(), keep_alive, head);
+    write_response(std::move(response), req.version(), keep_alive, head, context_.request_id);
   }
 
   void send_error(int status, std::string message) {
     // invalid_request: the RFC 6749 §5.2 code that OAuth clients know for a request they got wrong.
+    observe::Metrics::instance().record_request(0, status, "invalid_request", false, std::chrono::nanoseconds(0));
     write_response(json_error(status, "invalid_request", message), 11, /*keep_alive=*/false);
   }
 
-  void write_response(Response response, unsigned version, bool keep_alive, bool head_only = false) {
-    write_response_head(response, version, keep_alive, head_);
+  void write_response(Response response, unsigned version, bool keep_alive, bool head_only = false,
+                      std::string_view request_id = {}) {
+    write_response_head(response, version, keep_alive, head_, request_id);
     body_ = std::move(response.body);
     if (head_only) body_.clear();
     lowest().expires_after(shared_.options.request_timeout);
@@ -253,7 +273,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string body_;
   std::unique_ptr<char[]> drain_;
   std::chrono::steady_clock::time_point started_;
-  std::string_view route_name_;  // into the router's own strings
+  RouteInfo route_;                 // the request's route; its name is in the router's own strings
+  observe::RequestContext context_;  // for log lines about the request in hand
   std::string peer_;             // the peer's IP address
   bool peer_trusted_ = false;    // a trusted proxy: its X-Forwarded-For names the client
   bool reading_ = false;

@@ -2,6 +2,10 @@
 
 #include <ctime>
 
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "common/scope_list.hpp"
 #include "common/secret_digest.hpp"
 #include "common/token_lifetime.hpp"
@@ -16,17 +20,17 @@ int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 void validate(const ClientSpec& spec) {
   if (spec.name.empty() || spec.name.size() > 200)
-    throw InvalidClientInput("--name must be 1 to 200 characters");
+    throw InvalidClientInput("name must be 1 to 200 bytes long");
   for (const auto& token : common::split_scopes(spec.scope)) {
     if (!oauth::is_valid_scope_token(token))
-      throw InvalidClientInput("--scope: '" + token + "' is not a valid scope token (RFC 6749 §3.3: printable ASCII "
+      throw InvalidClientInput("scope: '" + token + "' is not a valid scope token (RFC 6749 §3.3: printable ASCII "
                                "except space, '\"' and '\\')");
   }
   for (unsigned char c : spec.audience) {
-    if (c < 0x21 || c == 0x7F) throw InvalidClientInput("--audience must not contain spaces or control characters");
+    if (c < 0x21 || c == 0x7F) throw InvalidClientInput("audience must not contain spaces or control characters");
   }
   if (spec.token_ttl < 0 || spec.token_ttl > common::kMaxTokenLifetime)
-    throw InvalidClientInput("--ttl must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
+    throw InvalidClientInput("the token lifetime (--ttl, token_ttl) must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
                              " seconds (31 days), or 0 for the server default");
 }
 
@@ -41,9 +45,17 @@ std::vector<store::RevocationRecord> revoke_generation(store::ClientRecord& clie
   return revoked;
 }
 
+// What the audit entry says about a client: its settings, never its secret.
+std::string settings_json(const store::ClientRecord& c) {
+  return boost::json::serialize(boost::json::object{{"name", c.name},
+                                                    {"scope", common::join_scopes(c.scopes)},
+                                                    {"audience", c.audience},
+                                                    {"token_ttl", c.token_ttl}});
+}
+
 }  // namespace
 
-CreatedClient create_client(store::Store& store, const ClientSpec& spec) {
+CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor) {
   validate(spec);
   CreatedClient created;
   created.secret = generate_client_secret();
@@ -57,11 +69,39 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec) {
   r.enabled = true;
   r.created_at = r.updated_at = now();
   r.generation = generate_generation();
-  store.insert_client(r);
+  auto audit = audit::entry(actor, "client.create", r.id, settings_json(r));
+  store.insert_client(r, &audit);
   return created;
 }
 
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens) {
+std::optional<store::ClientRecord> update_client(store::Store& store, const std::string& id, const ClientUpdate& update,
+                                                 const audit::Actor& actor) {
+  auto client = store.find_client(id);
+  if (!client) return std::nullopt;
+  ClientSpec spec{update.name.value_or(client->name),
+                  update.scope.value_or(common::join_scopes(client->scopes)),
+                  update.audience.value_or(client->audience), update.token_ttl.value_or(client->token_ttl)};
+  validate(spec);
+  client->name = spec.name;
+  client->scopes = common::split_scopes(spec.scope);
+  client->audience = spec.audience;
+  client->token_ttl = spec.token_ttl;
+  client->updated_at = now();
+  // Disabling ends the tokens the client holds, as set_client_enabled does; in the same write.
+  std::vector<store::RevocationRecord> revoked;
+  if (update.enabled && *update.enabled != client->enabled) {
+    client->enabled = *update.enabled;
+    if (!client->enabled) revoked = revoke_generation(*client, client->updated_at);
+  }
+  auto detail = boost::json::parse(settings_json(*client)).as_object();
+  detail["enabled"] = client->enabled;
+  auto audit = audit::entry(actor, "client.update", id, boost::json::serialize(detail));
+  if (!store.update_client(*client, revoked, &audit)) return std::nullopt;
+  return client;
+}
+
+std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens,
+                                                const audit::Actor& actor) {
   auto client = store.find_client(id);
   if (!client) return std::nullopt;
   std::string secret = generate_client_secret();
@@ -69,11 +109,13 @@ std::optional<std::string> rotate_client_secret(store::Store& store, const std::
   client->updated_at = now();
   std::vector<store::RevocationRecord> revoked;
   if (revoke_tokens) revoked = revoke_generation(*client, client->updated_at);
-  if (!store.update_client(*client, revoked)) return std::nullopt;
+  auto audit = audit::entry(actor, "client.rotate_secret", id,
+                            boost::json::serialize(boost::json::object{{"revoke_tokens", revoke_tokens}}));
+  if (!store.update_client(*client, revoked, &audit)) return std::nullopt;
   return secret;
 }
 
-bool set_client_enabled(store::Store& store, const std::string& id, bool enabled) {
+bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor) {
   auto client = store.find_client(id);
   if (!client) return false;
   client->enabled = enabled;
@@ -81,22 +123,25 @@ bool set_client_enabled(store::Store& store, const std::string& id, bool enabled
   // Disabling also ends the tokens it holds, so that enabling it again does not bring them back.
   std::vector<store::RevocationRecord> revoked;
   if (!enabled) revoked = revoke_generation(*client, client->updated_at);
-  return store.update_client(*client, revoked);
+  auto audit = audit::entry(actor, enabled ? "client.enable" : "client.disable", id);
+  return store.update_client(*client, revoked, &audit);
 }
 
-bool revoke_client_tokens(store::Store& store, const std::string& id) {
+bool revoke_client_tokens(store::Store& store, const std::string& id, const audit::Actor& actor) {
   auto client = store.find_client(id);
   if (!client) return false;
   client->updated_at = now();
   auto revoked = revoke_generation(*client, client->updated_at);
-  return store.update_client(*client, revoked);
+  auto audit = audit::entry(actor, "client.revoke_tokens", id);
+  return store.update_client(*client, revoked, &audit);
 }
 
-bool delete_client(store::Store& store, const std::string& id) {
+bool delete_client(store::Store& store, const std::string& id, const audit::Actor& actor) {
   auto client = store.find_client(id);
   if (!client) return false;
   auto revoked = revoke_generation(*client, now());
-  return store.delete_client(id, revoked);
+  auto audit = audit::entry(actor, "client.delete", id, settings_json(*client));
+  return store.delete_client(id, revoked, &audit);
 }
 
 }  // namespace tokengate::issuer

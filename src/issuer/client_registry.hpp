@@ -1,11 +1,13 @@
 #pragma once
 // Creating and changing clients in the store, with the checks a user's input needs. Used by the
-// CLI and by the server's first start (the demo client).
+// CLI, the admin API and the server's first start (the demo client). Every change is written with
+// its audit entry (who: `actor`), in one transaction.
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "audit/actor.hpp"
 #include "store/store.hpp"
 
 namespace tokengate::issuer {
@@ -27,19 +29,35 @@ struct CreatedClient {
   std::string secret;  // shown once, never stored
 };
 
-CreatedClient create_client(store::Store& store, const ClientSpec& spec);
+// What an update changes: the fields that are set.
+struct ClientUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> scope;
+  std::optional<std::string> audience;
+  std::optional<int64_t> token_ttl;
+  std::optional<bool> enabled;  // disabling revokes the tokens the client holds
+};
+
+CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor = {});
+
+// Changes name, scopes, audience, token lifetime (tokens already issued keep theirs) or whether it
+// is enabled, in one write; nullopt if there is no such client. Throws InvalidClientInput as
+// create_client does.
+std::optional<store::ClientRecord> update_client(store::Store& store, const std::string& id, const ClientUpdate& update,
+                                                 const audit::Actor& actor = {});
 
 // Gives the client a new secret (the old one stops working) and, with `revoke_tokens`, revokes the
 // tokens it holds; nullopt if there is no such client.
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false);
+std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false,
+                                                const audit::Actor& actor = {});
 
 // Enables or disables; disabling revokes every token the client holds. False if there is no such client.
-bool set_client_enabled(store::Store& store, const std::string& id, bool enabled);
+bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor = {});
 
 // Revokes every token the client holds now; later tokens are not affected. False if no such client.
-bool revoke_client_tokens(store::Store& store, const std::string& id);
+bool revoke_client_tokens(store::Store& store, const std::string& id, const audit::Actor& actor = {});
 
 // Deletes the client and revokes every token it holds. False if there is no such client.
-bool delete_client(store::Store& store, const std::string& id);
+bool delete_client(store::Store& store, const std::string& id, const audit::Actor& actor = {});
 
 }  // namespace tokengate::issuer

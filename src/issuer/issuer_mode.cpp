@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/conditional.hpp"
 #include "http/event_loop.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
@@ -117,6 +118,11 @@ http::Response IssuerMode::status_list(const http::Request& request, std::string
   if (!is_status_list_id(list))
     return http::json_error(404, "not_found", "There is no status list with that name.");
   const RevocationSnapshot& revocations = store::read_snapshot(state_.revocations);
+  // Only a generation some client has, or had until its tokens were revoked: a list that names no
+  // one is not signed for whoever asks (each would cost a signature).
+  std::string_view generation = list.substr(0, list.find('.'));
+  if (!store::read_snapshot(state_.clients).has_generation(generation) && !revocations.generation_revoked(generation))
+    return http::json_error(404, "not_found", "There is no status list with that name.");
   const KeySet& keys = store::read_snapshot(state_.keys);
   if (!keys.active)
     return http::json_error(503, "temporarily_unavailable", "The server has no signing key loaded yet; retry shortly.");
@@ -144,7 +150,7 @@ http::Response IssuerMode::status_list(const http::Request& request, std::string
   http::Response r;
   r.header("Cache-Control", "public, max-age=" + std::to_string(kStatusListTtl));
   r.header("ETag", signed_list.etag);
-  if (!request.if_none_match.empty() && request.if_none_match == signed_list.etag) {
+  if (http::etag_matches(request.if_none_match, signed_list.etag)) {
     r.status = 304;
     r.content_type = {};
     return r;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "common/token_lifetime.hpp"
@@ -36,7 +37,7 @@ store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg, co
 }
 
 store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay,
-                                    const jose::KeyEncryption* kek) {
+                                    const jose::KeyEncryption* kek, const audit::Actor& actor) {
   int64_t now = unix_now();
   // With no key signing now (a store that has none yet), the new one signs at once: a delay would
   // leave the server without a key.
@@ -51,14 +52,17 @@ store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, in
   int64_t activates_at =
       publish_delay == 0 ? now : std::chrono::ceil<std::chrono::seconds>(ahead.time_since_epoch()).count();
   auto record = generate_key_record(alg, now, activates_at, kek);
-  store.rotate_key(record);
+  auto audit = audit::entry(actor, "key.rotate", record.kid,
+                            boost::json::serialize(boost::json::object{{"alg", jose::to_string(alg)},
+                                                                       {"activates_at", activates_at}}));
+  store.rotate_key(record, &audit);
   // Keys retired longer ago than any token can live are no longer published: drop them.
   store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   return record;
 }
 
 Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jose::Algorithm alg,
-                                const jose::KeyEncryption* kek) {
+                                const jose::KeyEncryption* kek, const audit::Actor& actor) {
   int64_t now = unix_now();
   Withdrawal w;
   bool signs_now_or_later = false;
@@ -70,9 +74,14 @@ Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jos
   if (!w.found) return w;
   if (signs_now_or_later) {  // a replacement first, so that some key signs at every moment
     w.replacement = generate_key_record(alg, now, {}, kek);
-    store.rotate_key(*w.replacement);
+    auto audit = audit::entry(actor, "key.rotate", w.replacement->kid,
+                              boost::json::serialize(boost::json::object{{"alg", jose::to_string(alg)},
+                                                                         {"activates_at", now},
+                                                                         {"replaces", kid}}));
+    store.rotate_key(*w.replacement, &audit);
   }
-  store.withdraw_key(kid, now);
+  auto audit = audit::entry(actor, "key.retire", kid);
+  store.withdraw_key(kid, now, &audit);
   return w;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/actor.hpp"
 #include "jose/algorithm.hpp"
 #include "jose/key_encryption.hpp"
 #include "store/store.hpp"
@@ -25,7 +26,7 @@ store::KeyRecord ensure_signing_key(store::Store& store, jose::Algorithm alg, co
 // they meet a token it signed. Keys no token can still need are deleted. With no key signing now,
 // the new one signs at once.
 store::KeyRecord rotate_signing_key(store::Store& store, jose::Algorithm alg, int64_t publish_delay = 0,
-                                    const jose::KeyEncryption* kek = nullptr);
+                                    const jose::KeyEncryption* kek = nullptr, const audit::Actor& actor = {});
 
 struct Withdrawal {
   bool found = false;
@@ -34,6 +35,6 @@ struct Withdrawal {
 // Takes a compromised key out of the JWKS at once; every token it signed stops being accepted. If
 // it was the key that signs (or the one that would), a new key (`alg`) signs at once instead.
 Withdrawal withdraw_signing_key(store::Store& store, const std::string& kid, jose::Algorithm alg,
-                                const jose::KeyEncryption* kek = nullptr);
+                                const jose::KeyEncryption* kek = nullptr, const audit::Actor& actor = {});
 
 }  // namespace tokengate::issuer

@@ -2,6 +2,7 @@
 
 #include "common/form_encoding.hpp"
 #include "http/event_loop.hpp"
+#include "observe/metrics.hpp"
 
 namespace tokengate::proxy {
 namespace {
@@ -81,8 +82,13 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
   auto joined = http::answer_on<http::Response>(
       loop, [respond, via_basic](http::Response answer) { respond(challenge_for(std::move(answer), via_basic)); });
   auto lookup = cache_.lookup(key, now, std::move(joined));
+  if (lookup.kind == TokenCache::Lookup::hit) {
+    observe::Metrics::instance().count(observe::Counter::token_cache_hit);
+    return respond(lookup.token->respond(now));
+  }
+  // A miss, whether this request calls the upstream or joins a call already going out.
+  observe::Metrics::instance().count(observe::Counter::token_cache_miss);
   if (lookup.kind == TokenCache::Lookup::joined) return;
-  if (lookup.kind == TokenCache::Lookup::hit) return respond(lookup.token->respond(now));
 
   // This caller leads: every caller that joins is answered when its call ends, however it ends.
   auto finish = [this, key, respond, via_basic](UpstreamResult result) {

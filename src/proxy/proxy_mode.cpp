@@ -118,6 +118,8 @@ void ProxyMode::published_keys(boost::asio::io_context& loop, std::function<void
   });
 }
 
+CircuitBreaker::State ProxyMode::circuit_state() const { return token_breaker_.state(Clock::now()); }
+
 observe::HealthReport ProxyMode::readiness() const {
   bool open = token_breaker_.state(Clock::now()) == CircuitBreaker::State::open;
   return {!open, {{"upstream", open ? "circuit_open" : "available"}}};

@@ -38,6 +38,9 @@ class ProxyMode final : public front::Mode {
   observe::HealthReport readiness() const override;  // ready unless the circuit is open
   observe::HealthReport health() const override;
 
+  // The token endpoint's circuit now (for the metrics).
+  CircuitBreaker::State circuit_state() const;
+
   const std::string& upstream_url() const { return token_url_; }
 
  private:

@@ -23,6 +23,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/event_loop.hpp"
+#include "observe/metrics.hpp"
 #include "observe/recent_stats.hpp"
 
 namespace tokengate::proxy {
@@ -308,6 +309,26 @@ const UpstreamOptions& UpstreamClient::options() const { return impl_->options; 
 
 observe::RecentStats::Summary UpstreamClient::recent() const { return impl_->stats.summary(); }
 
+namespace {
+
+// The metrics of one call (tokengate_upstream_requests_total, tokengate_upstream_request_duration_seconds).
+void count_call(const UpstreamResult& r, Clock::duration took) {
+  using O = UpstreamResult::Outcome;
+  using C = observe::Counter;
+  auto& metrics = observe::Metrics::instance();
+  switch (r.outcome) {
+    case O::response: metrics.count(C::upstream_answered); break;
+    case O::unreachable: metrics.count(C::upstream_unreachable); break;
+    case O::timeout: metrics.count(C::upstream_timeout); break;
+    case O::broken: metrics.count(C::upstream_broken); break;
+    case O::tls_failed: metrics.count(C::upstream_tls_failed); break;
+    case O::circuit_open: metrics.count(C::upstream_circuit_open); return;  // no call went out
+  }
+  metrics.observe(observe::Histogram::upstream_call, std::chrono::duration_cast<std::chrono::nanoseconds>(took));
+}
+
+}  // namespace
+
 void UpstreamClient::send(net::io_context& loop, UpstreamRequest request, std::function<void(UpstreamResult)> done) {
   Target target;
   try {
@@ -319,8 +340,9 @@ void UpstreamClient::send(net::io_context& loop, UpstreamRequest request, std::f
   net::co_spawn(loop, impl_->call(std::move(target), std::move(request)),
                 [impl = impl_, done = std::move(done), started](std::exception_ptr e, UpstreamResult r) {
                   if (e) r = Impl::fail(UpstreamResult::Outcome::broken, "internal error in the upstream client");
-                  impl->stats.record(!is_upstream_failure(r) && r.outcome != UpstreamResult::Outcome::circuit_open,
-                                     Clock::now() - started);
+                  auto took = Clock::now() - started;
+                  impl->stats.record(!is_upstream_failure(r) && r.outcome != UpstreamResult::Outcome::circuit_open, took);
+                  count_call(r, took);
                   done(std::move(r));
                 });
 }

@@ -51,6 +51,7 @@ http::Response upstream_error(const UpstreamResult& r, bool client_used_basic) {
                          : "The upstream authorization server answered " + std::string(o.at("error").as_string()) + ".";
     }
     res.status = r.status;
+    res.error = http::lasting_error_code(o.at("error").as_string());
     res.body = boost::json::serialize(o);
     res.no_store = true;
   } else {
@@ -100,6 +101,12 @@ http::Response failure_answer(const UpstreamResult& r, bool client_used_basic) {
 
 bool is_ok(const UpstreamResult& r) { return r.outcome == UpstreamResult::Outcome::response && r.status == 200; }
 
+// A 5xx that the upstream caused (not our own lack of a connection slot), for the metrics.
+http::Response blamed(http::Response res, const UpstreamResult& r) {
+  res.upstream_failure = res.status >= 500 && !r.local;
+  return res;
+}
+
 }  // namespace
 
 bool is_retryable(const UpstreamResult& r) {
@@ -117,14 +124,15 @@ bool is_upstream_failure(const UpstreamResult& r) {
 
 
 ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::time_point now) {
-  if (!is_ok(r)) return {failure_answer(r, client_used_basic), nullptr};
+  if (!is_ok(r)) return {blamed(failure_answer(r, client_used_basic), r), nullptr};
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);
   std::string problem = ec ? "the body is not JSON" : token_response_problem(v);
   if (!problem.empty())
-    return {http::json_error(502, "server_error",
-                             "The upstream authorization server answered 200 with an invalid token response: " +
-                                 problem + "."),
+    return {blamed(http::json_error(502, "server_error",
+                                    "The upstream authorization server answered 200 with an invalid token response: " +
+                                        problem + "."),
+                   r),
             nullptr};
   http::Response ok;
   ok.body = r.body;  // intact
@@ -136,13 +144,14 @@ ProxyAnswer answer_for(const UpstreamResult& r, bool client_used_basic, Clock::t
 }
 
 http::Response introspection_answer(const UpstreamResult& r, bool client_used_basic) {
-  if (!is_ok(r)) return failure_answer(r, client_used_basic);
+  if (!is_ok(r)) return blamed(failure_answer(r, client_used_basic), r);
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);
   if (ec || !v.is_object() || !v.as_object().contains("active") || !v.as_object().at("active").is_bool())
-    return http::json_error(502, "server_error",
-                            "The upstream authorization server answered 200 with an invalid introspection response "
-                            "(RFC 7662 §2.2: a JSON object with a boolean active).");
+    return blamed(http::json_error(502, "server_error",
+                                   "The upstream authorization server answered 200 with an invalid introspection "
+                                   "response (RFC 7662 §2.2: a JSON object with a boolean active)."),
+                  r);
   http::Response ok;
   ok.body = r.body;  // intact
   ok.no_store = true;
@@ -150,7 +159,7 @@ http::Response introspection_answer(const UpstreamResult& r, bool client_used_ba
 }
 
 http::Response revocation_answer(const UpstreamResult& r, bool client_used_basic) {
-  if (!is_ok(r)) return failure_answer(r, client_used_basic);
+  if (!is_ok(r)) return blamed(failure_answer(r, client_used_basic), r);
   http::Response ok;  // RFC 7009 §2.2: the body means nothing
   ok.content_type = {};
   ok.no_store = true;

@@ -19,6 +19,9 @@ class ClientSnapshot {
   size_t size() const { return by_id_.size(); }
   // The longest lifetime any client's own TTL gives its tokens (0: none has one).
   int64_t max_token_ttl() const { return max_token_ttl_; }
+  // Whether some client's current generation is `generation` (by hash: a rare false yes is harmless,
+  // it only lets a status list be signed that names no one).
+  bool has_generation(std::string_view generation) const;
 
  private:
   struct Hash {
@@ -27,6 +30,7 @@ class ClientSnapshot {
   };
   std::unordered_map<std::string, ClientRecord, Hash, std::equal_to<>> by_id_;
   int64_t max_token_ttl_ = 0;
+  std::vector<size_t> generation_hashes_;  // sorted
 };
 
 }  // namespace tokengate::store

@@ -1,6 +1,8 @@
 #pragma once
 // The persistent store of clients and signing keys. The server reads it only to build in-memory
-// snapshots (never on the token path); the CLI writes it. Each write is one transaction.
+// snapshots (never on the token path); the CLI and the admin API write it. Each write is one
+// transaction; a write given an `audit` entry records it in the same transaction, so a change is
+// never stored without its audit entry, nor the entry without the change.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -8,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_record.hpp"
 #include "store/client_record.hpp"
 #include "store/key_record.hpp"
 #include "store/revocation_record.hpp"
@@ -32,21 +35,23 @@ class Store {
 
   virtual std::vector<ClientRecord> list_clients() = 0;
   virtual std::optional<ClientRecord> find_client(const std::string& id) = 0;
-  virtual void insert_client(const ClientRecord& client) = 0;
+  virtual void insert_client(const ClientRecord& client, const AuditRecord* audit = nullptr) = 0;
   // Replaces an existing client's mutable fields and records `revocations`, in one transaction;
   // false (and nothing written) if there is no such client.
-  virtual bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations = {}) = 0;
+  virtual bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations = {},
+                             const AuditRecord* audit = nullptr) = 0;
   // Deletes the client and records `revocations`, in one transaction; false if there is no such client.
-  virtual bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations = {}) = 0;
+  virtual bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations = {},
+                             const AuditRecord* audit = nullptr) = 0;
 
   virtual std::vector<KeyRecord> list_keys() = 0;
   // Adds `key` at the head of the chain: the previous head retires when `key` activates. Atomic.
-  virtual void rotate_key(const KeyRecord& key) = 0;
+  virtual void rotate_key(const KeyRecord& key, const AuditRecord* audit = nullptr) = 0;
   // Inserts `key` only if the chain is empty; returns the head of the chain.
   virtual KeyRecord ensure_active_key(const KeyRecord& candidate) = 0;
   // Marks the key withdrawn at `now`, retires it then if it would sign later, and forgets its
   // private half; false if there is no such key.
-  virtual bool withdraw_key(const std::string& kid, int64_t now) = 0;
+  virtual bool withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit = nullptr) = 0;
   // Deletes keys retired before `cutoff` (their tokens have all expired), and the private half of
   // keys retired before `now` (only the public half is needed to verify).
   virtual int purge_retired_keys(int64_t cutoff, int64_t now) = 0;
@@ -57,6 +62,13 @@ class Store {
   virtual std::vector<RevocationRecord> list_revocations(int64_t now) = 0;
   // Deletes the revocations expired before `now`.
   virtual int purge_revocations(int64_t now) = 0;
+
+  // The audit trail: entries written on their own (failed authentications, in batches), listed
+  // newest first, and deleted once older than `before` (Unix seconds). Failed authentications are
+  // also capped at `max_failures` entries, the oldest deleted first, so a flood cannot fill the disk.
+  virtual void append_audit(const std::vector<AuditRecord>& entries) = 0;
+  virtual std::vector<AuditRecord> list_audit(const AuditQuery& query) = 0;
+  virtual int purge_audit(int64_t before, int64_t max_failures) = 0;
 
   // Applies the schema migrations this binary knows (once, whoever else is migrating at the same
   // time); returns the schema version before and after.

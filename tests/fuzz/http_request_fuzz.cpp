@@ -50,7 +50,7 @@ struct World {
     state.keys.publish(issuer::KeySet::build({issuer::generate_key_record(jose::Algorithm::ES256, 1)}, 2));
     watcher = std::make_unique<store::StoreWatcher>(*store, [] { return int64_t{0}; });
     mode = std::make_unique<issuer::IssuerMode>(state, *watcher, *store);
-    routes = std::make_unique<front::Routes>(*mode, &limits);
+    routes = std::make_unique<front::Routes>(*mode, front::ClientGate{&limits, nullptr});
     routes->set_issuer("http://issuer.test");
     routes->add_to(router);
   }
@@ -60,6 +60,7 @@ struct World {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World world;
+  if (size == 0) return 0;  // memcpy from a null `data` is undefined
   boost::beast::flat_buffer buffer;
   auto bytes = buffer.prepare(size);
   std::memcpy(bytes.data(), data, size);

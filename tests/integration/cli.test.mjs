@@ -81,8 +81,11 @@ describe('client commands on a running server', () => {
     const before = cliJson(['client', 'list', ...store]).length;
     const r = cli(['client', 'create', '--name', 'x', '--scope', 'bad"scope', ...store]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--scope/);
+    assert.match(r.stderr, /scope: 'bad"scope' is not a valid scope token/);
     assert.equal(cli(['client', 'create', ...store]).status, 2);  // --name is required
+    const update = cli(['client', 'update', cliJson(['client', 'list', ...store])[0].client_id, '--ttl', '-5', ...store]);
+    assert.equal(update.status, 2);
+    assert.match(update.stderr, /token lifetime \(--ttl, token_ttl\) must be from 1 to 2678400 seconds/);
     assert.equal(cliJson(['client', 'list', ...store]).length, before);
   });
 

@@ -70,4 +70,47 @@ describe('logs', () => {
     assert.match(log, /POST \/connect\/token 200/);
     for (const s of [GOOD.secret, 'wrong-upstream-secret', ...tokens]) assert.ok(!log.includes(s), `${s} is in the log`);
   });
+
+  test('as JSON lines: every line an object; a request id per request, offered or made, in the answer and the log', async () => {
+    const server = await startServer({ args: ['--log-format', 'json', '--log-level', 'trace'] });
+    const demo = server.demo;
+    let offered;
+    let made;
+    let wrong;
+    try {
+      offered = await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth: basic(demo.id, demo.secret),
+        headers: { 'x-request-id': 'trace-me-42' } });
+      made = await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth: basic(demo.id, demo.secret),
+        headers: { 'x-request-id': 'not sane \u00e9' } });
+      wrong = await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth: basic(demo.id, 'wrong-secret-in-json') });
+    } finally {
+      await server.stop();
+      removeDir(server.dataDir);
+    }
+    assert.equal(offered.headers.get('x-request-id'), 'trace-me-42');
+    assert.match(made.headers.get('x-request-id'), /^[0-9a-f]{16}$/, 'an insane id is replaced');
+    assert.match(wrong.headers.get('x-request-id'), /^[0-9a-f]{16}$/);
+    const lines = server.stderr().trim().split('\n');
+    const entries = lines.map((line) => JSON.parse(line));  // throws on a line that is not JSON
+    for (const e of entries) {
+      assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(['trace', 'debug', 'info', 'warning', 'error', 'critical'].includes(e.level), e.level);
+      assert.equal(typeof e.message, 'string');
+    }
+    const access = entries.filter((e) => e.route === '/connect/token' && e.status);
+    assert.equal(access.length, 3);
+    assert.deepEqual(access.map((e) => e.request_id),
+      ['trace-me-42', made.headers.get('x-request-id'), wrong.headers.get('x-request-id')]);
+    assert.deepEqual(access.map((e) => e.status), [200, 200, 401]);
+    for (const e of access) {
+      assert.equal(e.client_id, demo.id);
+      assert.equal(e.method, 'POST');
+      assert.equal(typeof e.duration_ms, 'number');
+    }
+    assert.ok(entries.some((e) => /listening on/.test(e.message)));
+    const log = server.stderr();
+    for (const secret of [demo.secret, 'wrong-secret-in-json', offered.body.access_token, made.body.access_token]) {
+      assert.ok(!log.includes(secret), 'a secret or token is in the JSON log');
+    }
+  });
 });

@@ -71,6 +71,21 @@ CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE ON signing_
 CREATE TRIGGER revocations_changed AFTER INSERT OR UPDATE OR DELETE ON revocations
   FOR EACH ROW EXECUTE FUNCTION tokengate_changed();
 )sql",
+    // 2: the audit trail (no trigger: an entry changes nothing a node serves).
+    R"sql(
+CREATE TABLE audit_events (
+  id      BIGSERIAL PRIMARY KEY,
+  at      BIGINT NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit_events(at);
+CREATE INDEX audit_by_target ON audit_events(target, id);
+CREATE INDEX audit_failures ON audit_events(id) WHERE action = 'auth.failure';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -246,11 +261,61 @@ std::optional<ClientRecord> PostgresStore::find_client(const std::string& id) {
   });
 }
 
-void PostgresStore::insert_client(const ClientRecord& client) {
+void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord* audit) {
   with_connection([&](Connection& c) {
+    Transaction tx(c);
     c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
            "updated_at, generation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
            client_params(client));
+    if (audit) insert_audit(*audit);
+    tx.commit();
+  });
+}
+
+void PostgresStore::insert_audit(const AuditRecord& e) {
+  conn_->exec("INSERT INTO audit_events (at, actor, action, target, address, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+              {num(e.at), e.actor, e.action, e.target, e.address, e.detail});
+}
+
+void PostgresStore::append_audit(const std::vector<AuditRecord>& entries) {
+  with_connection([&](Connection& c) {
+    Transaction tx(c);
+    for (const auto& e : entries) insert_audit(e);
+    tx.commit();
+  });
+}
+
+std::vector<AuditRecord> PostgresStore::list_audit(const AuditQuery& q) {
+  return with_connection([&](Connection& c) {
+    auto r = c.exec("SELECT id, at, actor, action, target, address, detail FROM audit_events "
+                    "WHERE ($1 = '' OR target = $1) AND at >= $2 AND ($3 = 0 OR id < $3) ORDER BY id DESC LIMIT $4",
+                    {q.target, num(q.since), num(q.before_id), num(q.limit)});
+    std::vector<AuditRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      AuditRecord e;
+      e.id = r.integer(i, 0);
+      e.at = r.integer(i, 1);
+      e.actor = r.text(i, 2);
+      e.action = r.text(i, 3);
+      e.target = r.text(i, 4);
+      e.address = r.text(i, 5);
+      e.detail = r.text(i, 6);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+int PostgresStore::purge_audit(int64_t before, int64_t max_failures) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    int deleted = c.exec("DELETE FROM audit_events WHERE at < $1", {num(before)}).affected();
+    deleted += c.exec("DELETE FROM audit_events WHERE action = 'auth.failure' AND id <= (SELECT id FROM audit_events "
+                      "WHERE action = 'auth.failure' ORDER BY id DESC LIMIT 1 OFFSET $1)",
+                      {num(max_failures)})
+                   .affected();
+    tx.commit();
+    return deleted;
   });
 }
 
@@ -260,7 +325,8 @@ void PostgresStore::insert_revocation(const RevocationRecord& r) {
               {std::string(kind_name(r.kind)), r.key, r.client_id, num(r.revoked_at), num(r.expires_at)});
 }
 
-bool PostgresStore::update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations) {
+bool PostgresStore::update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations,
+                                  const AuditRecord* audit) {
   return with_connection([&](Connection& c) {
     Transaction tx(c);
     auto params = client_params(client);
@@ -270,16 +336,19 @@ bool PostgresStore::update_client(const ClientRecord& client, const std::vector<
                     params);
     if (r.affected() != 1) return false;
     for (const auto& rev : revocations) insert_revocation(rev);
+    if (audit) insert_audit(*audit);
     tx.commit();
     return true;
   });
 }
 
-bool PostgresStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) {
+bool PostgresStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations,
+                                  const AuditRecord* audit) {
   return with_connection([&](Connection& c) {
     Transaction tx(c);
     if (c.exec("DELETE FROM clients WHERE id = $1", {id}).affected() != 1) return false;
     for (const auto& rev : revocations) insert_revocation(rev);
+    if (audit) insert_audit(*audit);
     tx.commit();
     return true;
   });
@@ -303,11 +372,12 @@ void insert_key(Connection& c, const KeyRecord& k) {
 }
 }  // namespace
 
-void PostgresStore::rotate_key(const KeyRecord& key) {
+void PostgresStore::rotate_key(const KeyRecord& key, const AuditRecord* audit) {
   with_connection([&](Connection& c) {
     Transaction tx(c);
     c.exec("UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL OR retired_at > $1", {num(key.activates_at)});
     insert_key(c, key);
+    if (audit) insert_audit(*audit);
     tx.commit();
   });
 }
@@ -325,13 +395,18 @@ KeyRecord PostgresStore::ensure_active_key(const KeyRecord& candidate) {
   });
 }
 
-bool PostgresStore::withdraw_key(const std::string& kid, int64_t now) {
+bool PostgresStore::withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit) {
   return with_connection([&](Connection& c) {
-    return c.exec("UPDATE signing_keys SET withdrawn_at = $2, private_pem = '', "
-                  "retired_at = CASE WHEN retired_at IS NULL OR retired_at > $2 THEN $2 ELSE retired_at END "
-                  "WHERE kid = $1",
-                  {kid, num(now)})
-               .affected() == 1;
+    Transaction tx(c);
+    if (c.exec("UPDATE signing_keys SET withdrawn_at = $2, private_pem = '', "
+               "retired_at = CASE WHEN retired_at IS NULL OR retired_at > $2 THEN $2 ELSE retired_at END "
+               "WHERE kid = $1",
+               {kid, num(now)})
+            .affected() != 1)
+      return false;
+    if (audit) insert_audit(*audit);
+    tx.commit();
+    return true;
   });
 }
 

@@ -24,19 +24,25 @@ class PostgresStore final : public Store {
 
   std::vector<ClientRecord> list_clients() override;
   std::optional<ClientRecord> find_client(const std::string& id) override;
-  void insert_client(const ClientRecord& client) override;
-  bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations) override;
-  bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) override;
+  void insert_client(const ClientRecord& client, const AuditRecord* audit) override;
+  bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations,
+                     const AuditRecord* audit) override;
+  bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations,
+                     const AuditRecord* audit) override;
 
   std::vector<KeyRecord> list_keys() override;
-  void rotate_key(const KeyRecord& key) override;
+  void rotate_key(const KeyRecord& key, const AuditRecord* audit) override;
   KeyRecord ensure_active_key(const KeyRecord& candidate) override;
-  bool withdraw_key(const std::string& kid, int64_t now) override;
+  bool withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit) override;
   int purge_retired_keys(int64_t cutoff, int64_t now) override;
 
   void add_revocation(const RevocationRecord& revocation) override;
   std::vector<RevocationRecord> list_revocations(int64_t now) override;
   int purge_revocations(int64_t now) override;
+
+  void append_audit(const std::vector<AuditRecord>& entries) override;
+  std::vector<AuditRecord> list_audit(const AuditQuery& query) override;
+  int purge_audit(int64_t before, int64_t max_failures) override;
 
   uint64_t change_counter() override;
   std::unique_ptr<ChangeFeed> watch_changes(std::function<void()> changed) override;
@@ -49,6 +55,7 @@ class PostgresStore final : public Store {
   template <class Work>
   auto with_connection(Work&& work);
   void insert_revocation(const RevocationRecord& revocation);
+  void insert_audit(const AuditRecord& entry);
 
   std::string uri_;
   std::mutex mutex_;  // one connection, used by one caller at a time

@@ -61,6 +61,21 @@ CREATE INDEX revocations_by_expiry ON revocations(expires_at);
     R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
 )sql",
+    // 4: the audit trail.
+    R"sql(
+CREATE TABLE audit_events (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit_events(at);
+CREATE INDEX audit_by_target ON audit_events(target, id);
+CREATE INDEX audit_failures ON audit_events(id) WHERE action = 'auth.failure';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -181,8 +196,9 @@ std::optional<ClientRecord> SqliteStore::find_client(const std::string& id) {
   return read_client(s);
 }
 
-void SqliteStore::insert_client(const ClientRecord& c) {
+void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit) {
   std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
               "updated_at, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -190,9 +206,12 @@ void SqliteStore::insert_client(const ClientRecord& c) {
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
   s.run();
+  if (audit) insert_audit(*audit);
+  tx.commit();
 }
 
-bool SqliteStore::update_client(const ClientRecord& c, const std::vector<RevocationRecord>& revocations) {
+bool SqliteStore::update_client(const ClientRecord& c, const std::vector<RevocationRecord>& revocations,
+                                const AuditRecord* audit) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
   Statement s(conn_,
@@ -204,11 +223,13 @@ bool SqliteStore::update_client(const ClientRecord& c, const std::vector<Revocat
   s.run();
   if (s.changes() != 1) return false;  // rolled back
   for (const auto& r : revocations) insert_revocation(r);
+  if (audit) insert_audit(*audit);
   tx.commit();
   return true;
 }
 
-bool SqliteStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations) {
+bool SqliteStore::delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations,
+                                const AuditRecord* audit) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
   Statement s(conn_, "DELETE FROM clients WHERE id = ?1");
@@ -216,6 +237,7 @@ bool SqliteStore::delete_client(const std::string& id, const std::vector<Revocat
   s.run();
   if (s.changes() != 1) return false;
   for (const auto& r : revocations) insert_revocation(r);
+  if (audit) insert_audit(*audit);
   tx.commit();
   return true;
 }
@@ -248,7 +270,7 @@ void SqliteStore::insert_revocation(const RevocationRecord& r) {
   s.run();
 }
 
-void SqliteStore::rotate_key(const KeyRecord& key) {
+void SqliteStore::rotate_key(const KeyRecord& key, const AuditRecord* audit) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
   // The head retires when its successor activates; a key still waiting to activate is retired at
@@ -256,6 +278,7 @@ void SqliteStore::rotate_key(const KeyRecord& key) {
   Statement retire(conn_, "UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL OR retired_at > ?1");
   retire.bind(1, key.activates_at).run();
   insert_key(key);
+  if (audit) insert_audit(*audit);
   tx.commit();
 }
 
@@ -269,14 +292,17 @@ KeyRecord SqliteStore::ensure_active_key(const KeyRecord& candidate) {
   return candidate;
 }
 
-bool SqliteStore::withdraw_key(const std::string& kid, int64_t now) {
+bool SqliteStore::withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit) {
   std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
   Statement s(conn_,
               "UPDATE signing_keys SET withdrawn_at = ?2, private_pem = '', "
               "retired_at = CASE WHEN retired_at IS NULL OR retired_at > ?2 THEN ?2 ELSE retired_at END "
               "WHERE kid = ?1");
   s.bind(1, kid).bind(2, now).run();
   if (s.changes() != 1) return false;
+  if (audit) insert_audit(*audit);
+  tx.commit();
   conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // see purge_retired_keys
   return true;
 }
@@ -326,6 +352,55 @@ int SqliteStore::purge_revocations(int64_t now) {
   Statement s(conn_, "DELETE FROM revocations WHERE expires_at < ?1");
   s.bind(1, now).run();
   return s.changes();
+}
+
+void SqliteStore::insert_audit(const AuditRecord& e) {
+  Statement s(conn_, "INSERT INTO audit_events (at, actor, action, target, address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  s.bind(1, e.at).bind(2, e.actor).bind(3, e.action).bind(4, e.target).bind(5, e.address).bind(6, e.detail);
+  s.run();
+}
+
+void SqliteStore::append_audit(const std::vector<AuditRecord>& entries) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  for (const auto& e : entries) insert_audit(e);
+  tx.commit();
+}
+
+std::vector<AuditRecord> SqliteStore::list_audit(const AuditQuery& q) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_,
+              "SELECT id, at, actor, action, target, address, detail FROM audit_events "
+              "WHERE (?1 = '' OR target = ?1) AND at >= ?2 AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4");
+  s.bind(1, q.target).bind(2, q.since).bind(3, q.before_id).bind(4, int64_t{q.limit});
+  std::vector<AuditRecord> out;
+  while (s.step()) {
+    AuditRecord e;
+    e.id = s.integer(0);
+    e.at = s.integer(1);
+    e.actor = s.text(2);
+    e.action = s.text(3);
+    e.target = s.text(4);
+    e.address = s.text(5);
+    e.detail = s.text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+int SqliteStore::purge_audit(int64_t before, int64_t max_failures) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement old(conn_, "DELETE FROM audit_events WHERE at < ?1");
+  old.bind(1, before).run();
+  int deleted = old.changes();
+  Statement excess(conn_,
+                   "DELETE FROM audit_events WHERE action = 'auth.failure' AND id <= (SELECT id FROM audit_events "
+                   "WHERE action = 'auth.failure' ORDER BY id DESC LIMIT 1 OFFSET ?1)");
+  excess.bind(1, max_failures).run();
+  deleted += excess.changes();
+  tx.commit();
+  return deleted;
 }
 
 uint64_t SqliteStore::change_counter() {

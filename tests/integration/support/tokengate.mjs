@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const BIN = process.env.TOKENGATE_BIN ?? path.resolve(import.meta.dirname, '../../../build/tokengate');
+// Every server a suite starts (here or by hand) puts its admin listener on a free port: suites
+// run in parallel, and the default 127.0.0.1:8081 may be taken.
+process.env.TOKENGATE_ADMIN_LISTEN ??= '127.0.0.1:0';
 
 export function tempDir(prefix = 'tokengate-it-') {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -47,11 +50,20 @@ export async function startServer({ dataDir, args = [], env = {}, fdLimit, defau
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 
+  // The admin listener says where it is right after the public one, unless it is off.
+  const adminOff = (env.TOKENGATE_ADMIN_LISTEN ?? process.env.TOKENGATE_ADMIN_LISTEN) === 'none' ||
+    args.some((a, i) => a === '--admin-listen' && args[i + 1] === 'none');
+  let adminPort = null;
   const port = await new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15000);
     const check = () => {
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
-      if (m) { clearTimeout(deadline); resolve(Number(m[1])); }
+      const admin = /admin listener on [^ ]*:(\d+)/.exec(stderr);
+      if (m && (admin || adminOff)) {
+        clearTimeout(deadline);
+        adminPort = admin ? Number(admin[1]) : null;
+        resolve(Number(m[1]));
+      }
     };
     child.stderr.on('data', check);
     exited.then(({ code }) => { clearTimeout(deadline); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
@@ -66,6 +78,8 @@ export async function startServer({ dataDir, args = [], env = {}, fdLimit, defau
     dataDir: dir,
     port,
     base,
+    adminPort,  // null when the admin listener is off
+    adminBase: adminPort ? `http://127.0.0.1:${adminPort}` : null,
     demo,
     child,
     exited,
@@ -138,3 +152,16 @@ export function decodeJwt(token) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `check` (async, truthy when done) every 25 ms for up to `ms`; returns its last value
+// (falsy if it never held: the caller asserts, with its own message).
+export async function within(ms, check) {
+  const started = Date.now();
+  let last;
+  while (Date.now() - started < ms) {
+    last = await check();
+    if (last) return last;
+    await sleep(25);
+  }
+  return last;
+}

@@ -23,6 +23,11 @@ TEST(Config, DefaultsAreTheDesignDefaults) {
   EXPECT_EQ(c.data_dir, "./tokengate-data");
   EXPECT_EQ(c.token_ttl, 3600);
   EXPECT_EQ(c.signing_alg, "ES256");
+  EXPECT_EQ(c.admin_host, "127.0.0.1");
+  EXPECT_EQ(c.admin_port, 8081);
+  EXPECT_EQ(c.log_format, "text");
+  EXPECT_EQ(c.audit_retention, 90);
+  EXPECT_TRUE(load("", {{"admin_listen", "none"}}).admin_host.empty());
 }
 
 TEST(Config, FlagBeatsEnvBeatsFile) {
@@ -58,6 +63,11 @@ TEST(Config, ErrorsNameTheKey) {
   expect_error("", {{"upstream_token_url", "https://u:p@auth.test/token"}}, "upstream_token_url");
   expect_error("", {{"upstream_retries", "3"}}, "upstream_retries");
   expect_error("", {{"upstream_auth", "jwt"}}, "upstream_auth");
+  expect_error("", {{"rate_limit", "client=0.5"}}, "rate_limit");  // a bucket that never holds a whole grant
+  expect_error("", {{"admin_listen", "localhost:8081"}}, "admin_listen");
+  expect_error("", {{"admin_listen", "127.0.0.1"}}, "admin_listen");
+  expect_error("", {{"log_format", "xml"}}, "log_format");
+  expect_error("", {{"audit_retention", "0"}}, "audit_retention");
   auto unknown = write_file("unknown", "no_such_key = 1\n");
   expect_error(unknown, {}, "no_such_key");
   auto wrong_type = write_file("type", "token_ttl = \"long\"\n");

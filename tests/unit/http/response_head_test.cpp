@@ -35,3 +35,15 @@ TEST(ResponseHead, DropsHeaderValuesThatWouldSplitTheResponse) {
   EXPECT_EQ(out.find("Set-Cookie"), std::string::npos);
   EXPECT_EQ(out.find("X-Evil"), std::string::npos);
 }
+
+TEST(ResponseHead, NoContentLengthOnA204OrA304) {
+  std::string out;
+  for (int status : {204, 304}) {
+    Response r;
+    r.status = status;
+    r.content_type = {};
+    write_response_head(r, 11, true, out);
+    EXPECT_EQ(out.find("Content-Length"), std::string::npos) << status;  // RFC 9110 §8.6
+    EXPECT_TRUE(out.ends_with("\r\n\r\n"));
+  }
+}

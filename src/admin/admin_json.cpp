@@ -1,0 +1,61 @@
+#include "admin/admin_json.hpp"
+
+#include <ctime>
+
+#include <boost/json/parse.hpp>
+
+#include "common/scope_list.hpp"
+#include "jose/algorithm.hpp"
+
+namespace tokengate::admin {
+
+boost::json::object client_json(const store::ClientRecord& c) {
+  return {{"client_id", c.id},
+          {"name", c.name},
+          {"enabled", c.enabled},
+          {"scope", common::join_scopes(c.scopes)},
+          {"audience", c.audience},
+          {"token_ttl", c.token_ttl},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+const char* key_status(const store::KeyRecord& k, int64_t now) {
+  if (k.withdrawn_at) return "withdrawn";
+  // Retired before it ever signed (a later rotation with --now overtook it): it never will.
+  if (k.retired_at && *k.retired_at <= k.activates_at) return "retired";
+  if (k.activates_at > now) return "pending";
+  if (k.retired_at && *k.retired_at <= now) return "retired";
+  return "active";
+}
+
+boost::json::object key_json(const store::KeyRecord& k, int64_t now) {
+  boost::json::object o{{"kid", k.kid},
+                        {"alg", jose::to_string(k.alg)},
+                        {"created_at", k.created_at},
+                        {"activates_at", k.activates_at},
+                        {"status", key_status(k, now)}};
+  if (k.retired_at) o["retired_at"] = *k.retired_at;
+  if (k.withdrawn_at) o["withdrawn_at"] = *k.withdrawn_at;
+  return o;
+}
+
+std::string rfc3339(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+boost::json::object audit_json(const store::AuditRecord& e) {
+  boost::json::object o{{"id", e.id},       {"at", e.at},         {"time", rfc3339(e.at)}, {"actor", e.actor},
+                        {"action", e.action}, {"target", e.target}, {"address", e.address}};
+  boost::system::error_code ec;
+  auto detail = boost::json::parse(e.detail, ec);
+  o["detail"] = !ec && detail.is_object() ? detail : boost::json::object{};
+  return o;
+}
+
+}  // namespace tokengate::admin

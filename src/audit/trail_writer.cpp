@@ -1,0 +1,117 @@
+#include "audit/trail_writer.hpp"
+
+#include <ctime>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "observe/metrics.hpp"
+
+namespace tokengate::audit {
+namespace {
+
+constexpr size_t kMaxClientId = 128;  // what a client sends as its ID may be anything, of any length
+
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+TrailWriter::TrailWriter(store::Store& store, Settings settings)
+    : store_(store), settings_(settings), thread_([this] { run(); }) {}
+
+TrailWriter::~TrailWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  flush();
+}
+
+void TrailWriter::failed_authentication(std::string_view client_id, std::string_view address) {
+  std::lock_guard lock(mutex_);
+  auto key = std::make_pair(std::string(client_id.substr(0, kMaxClientId)), std::string(address));
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    if (pending_.size() >= settings_.max_pending) {
+      ++overflow_;
+      return;
+    }
+    it = pending_.emplace(std::move(key), Pending{0, unix_now()}).first;
+  }
+  ++it->second.count;
+}
+
+void TrailWriter::flush() {
+  std::lock_guard flushing(flush_mutex_);
+  std::map<std::pair<std::string, std::string>, Pending> batch;
+  int64_t overflow = 0;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(pending_);
+    std::swap(overflow, overflow_);
+  }
+  if (batch.empty() && overflow == 0) return;
+
+  std::vector<store::AuditRecord> entries;
+  int64_t summarised = overflow;
+  int64_t summarised_pairs = 0;
+  for (auto& [key, pending] : batch) {
+    if (entries.size() >= settings_.max_entries_per_flush) {
+      summarised += pending.count;
+      ++summarised_pairs;
+      continue;
+    }
+    store::AuditRecord e;
+    e.at = pending.first_at;
+    e.actor = "client";
+    e.action = "auth.failure";
+    e.target = key.first;
+    e.address = key.second;
+    e.detail = boost::json::serialize(boost::json::object{{"count", pending.count}});
+    entries.push_back(std::move(e));
+  }
+  if (summarised > 0) {
+    // A flood: the rest in one entry, so the trail says how much was left out.
+    store::AuditRecord e;
+    e.at = unix_now();
+    e.actor = "client";
+    e.action = "auth.failure";
+    e.detail = boost::json::serialize(boost::json::object{
+        {"count", summarised}, {"summarised", true}, {"client_address_pairs", summarised_pairs + (overflow ? 1 : 0)}});
+    entries.push_back(std::move(e));
+    observe::Metrics::instance().count(observe::Counter::audit_failures_summarised, static_cast<uint64_t>(summarised));
+  }
+  try {
+    store_.append_audit(entries);
+  } catch (const std::exception& e) {
+    // The store is down: these entries are lost (bounded memory comes first); say how many.
+    spdlog::warn("audit trail: {} failed-authentication entries not written: {}", entries.size(), e.what());
+  }
+}
+
+void TrailWriter::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, settings_.flush_every, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    flush();
+    auto now = std::chrono::steady_clock::now();
+    if (last_purge_ == std::chrono::steady_clock::time_point{} || now - last_purge_ >= settings_.purge_every) {
+      last_purge_ = now;
+      try {
+        int deleted = store_.purge_audit(unix_now() - settings_.retention_days * 86400, settings_.max_failures_kept);
+        if (deleted > 0) spdlog::info("audit trail: {} entries past their retention deleted", deleted);
+      } catch (const std::exception& e) {
+        spdlog::warn("audit trail: old entries not deleted: {}", e.what());
+      }
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace tokengate::audit

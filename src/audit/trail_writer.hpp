@@ -1,0 +1,63 @@
+#pragma once
+// The audit trail's writer on the server: failed client authentications, batched off the request
+// threads, and the deletion of entries past their retention.
+//
+// A flood of bad secrets must not fill the memory or the disk, nor slow the token path: a request
+// thread only counts the failure under a short lock into a bounded table (one row per client ID
+// and address); once a second a thread of its own writes at most `max_entries_per_flush` rows, the
+// rest folded into one summary entry; failed authentications in the store are capped at
+// `max_failures_kept` rows (the oldest deleted first), on top of the retention.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "store/store.hpp"
+
+namespace tokengate::audit {
+
+class TrailWriter {
+ public:
+  struct Settings {
+    int64_t retention_days = 90;
+    std::chrono::milliseconds flush_every{1000};
+    size_t max_pending = 10000;          // distinct (client ID, address) pairs held between flushes
+    size_t max_entries_per_flush = 100;  // rows written per flush; the rest summarised
+    int64_t max_failures_kept = 1000000;
+    std::chrono::seconds purge_every{600};
+  };
+
+  TrailWriter(store::Store& store, Settings settings);
+  ~TrailWriter();  // writes what is pending, then stops
+
+  // From a request thread: `client_id` failed to authenticate from `address`. Never waits on the store.
+  void failed_authentication(std::string_view client_id, std::string_view address);
+
+  // Writes what is pending now (tests; the thread does it every flush_every).
+  void flush();
+
+ private:
+  struct Pending {
+    int64_t count = 0;
+    int64_t first_at = 0;
+  };
+  void run();
+
+  store::Store& store_;
+  Settings settings_;
+  std::mutex mutex_;  // pending_, overflow_, stopping_
+  std::map<std::pair<std::string, std::string>, Pending> pending_;
+  int64_t overflow_ = 0;  // failures that found the table full
+  std::mutex flush_mutex_;  // one flush at a time
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point last_purge_{};
+  std::thread thread_;
+};
+
+}  // namespace tokengate::audit

@@ -1,0 +1,47 @@
+#include "cli/serve_metrics.hpp"
+
+#include "observe/metrics.hpp"
+
+namespace tokengate::cli {
+
+MetricHandles server_metrics(const http::Server& server) {
+  auto& metrics = observe::Metrics::instance();
+  return {metrics.add_collector([&server](observe::Exposition& out) {
+    out.family("tokengate_http_connections", "gauge", "Connections open on the public listener.");
+    out.sample("tokengate_http_connections", "", static_cast<uint64_t>(server.open_connections()));
+    out.family("tokengate_http_max_connections", "gauge", "The cap on open connections; more are refused with 503.");
+    out.sample("tokengate_http_max_connections", "", static_cast<uint64_t>(server.max_connections()));
+  })};
+}
+
+MetricHandles issuer_metrics(const issuer::IssuerState& state, const store::StoreWatcher& watcher) {
+  auto& metrics = observe::Metrics::instance();
+  return {metrics.add_collector([&state, &watcher](observe::Exposition& out) {
+    auto keys = state.keys.load();
+    out.family("tokengate_clients", "gauge", "Clients in the snapshot the server issues from.");
+    out.sample("tokengate_clients", "", static_cast<uint64_t>(state.clients.load()->size()));
+    out.family("tokengate_signing_keys_published", "gauge", "Keys in the JWKS (pending, active and retired).");
+    out.sample("tokengate_signing_keys_published", "", static_cast<uint64_t>(keys->public_keys.size()));
+    out.family("tokengate_signing_key_active", "gauge", "1 when a key signs now (0: tokens cannot be issued).");
+    out.sample("tokengate_signing_key_active", "", uint64_t{keys->active ? 1u : 0u});
+    out.family("tokengate_revocations", "gauge", "Revocations in force (tokens and client generations).");
+    out.sample("tokengate_revocations", "", static_cast<uint64_t>(state.revocations.load()->size()));
+    out.family("tokengate_snapshot_age_seconds", "gauge", "Seconds since the snapshot was last loaded from the store.");
+    out.sample("tokengate_snapshot_age_seconds", "", static_cast<uint64_t>(watcher.snapshot_age()));
+    out.family("tokengate_store_up", "gauge", "1 when the last look at the store succeeded.");
+    out.sample("tokengate_store_up", "", uint64_t{watcher.healthy() ? 1u : 0u});
+  })};
+}
+
+MetricHandles proxy_metrics(const proxy::ProxyMode& mode) {
+  auto& metrics = observe::Metrics::instance();
+  return {metrics.add_collector([&mode](observe::Exposition& out) {
+    out.family("tokengate_upstream_circuit_state", "gauge",
+               "The upstream token endpoint's circuit breaker: 0 closed, 1 half-open (probing), 2 open (refusing).");
+    auto state = mode.circuit_state();
+    uint64_t code = state == proxy::CircuitBreaker::State::closed ? 0 : state == proxy::CircuitBreaker::State::half_open ? 1 : 2;
+    out.sample("tokengate_upstream_circuit_state", "", code);
+  })};
+}
+
+}  // namespace tokengate::cli

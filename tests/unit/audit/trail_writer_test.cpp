@@ -1,0 +1,65 @@
+// Failed authentications reach the audit trail in batches, and a flood stays bounded.
+#include "audit/trail_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "support/temp_store.hpp"
+
+using namespace tokengate;
+
+namespace {
+
+using TrailWriterTest = test_support::TempStoreTest;
+
+int64_t count_in(const store::AuditRecord& e) { return boost::json::parse(e.detail).at("count").as_int64(); }
+
+TEST_F(TrailWriterTest, RepeatedFailuresOfOnePairBecomeOneEntryWithACount) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::hours(1)});
+  for (int i = 0; i < 5; ++i) writer.failed_authentication("client-a", "192.0.2.1");
+  writer.failed_authentication("client-a", "192.0.2.2");
+  writer.failed_authentication("client-b", "192.0.2.1");
+  writer.flush();
+  auto entries = open()->list_audit({});
+  ASSERT_EQ(entries.size(), 3u);
+  int64_t total = 0;
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.action, "auth.failure");
+    EXPECT_EQ(e.actor, "client");
+    total += count_in(e);
+    if (e.target == "client-a" && e.address == "192.0.2.1") EXPECT_EQ(count_in(e), 5);
+  }
+  EXPECT_EQ(total, 7);
+}
+
+TEST_F(TrailWriterTest, AFloodOfDistinctIdsIsBoundedInMemoryAndInTheStore) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::hours(1), .max_pending = 1000, .max_entries_per_flush = 50});
+  for (int i = 0; i < 20000; ++i) writer.failed_authentication("random-" + std::to_string(i), "198.51.100.9");
+  writer.flush();
+  auto entries = open()->list_audit({.target = "", .since = 0, .before_id = 0, .limit = 10000});
+  ASSERT_EQ(entries.size(), 51u) << "50 entries and one summary";
+  int64_t total = 0;
+  for (const auto& e : entries) total += count_in(e);
+  EXPECT_EQ(total, 20000) << "every failure is counted, in an entry or in the summary";
+  auto summary = boost::json::parse(entries.front().detail).as_object();
+  EXPECT_TRUE(summary.at("summarised").as_bool());
+  EXPECT_EQ(summary.at("count").as_int64(), 20000 - 50);
+}
+
+TEST_F(TrailWriterTest, AnOverlongClientIdIsCutAndFlushesHappenOnTheirOwn) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::milliseconds(50)});
+  writer.failed_authentication(std::string(5000, 'x'), "192.0.2.1");
+  std::vector<store::AuditRecord> entries;
+  for (int i = 0; i < 100 && entries.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    entries = open()->list_audit({});
+  }
+  ASSERT_EQ(entries.size(), 1u) << "written by the writer's own thread";
+  EXPECT_EQ(entries[0].target.size(), 128u);
+}
+
+}  // namespace
