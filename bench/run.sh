@@ -57,17 +57,17 @@ log "building tokengate (Release) in build-release/"
 if [ ! -f build-release/build.ninja ]; then
   cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOKENGATE_BUILD_TESTS=OFF >"$RAW/cmake.log" 2>&1
 fi
-ninja -C build-release -j2 tokengate >"$RAW/ninja.log" 2>&1 || { tail -30 "$RAW/ninja.log" >&2; die "the build failed"; }
+ninja -C build-release -j2 tokengate client_bench >"$RAW/ninja.log" 2>&1 || { tail -30 "$RAW/ninja.log" >&2; die "the build failed"; }
 
 # 2. The ceiling: openssl's signing rate on core 0 (wall-clock, like wrk's rates).
 log "openssl speed -seconds $DURATION ecdsap256 ed25519 rsa2048 on core 0"
 taskset -c 0 openssl speed -elapsed -mr -seconds "$DURATION" ecdsap256 ed25519 rsa2048 ecdhp256 >"$RAW/openssl.txt" 2>&1
-awk -F: '/^\+F4:.*:256:/ {printf "{\"ceiling\":\"ES256\",\"signs_per_s\":%s}\n", $4}
+awk -F: '/^\+F4:.*:256:/ {printf "{\"ceiling\":\"ES256\",\"signs_per_s\":%s}\n{\"ceiling\":\"ES256 verify\",\"verifies_per_s\":%s}\n", $4, $5}
          /^\+F6:.*:Ed25519:/ {printf "{\"ceiling\":\"EdDSA\",\"signs_per_s\":%s}\n", $5}
          /^\+F2:.*:2048:/ {printf "{\"ceiling\":\"RS256\",\"signs_per_s\":%s}\n", $4}
          /^\+F5:.*:256:/ {printf "{\"ceiling\":\"ECDH\",\"signs_per_s\":%s}\n", $4}' \
   "$RAW/openssl.txt" >>"$RAW/results.jsonl"
-[ "$(grep -c '"ceiling"' "$RAW/results.jsonl")" = 4 ] || die "could not read openssl speed's output ($RAW/openssl.txt)"
+[ "$(grep -c '"ceiling"' "$RAW/results.jsonl")" = 5 ] || die "could not read openssl speed's output ($RAW/openssl.txt)"
 
 # 3. The peer: node-oidc-provider on core 0, client_credentials, ES256 JWT access tokens.
 log "peer: node-oidc-provider $(node -p 'require("./node_modules/oidc-provider/package.json").version')"
@@ -251,6 +251,27 @@ node -e '
   console.log(JSON.stringify({ startup: "clients100k_pg", ms: ms[(ms.length - 1) >> 1], runs: ms }));
 ' "$RAW/startup_pg.jsonl" >>"$RAW/results.jsonl"
 $PG_STOP; PG_STOP=""
+
+# 8. libtokengate (issue 13): verifications per second of fresh and of repeated tokens on core 0
+# (against openssl's ES256 verify rate above), token() calls per second on a warm cache from two
+# threads, and GET /v4.0/cells with one token over and over (the status routes' Bearer check and
+# its cache) against the grant figure.
+log "libtokengate: verify on core 0"
+taskset -c 0 "$ROOT/build-release/client_bench" verify "$DURATION" | sed 's/^{/{"client":"verify",/' >>"$RAW/results.jsonl" \
+  || die "client_bench verify failed"
+log "libtokengate: $(tail -1 "$RAW/results.jsonl")"
+start_tokengate client_token "$WORK/es256"
+creds=$(base64 -d <<<"$(cut -d' ' -f2 "$WORK/es256.auth")")
+"$ROOT/build-release/client_bench" token "http://127.0.0.1:$SERVER_PORT/connect/token" "${creds%%:*}" "${creds#*:}" \
+  "$DURATION" 2 | sed 's/^{/{"client":"token",/' >>"$RAW/results.jsonl" || die "client_bench token failed"
+log "libtokengate: $(tail -1 "$RAW/results.jsonl")"
+stop_server
+start_tokengate status_repeat "$WORK/es256"
+# The token comes from this server: its audience is the server's own origin, port included.
+bearer=$(curl -s -H "Authorization: $auth" -d "$BODY" "http://127.0.0.1:$SERVER_PORT/connect/token" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).access_token))')
+curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $bearer" "http://127.0.0.1:$SERVER_PORT/v4.0/cells" | grep -qx 200 ||
+  die "GET /v4.0/cells refused the bench's own token"
+BENCH_METHOD=GET BENCH_AUTH="Bearer $bearer" BENCH_BODY="" measure status_repeat "http://127.0.0.1:$SERVER_PORT/v4.0/cells"
 
 # 6. The report: a table on stdout, the markdown and the chart.
 node "$HERE/lib/report.mjs" --results "$RAW/results.jsonl" --out "$OUT" --mode "$MODE" \

@@ -18,9 +18,10 @@ ninja -C "$BUILD" -j "${TOKENGATE_JOBS:-2}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# 1. The suites under the sanitizers (the interop suites and the benchmark are left to the plain build).
+# 1. The suites under the sanitizers (the interop suites, the benchmark and the examples, which
+# build programs against the installed library with plain g++, are left to the plain build).
 status=0
-ctest --test-dir "$BUILD" --output-on-failure -j 2 -E '^(interop|bench)\.' || status=1
+ctest --test-dir "$BUILD" --output-on-failure -j 2 -E '^(interop|bench)\.|^integration\.examples$' || status=1
 
 # 2 and 3. Every fuzz target: its regressions, then a bounded run.
 for fuzzer in "$BUILD"/*_fuzz; do

@@ -9,7 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config git curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev libsqlite3-dev zlib1g-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libpq-dev
+  libgtest-dev libgmock-dev libpq-dev libcurl4-openssl-dev
   openssl wrk sqlite3 gnuplot-nox util-linux
   clang libclang-rt-14-dev       # the sanitizer builds and libFuzzer (scripts/sanitize.sh)
   postgresql                     # a throwaway cluster for the tests (scripts/pg_cluster.sh)

@@ -5,7 +5,6 @@
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
-#include "http/client.hpp"
 #include "issuer/client_registry.hpp"
 #include "store/store.hpp"
 
@@ -46,9 +45,6 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const store::StoreError& e) {
     std::cerr << "tokengate: store: " << e.what() << "\n";
-    return 1;
-  } catch (const http::ClientError& e) {
-    std::cerr << "tokengate: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "tokengate: " << e.what() << "\n";

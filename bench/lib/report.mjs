@@ -15,7 +15,9 @@ const { values: opt } = parseArgs({
 const records = readFileSync(opt.results, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const cases = Object.fromEntries(records.filter((r) => r.case && !r.skipped).map((r) => [r.case, r]));
 const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.case, r.skipped]));
-const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s]));
+const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s ?? r.verifies_per_s]));
+const clientVerify = records.find((r) => r.client === 'verify');
+const clientToken = records.find((r) => r.client === 'token');
 const startup = records.find((r) => r.startup === 'clients100k');
 const startupPg = records.find((r) => r.startup === 'clients100k_pg');
 const propagation = records.find((r) => r.propagation_ms)?.propagation_ms;
@@ -53,6 +55,7 @@ const CASES = [
   ['limits_off', 'tokengate ES256, every abuse limit off', 'ES256', 'limits off'],
   ['limits_on', 'tokengate ES256, lock-outs and rate limits on (never refusing)', 'ES256', 'limits on'],
   ['metrics_scraped', 'tokengate ES256, `/metrics` scraped once a second', 'ES256', 'metrics scraped'],
+  ['status_repeat', 'tokengate `GET /v4.0/cells`, Bearer, the same token every time', 'ES256', 'GET /v4.0/cells'],
   ['tls', 'tokengate ES256 over TLS 1.3, keep-alive', 'ES256', 'TLS keep-alive'],
   ['tls_close', 'tokengate ES256 over TLS, a new connection per grant, full handshake (wrk)', 'ES256', 'TLS new conn'],
   ['tls_node_full', 'the same from a Node client, full handshakes', 'ES256', 'TLS new, node'],
@@ -86,8 +89,8 @@ const blank = (first, second) => [first, second, ...Array(header.length - 2).fil
 const rows = [];
 for (const [key, label, alg] of CASES) {
   const c = cases[key];
-  // The proxy and introspection sign nothing: no signing ceiling applies.
-  const signs = !key.startsWith('proxy') && !key.startsWith('introspect');
+  // The proxy, introspection and the status route sign nothing: no signing ceiling applies.
+  const signs = !key.startsWith('proxy') && !key.startsWith('introspect') && key !== 'status_repeat';
   if (!c) { rows.push(blank(label, `not measured${skipped[key] ? `: ${skipped[key]}` : ''}`)); continue; }
   rows.push([label + (errors(c) ? ' ⚠' : ''), fmt(c.rps), ms(c.p50_us), ms(c.p99_us), mb(c.rss_kb),
     peer ? `${fmt(c.rps / peer, 1)}×` : '–', signs ? `${fmt((100 * c.rps) / ceilings.ES256)}%` : '–',
@@ -157,6 +160,14 @@ const operations = [
   ['grants with /metrics scraped every second within 3% of the same run without', scraped ? `${fmt((100 * scraped.rps) / es.rps, 1)}% (${fmt(scraped.rps)} vs ${fmt(es.rps)}); against a build from before the metrics: \`bench/compare.sh\`, docs/PERFORMANCE.md` : '–', scraped ? verdict(scraped.rps >= 0.97 * es.rps, scraped, es) : 'not measured'],
 ];
 const operationsTable = table(['target (issue 12)', 'measured', 'verdict'], operations);
+const statusRepeat = cases.status_repeat;
+const library = [
+  ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / ceilings['ES256 verify'])}% of ${fmt(ceilings['ES256 verify'])}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * ceilings['ES256 verify']) : 'not measured'],
+  ['a repeated token verified per second ≥ 1,000,000', clientVerify ? `${fmt(clientVerify.verify_repeated_per_s)}/s` : '–', clientVerify ? verdict(clientVerify.verify_repeated_per_s >= 1e6) : 'not measured'],
+  ['token() calls per second on a warm cache, 2 threads (reported)', clientToken ? `${fmt(clientToken.token_calls_per_s)}/s (${clientToken.requests_sent} token request)` : '–', '–'],
+  ['`GET /v4.0/cells` with a repeated token against the grant rate (reported)', statusRepeat ? `${fmt(statusRepeat.rps)}/s, ${fmt(statusRepeat.rps / es.rps, 2)}× the grant rate` : '–', statusRepeat && errors(statusRepeat) ? 'errors' : '–'],
+];
+const libraryTable = table(['target (issue 13)', 'measured', 'verdict'], library);
 const failing = Object.values(cases).filter((c) => errors(c));
 
 const smoke = opt.mode === 'smoke';
@@ -225,13 +236,15 @@ ${scaleTable}
 
 ${operationsTable}
 
+${libraryTable}
+
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
 Proxy mode: the cache-off row against the direct row is the cost of the extra hop (the upstream
 runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${libraryTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

@@ -1,4 +1,5 @@
 -- wrk script for the token benchmarks. Configured from the environment:
+--   BENCH_METHOD     the method (default POST)
 --   BENCH_AUTH       an Authorization header value sent on every request ("Basic ...")
 --   BENCH_AUTH_FILE  instead: a file of Authorization header values, one a line; each request
 --                    takes the next one (round-robin), to spread requests over many clients
@@ -8,7 +9,7 @@
 -- The path comes from the URL on wrk's command line; extra headers (Connection: close) from -H.
 -- done() prints one machine-readable line, "BENCH_RESULT {json}", that bench/run.sh collects.
 
-wrk.method = "POST"
+wrk.method = os.getenv("BENCH_METHOD") or "POST"
 local body = os.getenv("BENCH_BODY") or ""
 if body ~= "" then
   wrk.body = body

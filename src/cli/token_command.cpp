@@ -11,14 +11,19 @@
 #include "common/echo.hpp"
 #include "common/token_lifetime.hpp"
 #include "issuer/token_status.hpp"
-#include "common/form_encoding.hpp"
-#include "http/client.hpp"
+#include "tokengate/token_source.hpp"
 
 namespace tokengate::cli {
 namespace {
 
+using tokengate::AccessToken;
+using tokengate::ClientAuth;
+using tokengate::TokenSource;
+using tokengate::TokenSourceOptions;
+
 struct TokenArgs {
   std::string url;
+  std::string issuer;
   std::string client_id;
   std::string client_secret;
   std::string scope;
@@ -27,44 +32,30 @@ struct TokenArgs {
   double timeout = 10;
 };
 
-// Prints the token (or the whole response with --json); on failure, what the server said.
+// Prints the token (or the whole response with --json); on failure, what the server said. Built on
+// libtokengate's TokenSource, as any program of our users would be.
 int fetch(const TokenArgs& a) {
-  if (a.auth != "basic" && a.auth != "post") throw UsageError("--auth must be basic or post, got '" + a.auth + "'");
-  http::ClientRequest req;
-  req.url = a.url;
-  req.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout * 1000));
-  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-  req.body = "grant_type=client_credentials";
-  if (!a.scope.empty()) common::append_form_param(req.body, "scope", a.scope);
-  if (a.auth == "basic") {
-    req.headers.emplace_back("Authorization", common::basic_authorization(a.client_id, a.client_secret));
-  } else {
-    common::append_form_param(req.body, "client_id", a.client_id);
-    common::append_form_param(req.body, "client_secret", a.client_secret);
-  }
-
-  http::ClientResponse res = http::send(req);
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(res.body, ec);
-  const boost::json::object* body = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;
-
-  if (res.status == 200 && body && body->contains("access_token") && body->at("access_token").is_string()) {
-    if (a.json) std::cout << res.body << "\n";
-    else std::cout << body->at("access_token").as_string().c_str() << "\n";
+  TokenSourceOptions options;
+  options.token_url = a.url;
+  options.issuer = a.issuer;
+  options.client_id = a.client_id;
+  options.client_secret = a.client_secret;
+  options.scope = a.scope;
+  if (a.auth == "basic") options.auth = ClientAuth::basic;
+  else if (a.auth == "post") options.auth = ClientAuth::post;
+  else if (a.auth == "cells") options.auth = ClientAuth::cells_query;
+  else throw UsageError("--auth must be basic, post or cells, got '" + a.auth + "'");
+  options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout * 1000));
+  try {
+    TokenSource source(std::move(options));
+    AccessToken token = source.access_token();
+    std::cout << (a.json ? token.response_json : token.value) << "\n";
     return 0;
+  } catch (const tokengate::Error& e) {
+    std::cerr << "tokengate: " << e.what() << "\n";
+    return e.code() == tokengate::Error::Code::configuration ? 2 : 1;
   }
-  std::cerr << "tokengate: the token endpoint answered HTTP " << res.status;
-  if (body && body->contains("error") && body->at("error").is_string()) {
-    std::cerr << ": " << body->at("error").as_string().c_str();
-    if (body->contains("error_description") && body->at("error_description").is_string())
-      std::cerr << ": " << body->at("error_description").as_string().c_str();
-  } else if (res.status == 200) {
-    std::cerr << " but the body is not a token response (no access_token)";
-  }
-  std::cerr << "\n";
-  return 1;
 }
-
 
 // tokengate token revoke --jti JTI [STORE]: the token stops being accepted everywhere the store is
 // read (introspection, the status routes, its status list), until it would have expired anyway.
@@ -90,19 +81,20 @@ void add_token_command(CLI::App& app, Action& run) {
   CLI::App* cmd = app.add_subcommand("token", "fetch an access token from an RFC 6749 token endpoint and print it");
   cmd->require_subcommand(0, 1);
   cmd->add_option("--url", args.url, "the token endpoint, e.g. http://127.0.0.1:8080/connect/token");
+  cmd->add_option("--issuer", args.issuer, "or the server's issuer URL: its token endpoint is discovered (RFC 8414)");
   cmd->add_option("--client-id", args.client_id, "client ID");
   cmd->add_option("--client-secret", args.client_secret, "client secret (or TOKENGATE_CLIENT_SECRET)")
       ->envname("TOKENGATE_CLIENT_SECRET");
   cmd->add_option("--scope", args.scope, "requested scopes, space-separated");
-  cmd->add_option("--auth", args.auth, "client authentication: basic (default) or post");
+  cmd->add_option("--auth", args.auth, "client authentication: basic (default), post, or cells (the Cells query form)");
   cmd->add_option("--timeout", args.timeout, "seconds to wait for the answer (default 10)");
   cmd->add_flag("--json", args.json, "print the whole token response");
   cmd->callback([&run, cmd] {
     if (cmd->got_subcommand("revoke")) return;
-    for (auto [value, name] : {std::pair{&args.url, "--url"}, {&args.client_id, "--client-id"},
-                               {&args.client_secret, "--client-secret"}}) {
+    for (auto [value, name] : {std::pair{&args.client_id, "--client-id"}, {&args.client_secret, "--client-secret"}}) {
       if (value->empty()) throw CLI::RequiredError(name);
     }
+    if (args.url.empty() && args.issuer.empty()) throw CLI::RequiredError("--url or --issuer");
     run = [] { return fetch(args); };
   });
 

@@ -1,6 +1,6 @@
-#include "proxy/key_refresh_policy.hpp"
+#include "client/key_refresh_policy.hpp"
 
-namespace tokengate::proxy {
+namespace tokengate::client {
 
 KeyRefreshPolicy::Action KeyRefreshPolicy::decide(const Cache& cache, bool kid_known, Clock::time_point now) const {
   auto age = now - cache.fetched_at;
@@ -12,4 +12,4 @@ KeyRefreshPolicy::Action KeyRefreshPolicy::decide(const Cache& cache, bool kid_k
   return Action::wait_for_fetch;
 }
 
-}  // namespace tokengate::proxy
+}  // namespace tokengate::client

@@ -1,11 +1,11 @@
 #pragma once
-// When the proxy's copy of the upstream's keys may be used as it is, and when a caller must wait
-// for a fetch: keys older than `max_age` are fetched again; a token naming an unknown kid may cause
-// a fetch (the upstream may have rotated), but at most once per `unknown_kid_interval`, so a flood
-// of forged kids cannot turn into a flood of upstream calls.
+// When a verifier's copy of an issuer's keys may be used as it is, and when a caller must wait for
+// a fetch: keys older than `max_age` are fetched again; a token naming an unknown kid may cause a
+// fetch (the issuer may have rotated), but at most once per `unknown_kid_interval`, so a flood of
+// forged kids cannot turn into a flood of fetches.
 #include <chrono>
 
-namespace tokengate::proxy {
+namespace tokengate::client {
 
 struct KeyRefreshPolicy {
   using Clock = std::chrono::steady_clock;
@@ -23,4 +23,4 @@ struct KeyRefreshPolicy {
   Action decide(const Cache& cache, bool kid_known, Clock::time_point now) const;
 };
 
-}  // namespace tokengate::proxy
+}  // namespace tokengate::client

@@ -1,12 +1,10 @@
-#include "store/store_worker.hpp"
+#include "common/job_thread.hpp"
 
-#include <spdlog/spdlog.h>
+namespace tokengate::common {
 
-namespace tokengate::store {
+JobThread::JobThread(size_t max_queued) : max_queued_(max_queued), thread_([this] { run(); }) {}
 
-StoreWorker::StoreWorker(size_t max_queued) : max_queued_(max_queued), thread_([this] { run(); }) {}
-
-StoreWorker::~StoreWorker() {
+JobThread::~JobThread() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -15,7 +13,7 @@ StoreWorker::~StoreWorker() {
   thread_.join();
 }
 
-bool StoreWorker::post(std::function<void()> job) {
+bool JobThread::post(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || jobs_.size() >= max_queued_) return false;
@@ -25,7 +23,7 @@ bool StoreWorker::post(std::function<void()> job) {
   return true;
 }
 
-void StoreWorker::run() {
+void JobThread::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
@@ -35,11 +33,10 @@ void StoreWorker::run() {
     lock.unlock();
     try {
       job();
-    } catch (const std::exception& e) {  // a job reports its own failures; this is a last resort
-      spdlog::error("store job failed: {}", e.what());
+    } catch (...) {  // a job reports its own failures; one that throws anyway must not end the thread
     }
     lock.lock();
   }
 }
 
-}  // namespace tokengate::store
+}  // namespace tokengate::common

@@ -1,18 +1,19 @@
 #pragma once
-// A thread of its own for the store writes a request causes (a revocation): the event loops never
-// wait on the disk. Jobs run one at a time, in order; a full queue refuses more (bounded memory).
+// A thread of its own for work that must not run on an event loop (a revocation's store write, a
+// client library's HTTP fetch): jobs run one at a time, in order; a full queue refuses more
+// (bounded memory). Each job reports its own failures.
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 
-namespace tokengate::store {
+namespace tokengate::common {
 
-class StoreWorker {
+class JobThread {
  public:
-  explicit StoreWorker(size_t max_queued = 10000);
-  ~StoreWorker();  // runs what is queued, then stops
+  explicit JobThread(size_t max_queued = 10000);
+  ~JobThread();  // runs what is queued, then stops
 
   // Queues `job`; false if the queue is full (the caller answers 503).
   bool post(std::function<void()> job);
@@ -28,4 +29,4 @@ class StoreWorker {
   std::thread thread_;
 };
 
-}  // namespace tokengate::store
+}  // namespace tokengate::common

@@ -1,17 +1,17 @@
 #pragma once
 // Issuer mode (the embedded default): clients, keys and revocations come from the store's
 // snapshots, and a valid token request is answered with a token signed here. Revocations are
-// written to the store off the event loops (StoreWorker) and honoured at once.
+// written to the store off the event loops (common::JobThread) and honoured at once.
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "common/job_thread.hpp"
 #include "front/mode.hpp"
 #include "issuer/issuer_state.hpp"
 #include "issuer/issuer_token_verifier.hpp"
 #include "store/store.hpp"
 #include "store/store_watcher.hpp"
-#include "store/store_worker.hpp"
 
 namespace tokengate::issuer {
 
@@ -41,7 +41,7 @@ class IssuerMode final : public front::Mode {
   store::StoreWatcher& watcher_;
   store::Store& store_;
   IssuerTokenVerifier verifier_;
-  mutable store::StoreWorker writer_;
+  mutable common::JobThread writer_;
 
   // Signed status lists, kept while the revocations and keys they were made from are current and
   // for at most half their ttl.

@@ -1,9 +1,14 @@
 #include "jose/jws_verify.hpp"
 
+#include <vector>
+
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "jose/base64url.hpp"
 #include "jose/ecdsa_signature.hpp"
+#include "jose/sha256.hpp"
 
 namespace tokengate::jose {
 
@@ -19,28 +24,58 @@ std::optional<CompactJws> parse_compact(std::string_view token) {
   return CompactJws{token.substr(0, second), std::move(*header), std::move(*payload), std::move(*signature)};
 }
 
+namespace {
+
+// This thread's verification context for `key` (ES256, RS256), initialised once: OpenSSL 3 spends
+// microseconds looking the algorithm up on every EVP_DigestVerifyInit. A context holds a reference
+// to its key, so a cached key's address cannot be reused by another while it is here.
+EVP_PKEY_CTX* verify_context(EVP_PKEY* key, Algorithm alg) {
+  struct Entry {
+    EVP_PKEY* key;
+    PkeyCtxPtr ctx;
+  };
+  thread_local std::vector<Entry> entries;
+  for (auto& e : entries) {
+    if (e.key == key) return e.ctx.get();
+  }
+  if (entries.size() >= 16) entries.clear();  // bounded: a few keys are in use at a time
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return nullptr;
+  if (alg == Algorithm::RS256 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) return nullptr;
+  if (EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1) return nullptr;
+  entries.push_back({key, std::move(ctx)});
+  return entries.back().ctx.get();
+}
+
+}  // namespace
+
 bool verify_signature(EVP_PKEY* key, Algorithm alg, std::string_view signing_input, std::string_view signature) {
   std::string der;
   std::string_view sig = signature;
-  const EVP_MD* md = EVP_sha256();
   switch (alg) {
     case Algorithm::ES256:
       if (!EVP_PKEY_is_a(key, "EC") || signature.size() != 64) return false;
       der = ecdsa_raw_to_der(signature);
       sig = der;
       break;
-    case Algorithm::EdDSA:
+    case Algorithm::EdDSA: {
       if (!EVP_PKEY_is_a(key, "ED25519")) return false;
-      md = nullptr;
-      break;
+      // Ed25519 has no pre-hash: one context per signature, as the signer does.
+      MdCtxPtr ctx(EVP_MD_CTX_new());
+      bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key) == 1 &&
+                EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                                 reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+      ERR_clear_error();
+      return ok;
+    }
     case Algorithm::RS256:
       if (!EVP_PKEY_is_a(key, "RSA")) return false;
       break;
   }
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+  Sha256Digest digest = sha256(signing_input);
+  EVP_PKEY_CTX* ctx = verify_context(key, alg);
+  bool ok = ctx && EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(), digest.data(),
+                                   digest.size()) == 1;
   ERR_clear_error();
   return ok;
 }

@@ -55,6 +55,13 @@ namespace {
 
 // RFC 7515 §5.2 with RFC 9068 §4's header rules: the signature, by a key of the set, with the
 // algorithm that key is for. The claims, parsed.
+// `typ` is a media type: any case, with or without "application/" (RFC 7515 §4.1.9).
+bool type_matches(std::string_view typ, std::string_view wanted) {
+  if (wanted.empty()) return true;
+  if (common::istarts_with(typ, "application/")) typ.remove_prefix(12);
+  return common::iequals(typ, wanted);
+}
+
 std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view token, const PublicKeySet& keys) {
   using F = JwtFailure;
   auto jws = parse_compact(token);
@@ -64,9 +71,7 @@ std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view tok
 
   if (header->contains("crit"))  // RFC 7515 §4.1.11: we understand no extensions
     return F{F::malformed, "The token requires extensions (crit) this server does not implement."};
-  std::string_view typ = string_member(*header, "typ");  // a media type: any case
-  if (!common::iequals(typ, "at+jwt") && !common::iequals(typ, "application/at+jwt"))
-    return F{F::wrong_type, "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."};
+  std::string typ(string_member(*header, "typ"));
   auto alg = parse_algorithm(string_member(*header, "alg"));
   if (!alg) return F{F::malformed, "The token's alg is not one this server accepts (ES256, EdDSA, RS256)."};
   const PublicKeySet::Key* key = keys.find(string_member(*header, "kid"));
@@ -77,7 +82,7 @@ std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view tok
 
   auto claims = parse_object(jws->payload);
   if (!claims) return F{F::malformed, "The token's claims are not a JSON object."};
-  return VerifiedToken{key->kid, key->pkey.get(), std::move(*claims)};
+  return VerifiedToken{key->kid, key->pkey.get(), std::move(typ), std::move(*claims)};
 }
 
 }  // namespace
@@ -98,6 +103,11 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
     remember_verified(digest, std::get<VerifiedToken>(std::move(verified)));
     seen = recall_verified(digest);
   }
+  // The type is checked on every use: one verifier's token may be presented to another.
+  if (!type_matches(seen->typ, expect.type))
+    return F{F::wrong_type, expect.type == "at+jwt"
+                                ? "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."
+                                : "The token is not a " + expect.type + " (typ)."};
   const boost::json::object& claims = seen->claims;
   const PublicKeySet::Key& key = *keys.find(seen->kid);
 

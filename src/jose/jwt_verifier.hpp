@@ -1,7 +1,8 @@
 #pragma once
 // Verifies a JWT access token as a resource server must (RFC 9068 §4): JWS signature with a key
 // from the set (by kid, with the algorithm the key is for: no "none", no HMAC, no algorithm
-// confusion), typ "at+jwt", then iss, aud, exp and nbf.
+// confusion), typ "at+jwt", then iss, aud, exp and nbf. The same checks serve other JWTs of ours
+// (a status list token: another typ).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@ namespace tokengate::jose {
 struct JwtExpectations {
   std::string issuer;    // empty: not checked
   std::string audience;  // empty: not checked
+  std::string type = "at+jwt";  // the `typ` required (also as application/TYPE); empty: not checked
   int64_t leeway_seconds = 30;  // clock skew allowed on exp and nbf
   // When set: `iat` is required, and `exp - iat` may not exceed it (no issuer of ours makes a
   // token that lives longer).

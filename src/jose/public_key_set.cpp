@@ -56,4 +56,14 @@ const PublicKeySet::Key* PublicKeySet::find(std::string_view kid) const {
   return nullptr;
 }
 
+PublicKeySet PublicKeySet::only(const std::vector<Algorithm>& algorithms) const {
+  PublicKeySet out;
+  for (const auto& k : keys_) {
+    for (Algorithm a : algorithms) {
+      if (k.alg == a) out.keys_.push_back(k);
+    }
+  }
+  return out;
+}
+
 }  // namespace tokengate::jose

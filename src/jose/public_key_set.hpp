@@ -32,6 +32,8 @@ class PublicKeySet {
   static PublicKeySet from_jwks(const boost::json::object& jwks, int* skipped = nullptr);
 
   const Key* find(std::string_view kid) const;
+  // The keys of these algorithms only.
+  PublicKeySet only(const std::vector<Algorithm>& algorithms) const;
   // Records when the key `kid` signed (see Key); nothing if there is no such key.
   void set_signing_period(std::string_view kid, std::optional<int64_t> from, std::optional<int64_t> until);
   size_t size() const { return keys_.size(); }

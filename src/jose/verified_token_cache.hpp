@@ -15,6 +15,7 @@ namespace tokengate::jose {
 struct VerifiedToken {
   std::string kid;
   const void* key = nullptr;  // the key it was verified with (identity, never dereferenced)
+  std::string typ;            // its header's, checked again on each use
   boost::json::object claims;
 };
 

@@ -4,6 +4,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include "http/event_loop.hpp"
+
 namespace tokengate::proxy {
 namespace {
 
@@ -14,13 +16,6 @@ UpstreamOptions upstream_options(const config::Config& c) {
   o.max_retries = static_cast<int>(c.upstream_retries);
   o.max_connections = static_cast<size_t>(c.upstream_max_connections);
   o.ca_file = c.upstream_ca_file;
-  return o;
-}
-
-UpstreamOptions keys_options(const config::Config& c) {
-  UpstreamOptions o = upstream_options(c);
-  o.max_retries = 1;
-  o.max_connections = 4;
   return o;
 }
 
@@ -53,13 +48,16 @@ std::string origin_of(const std::string& url) {
 }
 
 // Where the upstream's keys are: upstream_jwks_url if set; else the metadata of upstream_issuer, or
-// of the origin of upstream_token_url.
-UpstreamLocation key_location(const config::Config& c) {
-  UpstreamLocation where;
-  where.issuer = c.upstream_issuer;
-  if (!c.upstream_jwks_url.empty()) where.jwks_url = c.upstream_jwks_url;
-  else where.metadata_base = !c.upstream_issuer.empty() ? c.upstream_issuer : origin_of(c.upstream_token_url);
-  return where;
+// of the origin of upstream_token_url (RFC 8414 §3.3: that is then the issuer tokens must carry).
+tokengate::VerifierOptions key_options(const config::Config& c) {
+  tokengate::VerifierOptions o;
+  o.issuer = c.upstream_issuer;
+  o.jwks_url = c.upstream_jwks_url;
+  if (o.issuer.empty() && o.jwks_url.empty()) o.issuer = origin_of(c.upstream_token_url);
+  o.audience = c.audience;
+  o.timeout = std::chrono::milliseconds(c.upstream_timeout_ms);
+  o.ca_file = c.upstream_ca_file;
+  return o;
 }
 
 }  // namespace
@@ -70,11 +68,8 @@ ProxyMode::ProxyMode(const config::Config& c)
       token_client_(make_client(upstream_options(c), token_breaker_)),
       cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0, std::chrono::seconds(c.token_cache_max_age)),
       endpoint_(token_client_, cache_, keyer_, token_url_, c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic),
-      keys_breaker_(breaker(c)),
-      keys_client_(make_client(keys_options(c), keys_breaker_)),
-      discovery_(keys_client_, key_location(c)),
-      keys_(discovery_, KeyRefreshPolicy{}, c.upstream_issuer),
-      verifier_(keys_, c.audience) {}
+      keys_(key_options(c)),
+      verifier_(keys_, !c.upstream_issuer.empty() || c.upstream_jwks_url.empty()) {}
 
 void ProxyMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                             http::Respond respond) const {
@@ -96,26 +91,30 @@ void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oaut
                                   std::optional<std::string_view> token, http::Respond respond) const {
   boost::asio::io_context& loop = *request.http.loop;
   // The endpoints come with the upstream's metadata, read with its keys.
-  keys_.current(loop, "", [this, operation, &loop, credentials, token = std::string(token.value_or("")),
-                           hint = std::string(request.body.get("token_type_hint").value_or("")),
-                           respond = std::move(respond)](const UpstreamKeys::Snapshot& snap) mutable {
+  auto forward = [this, operation, &loop, credentials, token = std::string(token.value_or("")),
+                  hint = std::string(request.body.get("token_type_hint").value_or("")),
+                  respond = std::move(respond)](const tokengate::PublishedKeys& keys) mutable {
     bool introspect = operation == ProxyEndpoint::Operation::introspect;
-    const std::string& url = introspect ? snap.introspection_endpoint : snap.revocation_endpoint;
+    const std::string& url = introspect ? keys.metadata.introspection_endpoint : keys.metadata.revocation_endpoint;
     if (url.empty())
       return respond(http::json_error(
           501, "not_implemented",
           std::string("The upstream authorization server names no ") +
               (introspect ? "introspection_endpoint" : "revocation_endpoint") + " in its metadata" +
-              (snap.error.empty() ? "" : " (" + snap.error + ")") + ", so this proxy cannot forward the request."));
+              (keys.error.empty() ? "" : " (" + keys.error + ")") + ", so this proxy cannot forward the request."));
     endpoint_.forward_operation(operation, url, loop, credentials, std::move(token), std::move(hint), std::move(respond));
-  });
+  };
+  if (auto keys = keys_.try_keys()) return forward(*keys);
+  keys_.async_keys(http::answer_on<tokengate::PublishedKeys>(loop, std::move(forward)));
 }
 
 void ProxyMode::published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const {
-  keys_.current(loop, "", [done = std::move(done)](const UpstreamKeys::Snapshot& snap) {
-    if (!snap.keys) return done({{}, "the upstream's keys could not be fetched: " + snap.error});
-    done({snap.jwks_json, {}});
-  });
+  auto answer = [done = std::move(done)](const tokengate::PublishedKeys& keys) {
+    if (!keys.available) return done({{}, "the upstream's keys could not be fetched: " + keys.error});
+    done({keys.jwks_json, {}});
+  };
+  if (auto keys = keys_.try_keys()) return answer(*keys);
+  keys_.async_keys(http::answer_on<tokengate::PublishedKeys>(loop, std::move(answer)));
 }
 
 CircuitBreaker::State ProxyMode::circuit_state() const { return token_breaker_.state(Clock::now()); }

@@ -1,7 +1,8 @@
 #pragma once
 // Proxy mode, assembled from the configuration: token requests go to the upstream (ProxyEndpoint,
 // with its token cache and circuit breaker), the upstream's keys are published as ours and check
-// Bearer tokens (UpstreamKeys, with a breaker of its own), and health is the upstream's.
+// Bearer tokens (libtokengate's Verifier: discovery, key cache, status lists), and health is the
+// upstream's.
 #include <memory>
 
 #include "config/config.hpp"
@@ -11,9 +12,8 @@
 #include "proxy/proxy_endpoint.hpp"
 #include "proxy/token_cache.hpp"
 #include "proxy/upstream_client.hpp"
-#include "proxy/upstream_discovery.hpp"
-#include "proxy/upstream_keys.hpp"
 #include "proxy/upstream_token_verifier.hpp"
+#include "tokengate/verifier.hpp"
 
 namespace tokengate::proxy {
 
@@ -54,10 +54,8 @@ class ProxyMode final : public front::Mode {
   TokenCache cache_;
   CacheKeyer keyer_;
   ProxyEndpoint endpoint_;
-  CircuitBreaker keys_breaker_;  // the JWKS has a breaker of its own: its failures are not the token endpoint's
-  UpstreamClient keys_client_;
-  UpstreamDiscovery discovery_;
-  UpstreamKeys keys_;
+  // The upstream's keys and metadata; its fetches are not the token endpoint's (no breaker shared).
+  mutable tokengate::Verifier keys_;
   UpstreamTokenVerifier verifier_;
 };
 

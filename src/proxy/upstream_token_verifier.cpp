@@ -1,42 +1,46 @@
 #include "proxy/upstream_token_verifier.hpp"
 
-#include <ctime>
-
 #include <boost/json/parse.hpp>
 
-#include "jose/jws_verify.hpp"
-#include "jose/jwt_verifier.hpp"
+#include "http/event_loop.hpp"
 
 namespace tokengate::proxy {
 namespace {
 
-// The kid is read before verification only to know whether a refetch may help.
-std::string kid_of(std::string_view token) {
-  auto jws = jose::parse_compact(token);
-  if (!jws) return {};
-  boost::system::error_code ec;
-  auto h = boost::json::parse(jws->header, ec);
-  if (ec || !h.is_object()) return {};
-  auto it = h.as_object().find("kid");
-  return it != h.as_object().end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+oauth::AccessTokenVerifier::Result to_result(const tokengate::VerifyResult& r) {
+  using E = tokengate::VerifyResult::Error;
+  using F = jose::JwtFailure;
+  if (r.ok()) return boost::json::parse(r.claims().json()).as_object();
+  F::Reason reason = F::malformed;
+  switch (r.error()) {
+    case E::none: break;
+    case E::malformed:
+    case E::unsupported_algorithm: reason = F::malformed; break;
+    case E::bad_signature: reason = F::bad_signature; break;
+    case E::unknown_key:
+    case E::keys_unavailable:
+    case E::status_unavailable: reason = F::unknown_key; break;
+    case E::wrong_type: reason = F::wrong_type; break;
+    case E::wrong_issuer: reason = F::wrong_issuer; break;
+    case E::wrong_audience: reason = F::wrong_audience; break;
+    case E::expired: reason = F::expired; break;
+    case E::not_yet_valid: reason = F::not_yet_valid; break;
+    case E::revoked: reason = F::revoked; break;
+  }
+  return F{reason, r.message()};
 }
 
 }  // namespace
 
 void UpstreamTokenVerifier::verify(boost::asio::io_context& loop, std::string_view token,
                                    std::function<void(Result)> done) const {
-  keys_.current(loop, kid_of(token),
-                [token = std::string(token), audience = audience_, done = std::move(done)](const UpstreamKeys::Snapshot& snap) {
-                  if (!snap.keys)
-                    return done(jose::JwtFailure{jose::JwtFailure::unknown_key,
-                                                 "The upstream's signing keys are not available to check the token with."});
-                  if (snap.issuer.empty())  // never accept tokens from whoever signed with these keys, unchecked
-                    return done(jose::JwtFailure{
-                        jose::JwtFailure::wrong_issuer,
-                        "The upstream's issuer is unknown (set --upstream-issuer), so no token is accepted."});
-                  jose::JwtExpectations expect{snap.issuer, audience};
-                  done(jose::verify_access_token(token, *snap.keys, expect, static_cast<int64_t>(std::time(nullptr))));
-                });
+  if (!issuer_known_)
+    return done(jose::JwtFailure{jose::JwtFailure::wrong_issuer,
+                                 "The upstream's issuer is unknown (set --upstream-issuer), so no token is accepted."});
+  if (auto now = verifier_.try_verify(token)) return done(to_result(*now));
+  verifier_.async_verify(std::string(token),
+                         http::answer_on<tokengate::VerifyResult>(
+                             loop, [done = std::move(done)](tokengate::VerifyResult r) { done(to_result(r)); }));
 }
 
 }  // namespace tokengate::proxy

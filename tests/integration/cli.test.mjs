@@ -130,7 +130,7 @@ describe('client commands on a running server', () => {
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /refused/i);
     const notUrl = cli(['token', '--url', 'ftp://x/y', '--client-id', 'a', '--client-secret', 'b']);
-    assert.equal(notUrl.status, 1);
+    assert.equal(notUrl.status, 2, 'bad usage');
     assert.match(notUrl.stderr, /not an http/);
   });
 });

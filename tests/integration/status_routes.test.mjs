@@ -110,27 +110,41 @@ async function startKeyServer() {
   return { base, state, addKey, sign, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
+// A proxy whose upstream serves `metadataFor(self)` as its metadata; check(proxy) runs against it.
+async function withUpstreamMetadata(metadataFor, check) {
+  const meta = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(metadataFor(`http://127.0.0.1:${meta.address().port}`)));
+  });
+  await new Promise((r) => meta.listen(0, '127.0.0.1', r));
+  const proxy = await startServer({ args: ['--upstream-token-url', `http://127.0.0.1:${meta.address().port}/token`] });
+  try {
+    await check(proxy);
+  } finally {
+    await proxy.stop();
+    meta.closeAllConnections();
+    await new Promise((r) => meta.close(r));
+    removeDir(proxy.dataDir);
+  }
+}
+
 describe('status routes, proxy mode with broken upstream metadata', () => {
   test('a relative jwks_uri is refused with a clear error; the proxy stays up', async () => {
-    const meta = http.createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: 'http://x', token_endpoint: 'http://x/token', jwks_uri: '/jwks' }));
-    });
-    await new Promise((r) => meta.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${meta.address().port}`;
-    const proxy = await startServer({ args: ['--upstream-token-url', `${base}/token`] });
-    try {
+    await withUpstreamMetadata((self) => ({ issuer: self, token_endpoint: `${self}/token`, jwks_uri: '/jwks' }), async (proxy) => {
       const jwks = await fetch(`${proxy.base}/.well-known/jwks.json`);
       assert.equal(jwks.status, 503);
       assert.match((await jwks.json()).message, /jwks_uri/);
       assertInvalidToken(await get(proxy.base, '/v4.0/cells', 'a.b.c'));
       assert.equal((await fetch(`${proxy.base}/healthz`)).status, 200);
-    } finally {
-      await proxy.stop();
-      meta.closeAllConnections();
-      await new Promise((r) => meta.close(r));
-      removeDir(proxy.dataDir);
-    }
+    });
+  });
+
+  test('metadata that names another issuer is refused (RFC 8414 §3.3), with the reason', async () => {
+    await withUpstreamMetadata(() => ({ issuer: 'https://impostor.example', jwks_uri: 'https://impostor.example/jwks' }), async (proxy) => {
+      const jwks = await fetch(`${proxy.base}/.well-known/jwks.json`);
+      assert.equal(jwks.status, 503);
+      assert.match((await jwks.json()).message, /names issuer 'https:\/\/impostor\.example', not 'http:\/\/127\.0\.0\.1:\d+'/);
+    });
   });
 });
 

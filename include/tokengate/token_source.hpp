@@ -1,0 +1,81 @@
+#pragma once
+// libtokengate, the client side: gets access tokens with the client credentials grant (RFC 6749
+// §4.4) and keeps them. token() answers from memory while the token is fresh; past `refresh_at`
+// of its lifetime one caller fetches a new one (the others keep the current one meanwhile); when
+// the server fails, the last good token is served while it is valid, and new attempts back off
+// exponentially, with jitter. Thread-safe; one TokenSource per client and scope is enough.
+//
+//   tokengate::TokenSource tokens({.issuer = "https://auth.example.com",
+//                                  .client_id = id, .client_secret = secret, .scope = "reports"});
+//   request.set("Authorization", "Bearer " + tokens.token());
+//
+// Works against any RFC 6749 token endpoint: tokengate (both modes, both token routes),
+// Aspose Cloud, Keycloak, Hydra, node-oidc-provider.
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tokengate/error.hpp"
+
+namespace tokengate {
+
+// How the client authenticates (RFC 6749 §2.3.1), or the Aspose Cells Cloud query form
+// (POST token_url?ClientId=…&ClientSecret=…).
+enum class ClientAuth { basic, post, cells_query };
+
+struct TokenSourceOptions {
+  std::string issuer;     // the server's issuer URL: its token endpoint is discovered (RFC 8414, then OpenID discovery)
+  std::string token_url;  // or the token endpoint itself (wins over discovery)
+  std::string client_id;
+  std::string client_secret;
+  ClientAuth auth = ClientAuth::basic;
+  std::string scope;      // space-separated; empty: the client's default
+  std::string resource;   // RFC 8707 resource indicator; empty: none
+  std::string audience;   // the `audience` parameter some servers take; empty: none
+  double refresh_at = 0.8;  // fraction of a token's lifetime after which a new one is fetched
+  std::chrono::milliseconds timeout{10000};      // per HTTP request
+  std::chrono::milliseconds min_backoff{250};    // after a failure, before the next attempt
+  std::chrono::milliseconds max_backoff{30000};
+  std::string ca_file;    // PEM CA certificates for https, instead of the system's
+};
+
+struct AccessToken {
+  std::string value;
+  std::string token_type;  // "Bearer"
+  std::string scope;       // as the server granted it (empty if it did not say)
+  std::chrono::system_clock::time_point expires_at;
+  std::string response_json;  // the token response as the server sent it
+};
+
+class TokenSource {
+ public:
+  explicit TokenSource(TokenSourceOptions options);  // throws Error(configuration)
+  ~TokenSource();
+  TokenSource(const TokenSource&) = delete;
+  TokenSource& operator=(const TokenSource&) = delete;
+
+  // A valid access token (the value), fetching one if needed. Throws Error when there is none to
+  // be had: the server refused (wrong secret: Code::refused), cannot be reached, or a backoff is
+  // running after such a failure and no valid token is left.
+  std::string token();
+  AccessToken access_token();
+
+  // For event-loop programs: the same, without blocking the caller. `done` runs once, on a thread
+  // of this source's own (post it to your executor); `error` is null on success.
+  void async_token(std::function<void(AccessToken token, std::exception_ptr error)> done);
+
+  // Forget the current token (a resource answered 401 with it): the next call fetches anew.
+  void invalidate();
+
+  // How many token requests this source has sent (for tests and metrics).
+  uint64_t requests_sent() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tokengate

@@ -1,0 +1,225 @@
+// tokengate::TokenSource: the client credentials grant (RFC 6749 §4.4), a cached token refreshed
+// ahead of expiry by one caller at a time, backoff with jitter after failures.
+#include "tokengate/token_source.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+
+#include <boost/json/parse.hpp>
+
+#include "client/discovery.hpp"
+#include "client/http_fetch.hpp"
+#include "common/form_encoding.hpp"
+#include "common/job_thread.hpp"
+
+namespace tokengate {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::string member(const boost::json::object& o, const char* name) {
+  auto it = o.find(name);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+// What the server answered, as a token or as the error it names (RFC 6749 §5.1, §5.2).
+AccessToken parse_token_response(const client::FetchResponse& res, const std::string& url) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(res.body, ec);
+  const boost::json::object* body = !ec && v.is_object() ? &v.as_object() : nullptr;
+  if (res.status != 200) {
+    std::string what = "the token endpoint " + url + " answered HTTP " + std::to_string(res.status);
+    if (body && !member(*body, "error").empty()) {
+      what += ": " + member(*body, "error");
+      std::string description = member(*body, "error_description");
+      if (!description.empty()) what += ": " + description.substr(0, 300);
+      throw Error(Error::Code::refused, what, res.status);
+    }
+    throw Error(res.status >= 500 ? Error::Code::unreachable : Error::Code::bad_response, what, res.status);
+  }
+  if (!body) throw Error(Error::Code::bad_response, "the token endpoint " + url + " answered 200 with no JSON object", 200);
+  AccessToken t;
+  t.value = member(*body, "access_token");
+  t.token_type = member(*body, "token_type");
+  t.scope = member(*body, "scope");
+  if (t.value.empty() || t.token_type.empty())
+    throw Error(Error::Code::bad_response, "the token response from " + url + " lacks access_token or token_type", 200);
+  // expires_in is RECOMMENDED (§5.1): without it, the token is kept five minutes.
+  int64_t lifetime = 300;
+  if (auto it = body->find("expires_in"); it != body->end()) {
+    if (it->value().is_int64() && it->value().as_int64() > 0) lifetime = it->value().as_int64();
+    else if (it->value().is_uint64()) lifetime = static_cast<int64_t>(std::min<uint64_t>(it->value().as_uint64(), 31u * 86400));
+    else if (it->value().is_double() && it->value().as_double() > 0) lifetime = static_cast<int64_t>(it->value().as_double());
+  }
+  lifetime = std::min<int64_t>(lifetime, 366LL * 86400);
+  t.expires_at = Clock::now() + std::chrono::seconds(lifetime);
+  t.response_json = res.body;
+  return t;
+}
+
+}  // namespace
+
+struct TokenSource::Impl {
+  TokenSourceOptions options;
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string token_url;  // discovered once, if not given
+  std::optional<AccessToken> current;
+  Clock::time_point refresh_after{};
+  bool fetching = false;
+  int failures = 0;
+  Clock::time_point next_attempt{};
+  std::exception_ptr last_error;
+  uint64_t sent = 0;
+  std::mt19937_64 random{std::random_device{}()};
+
+  common::JobThread worker{1000};  // last: joined first, while the rest still exists
+
+
+  // One token request (and, the first time, discovery). Throws Error.
+  AccessToken request() {
+    std::string url;
+    {
+      std::lock_guard lock(mutex);
+      url = token_url;
+    }
+    if (url.empty()) {
+      ServerMetadata m = client::discover(options.issuer, client::request_with(options));
+      if (m.token_endpoint.empty())
+        throw Error(Error::Code::bad_response, "the metadata of " + options.issuer + " names no token_endpoint");
+      url = m.token_endpoint;
+      std::lock_guard lock(mutex);
+      token_url = url;
+    }
+    client::FetchRequest req = client::request_with(options);
+    req.method = "POST";
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+    req.body = "grant_type=client_credentials";
+    if (!options.scope.empty()) common::append_form_param(req.body, "scope", options.scope);
+    if (!options.resource.empty()) common::append_form_param(req.body, "resource", options.resource);
+    if (!options.audience.empty()) common::append_form_param(req.body, "audience", options.audience);
+    req.url = url;
+    switch (options.auth) {
+      case ClientAuth::basic:
+        req.headers.emplace_back("Authorization", common::basic_authorization(options.client_id, options.client_secret));
+        break;
+      case ClientAuth::post:
+        common::append_form_param(req.body, "client_id", options.client_id);
+        common::append_form_param(req.body, "client_secret", options.client_secret);
+        break;
+      case ClientAuth::cells_query: {
+        std::string query;
+        common::append_form_param(query, "ClientId", options.client_id);
+        common::append_form_param(query, "ClientSecret", options.client_secret);
+        req.url += (url.find('?') == std::string::npos ? "?" : "&") + query;
+        break;
+      }
+    }
+    {
+      std::lock_guard lock(mutex);
+      ++sent;
+    }
+    return parse_token_response(client::fetch(req), url);  // the URL without the query: no secret in messages
+  }
+
+  // The backoff after `failures` failures in a row: exponential, capped, with full jitter on its upper half.
+  std::chrono::milliseconds backoff() {
+    double base = static_cast<double>(options.min_backoff.count()) * std::pow(2.0, std::min(failures - 1, 20));
+    double capped = std::min(base, static_cast<double>(options.max_backoff.count()));
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return std::chrono::milliseconds(static_cast<int64_t>(capped * jitter(random)));
+  }
+
+  AccessToken get() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      auto now = Clock::now();
+      bool valid = current && now < current->expires_at - std::chrono::seconds(5);
+      if (valid && now < refresh_after) return *current;  // fresh: the common case
+      // Past refresh_at, or none: one caller fetches; the others keep a still-valid token meanwhile,
+      // or wait for the fetch. After a failure, nobody asks again before the backoff has passed.
+      if (valid && (fetching || now < next_attempt)) return *current;
+      if (fetching) {
+        changed.wait(lock);
+        continue;
+      }
+      if (now < next_attempt && last_error) std::rethrow_exception(last_error);
+      fetching = true;
+      lock.unlock();
+      std::optional<AccessToken> got;
+      std::exception_ptr error;
+      try {
+        got = request();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      fetching = false;
+      if (got) {
+        auto lifetime = got->expires_at - Clock::now();
+        refresh_after = Clock::now() + std::chrono::duration_cast<Clock::duration>(lifetime * options.refresh_at);
+        current = std::move(got);
+        failures = 0;
+        last_error = nullptr;
+        next_attempt = {};
+      } else {
+        ++failures;
+        last_error = error;
+        next_attempt = Clock::now() + backoff();
+      }
+      changed.notify_all();
+      if (!got && !(current && Clock::now() < current->expires_at - std::chrono::seconds(5))) std::rethrow_exception(error);
+    }
+  }
+};
+
+TokenSource::TokenSource(TokenSourceOptions options) : impl_(std::make_shared<Impl>()) {
+  if (options.token_url.empty() && options.issuer.empty())
+    throw Error(Error::Code::configuration, "a TokenSource needs a token_url or an issuer to discover it from");
+  for (const std::string* url : {&options.token_url, &options.issuer}) {
+    if (!url->empty() && !url->starts_with("https://") && !url->starts_with("http://"))
+      throw Error(Error::Code::configuration, "'" + *url + "' is not an http(s) URL");
+  }
+  if (options.client_id.empty()) throw Error(Error::Code::configuration, "a TokenSource needs a client_id");
+  if (!(options.refresh_at > 0 && options.refresh_at <= 1))
+    throw Error(Error::Code::configuration, "refresh_at must be in (0, 1]");
+  impl_->token_url = options.token_url;
+  impl_->options = std::move(options);
+}
+
+TokenSource::~TokenSource() = default;
+
+std::string TokenSource::token() { return impl_->get().value; }
+
+AccessToken TokenSource::access_token() { return impl_->get(); }
+
+void TokenSource::async_token(std::function<void(AccessToken, std::exception_ptr)> done) {
+  Impl* impl = impl_.get();  // the worker is joined before the rest of *impl goes
+  bool queued = impl->worker.post([impl, done] {
+    AccessToken token;
+    std::exception_ptr error;
+    try {
+      token = impl->get();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(std::move(token), error);
+  });
+  if (!queued) done({}, std::make_exception_ptr(Error(Error::Code::unreachable, "too many token requests are waiting")));
+}
+
+void TokenSource::invalidate() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->current.reset();
+}
+
+uint64_t TokenSource::requests_sent() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->sent;
+}
+
+}  // namespace tokengate
