@@ -367,6 +367,7 @@ struct Verifier::Impl {
     expect.audience = options.audience;
     expect.type = options.type;
     expect.leeway_seconds = options.leeway.count();
+    expect.remember_signatures = false;  // this class remembers tokens itself (recall, remember)
     auto verified = jose::verify_access_token(token, *set, expect, now);
     if (auto* failure = std::get_if<jose::JwtFailure>(&verified))
       return VerifyResult::failure(error_of(failure->reason), failure->message);

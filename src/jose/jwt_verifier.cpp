@@ -85,31 +85,17 @@ std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view tok
   return VerifiedToken{key->kid, key->pkey.get(), std::move(typ), std::move(*claims)};
 }
 
-}  // namespace
-
-std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
-                                                                  const JwtExpectations& expect, int64_t now) {
+// Every check but the signature's, on a token whose signature `seen` vouches for.
+std::optional<JwtFailure> check_claims(const VerifiedToken& seen, const PublicKeySet& keys, const JwtExpectations& expect,
+                                       int64_t now) {
   using F = JwtFailure;
-  // A token seen before skips the signature check, if the key it was verified with is still trusted.
-  Sha256Digest digest = sha256(token);
-  const VerifiedToken* seen = recall_verified(digest);
-  if (seen) {
-    const PublicKeySet::Key* key = keys.find(seen->kid);
-    if (!key || key->pkey.get() != seen->key) seen = nullptr;
-  }
-  if (!seen) {
-    auto verified = verify_signature_of(token, keys);
-    if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
-    remember_verified(digest, std::get<VerifiedToken>(std::move(verified)));
-    seen = recall_verified(digest);
-  }
   // The type is checked on every use: one verifier's token may be presented to another.
-  if (!type_matches(seen->typ, expect.type))
+  if (!type_matches(seen.typ, expect.type))
     return F{F::wrong_type, expect.type == "at+jwt"
                                 ? "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."
                                 : "The token is not a " + expect.type + " (typ)."};
-  const boost::json::object& claims = seen->claims;
-  const PublicKeySet::Key& key = *keys.find(seen->kid);
+  const boost::json::object& claims = seen.claims;
+  const PublicKeySet::Key& key = *keys.find(seen.kid);
 
   bool malformed = false;
   auto exp = numeric_date(claims, "exp", malformed);
@@ -131,7 +117,36 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
     return F{F::wrong_issuer, "The token was issued by another issuer."};
   if (!expect.audience.empty() && !audience_matches(claims, expect.audience))
     return F{F::wrong_audience, "The token is not meant for this API (aud)."};
-  return claims;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
+                                                                  const JwtExpectations& expect, int64_t now) {
+  using F = JwtFailure;
+  if (!expect.remember_signatures) {
+    auto verified = verify_signature_of(token, keys);
+    if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
+    auto& seen = std::get<VerifiedToken>(verified);
+    if (auto failure = check_claims(seen, keys, expect, now)) return std::move(*failure);
+    return std::move(seen.claims);
+  }
+  // A token seen before skips the signature check, if the key it was verified with is still trusted.
+  Sha256Digest digest = sha256(token);
+  const VerifiedToken* seen = recall_verified(digest);
+  if (seen) {
+    const PublicKeySet::Key* key = keys.find(seen->kid);
+    if (!key || key->pkey.get() != seen->key) seen = nullptr;
+  }
+  if (!seen) {
+    auto verified = verify_signature_of(token, keys);
+    if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
+    remember_verified(digest, std::get<VerifiedToken>(std::move(verified)));
+    seen = recall_verified(digest);
+  }
+  if (auto failure = check_claims(*seen, keys, expect, now)) return std::move(*failure);
+  return seen->claims;
 }
 
 }  // namespace tokengate::jose

@@ -22,6 +22,10 @@ struct JwtExpectations {
   // When set: `iat` is required, and `exp - iat` may not exceed it (no issuer of ours makes a
   // token that lives longer).
   int64_t max_lifetime = 0;
+  // Whether this thread's memory of verified signatures is used (jose/verified_token_cache.hpp).
+  // A caller with a memory of its own (the library's Verifier) turns it off: no SHA-256 of the
+  // token, no copy of its claims.
+  bool remember_signatures = true;
 };
 
 struct JwtFailure {
@@ -34,7 +38,8 @@ struct JwtFailure {
 };
 
 // The verified claims, or why the token is refused. A token whose signature this thread verified
-// before (with a key still in `keys`) is not verified again (jose/verified_token_cache.hpp).
+// before (with a key still in `keys`) is not verified again (jose/verified_token_cache.hpp),
+// unless `expect.remember_signatures` is off.
 std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
                                                                   const JwtExpectations& expect, int64_t now);
 
