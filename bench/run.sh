@@ -168,26 +168,22 @@ BENCH_AUTH="$(cat "$WORK/es256.auth")" BENCH_BODY="$BODY" measure close "$url" -
 
 # Proxy mode, cache hit: tokengate in front of a tokengate issuer (the ES256 store); the issuer runs
 # on core 1 beside wrk, as it is asked once and then the proxy answers from its token cache.
-if "$BIN" serve --help 2>&1 | grep -q -- --upstream-token-url; then
-  CORE=1 start_tokengate proxy.upstream "$WORK/es256"
-  upstream_pid=$SERVER_PID
-  upstream_url="http://127.0.0.1:$SERVER_PORT/connect/token"
-  auth="$(cat "$WORK/es256.auth")"
-  start_tokengate proxy - --upstream-token-url "$upstream_url"
-  url="http://127.0.0.1:$SERVER_PORT/connect/token"
-  check_token proxy ES256 "$url" -H "Authorization: $auth" -d "$BODY"
-  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy "$url"
-  # Upstream miss: the cache off, so every grant goes upstream; then the same upstream asked
-  # directly, the same way: the difference is what the proxy's hop costs.
-  start_tokengate proxy_miss - --upstream-token-url "$upstream_url" --token-cache=false
-  url="http://127.0.0.1:$SERVER_PORT/connect/token"
-  check_token proxy_miss ES256 "$url" -H "Authorization: $auth" -d "$BODY"
-  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_miss "$url"
-  SERVER_PID=$upstream_pid
-  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_direct "$upstream_url"
-else
-  echo '{"case":"proxy","skipped":"proxy mode not built yet"}' >>"$RAW/results.jsonl"
-fi
+CORE=1 start_tokengate proxy.upstream "$WORK/es256"
+upstream_pid=$SERVER_PID
+upstream_url="http://127.0.0.1:$SERVER_PORT/connect/token"
+auth="$(cat "$WORK/es256.auth")"
+start_tokengate proxy - --upstream-token-url "$upstream_url"
+url="http://127.0.0.1:$SERVER_PORT/connect/token"
+check_token proxy ES256 "$url" -H "Authorization: $auth" -d "$BODY"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy "$url"
+# Upstream miss: the cache off, so every grant goes upstream; then the same upstream asked
+# directly, the same way: the difference is what the proxy's hop costs.
+start_tokengate proxy_miss - --upstream-token-url "$upstream_url" --token-cache=false
+url="http://127.0.0.1:$SERVER_PORT/connect/token"
+check_token proxy_miss ES256 "$url" -H "Authorization: $auth" -d "$BODY"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_miss "$url"
+SERVER_PID=$upstream_pid
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure proxy_direct "$upstream_url"
 
 # 5. 100,000 clients: the server creates the schema and the key, then the rows go straight into
 # SQLite (bench only), requests spread over 1,000 of them.
@@ -253,12 +249,21 @@ node -e '
 $PG_STOP; PG_STOP=""
 
 # 8. libtokengate (issue 13): verifications per second of fresh and of repeated tokens on core 0
-# (against openssl's ES256 verify rate above), token() calls per second on a warm cache from two
+# (against openssl's ES256 verify rate on that core), token() calls per second on a warm cache from two
 # threads, and GET /v4.0/cells with one token over and over (the status routes' Bearer check and
 # its cache) against the grant figure.
-log "libtokengate: verify on core 0"
+# openssl's verify rate is measured again just before and after, on the same core: the machine's
+# speed drifts over the minutes since step 2, and the goal is a ratio.
+log "libtokengate: verify on core 0, between two runs of openssl's ES256 verify"
+verify_ceiling() {
+  taskset -c 0 openssl speed -elapsed -mr -seconds "$DURATION" ecdsap256 2>/dev/null | awk -F: '/^\+F4:.*:256:/ {print $5}'
+}
+before=$(verify_ceiling)
 taskset -c 0 "$ROOT/build-release/client_bench" verify "$DURATION" | sed 's/^{/{"client":"verify",/' >>"$RAW/results.jsonl" \
   || die "client_bench verify failed"
+after=$(verify_ceiling)
+[ -n "$before" ] && [ -n "$after" ] || die "could not read openssl speed's verify rate"
+echo "{\"ceiling\":\"ES256 verify, beside the library\",\"verifies_per_s\":$(awk -v a="$before" -v b="$after" 'BEGIN {print (a + b) / 2}'),\"runs\":[$before,$after]}" >>"$RAW/results.jsonl"
 log "libtokengate: $(tail -1 "$RAW/results.jsonl")"
 start_tokengate client_token "$WORK/es256"
 creds=$(base64 -d <<<"$(cut -d' ' -f2 "$WORK/es256.auth")")

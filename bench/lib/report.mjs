@@ -17,6 +17,7 @@ const cases = Object.fromEntries(records.filter((r) => r.case && !r.skipped).map
 const skipped = Object.fromEntries(records.filter((r) => r.skipped).map((r) => [r.case, r.skipped]));
 const ceilings = Object.fromEntries(records.filter((r) => r.ceiling).map((r) => [r.ceiling, r.signs_per_s ?? r.verifies_per_s]));
 const clientVerify = records.find((r) => r.client === 'verify');
+const verifyCeiling = ceilings['ES256 verify, beside the library'] ?? ceilings['ES256 verify'];
 const clientToken = records.find((r) => r.client === 'token');
 const startup = records.find((r) => r.startup === 'clients100k');
 const startupPg = records.find((r) => r.startup === 'clients100k_pg');
@@ -162,7 +163,7 @@ const operations = [
 const operationsTable = table(['target (issue 12)', 'measured', 'verdict'], operations);
 const statusRepeat = cases.status_repeat;
 const library = [
-  ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / ceilings['ES256 verify'])}% of ${fmt(ceilings['ES256 verify'])}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * ceilings['ES256 verify']) : 'not measured'],
+  ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate (measured just before and after)', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / verifyCeiling)}% of ${fmt(verifyCeiling)}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * verifyCeiling) : 'not measured'],
   ['a repeated token verified per second ≥ 1,000,000', clientVerify ? `${fmt(clientVerify.verify_repeated_per_s)}/s` : '–', clientVerify ? verdict(clientVerify.verify_repeated_per_s >= 1e6) : 'not measured'],
   ['token() calls per second on a warm cache, 2 threads (reported)', clientToken ? `${fmt(clientToken.token_calls_per_s)}/s (${clientToken.requests_sent} token request)` : '–', '–'],
   ['`GET /v4.0/cells` with a repeated token against the grant rate (reported)', statusRepeat ? `${fmt(statusRepeat.rps)}/s, ${fmt(statusRepeat.rps / es.rps, 2)}× the grant rate` : '–', statusRepeat && errors(statusRepeat) ? 'errors' : '–'],
