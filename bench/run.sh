@@ -7,7 +7,7 @@
 #   bench/run.sh --smoke    1 s per case after a 1 s warm-up, about 30 s plus the build (CI, so that
 #                           it cannot rot); writes build-bench/BENCHMARKS.md and build-bench/benchmarks.png
 #
-# It builds tokengate in Release (build-release/), then measures on this 2-core machine with the
+# It builds tokengate in Release (build-release/; BENCH_BUILD_DIR names another build), then measures on this 2-core machine with the
 # server pinned to core 0 (--threads 1) and wrk pinned to core 1 (one thread, 32 keep-alive
 # connections): tokengate's token routes (ES256, EdDSA, RS256, the Cells route, Connection: close,
 # proxy mode with a cache hit, 100,000 clients), node-oidc-provider doing the same grant (the
@@ -32,7 +32,10 @@ CLIENTS=100000 SPREAD=1000
 OUT="$ROOT/docs"
 [ "$MODE" = smoke ] && OUT="$ROOT/build-bench"
 RAW="$ROOT/build-bench/raw"
-BIN="$ROOT/build-release/tokengate"
+# The build measured: Release in build-release/, or BENCH_BUILD_DIR (ctest's smoke run points it at
+# the build it just tested, so CI does not compile everything a second time for 1-second cases).
+BUILD_DIR="${BENCH_BUILD_DIR:-$ROOT/build-release}"
+BIN="$BUILD_DIR/tokengate"
 BODY=grant_type=client_credentials
 
 # shellcheck source=lib/common.sh
@@ -53,11 +56,12 @@ LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date +%s)
 
 # 1. Release build, in its own directory, the tokengate target only.
-log "building tokengate (Release) in build-release/"
-if [ ! -f build-release/build.ninja ]; then
+log "building tokengate in $BUILD_DIR"
+if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  [ "$BUILD_DIR" = "$ROOT/build-release" ] || die "$BUILD_DIR holds no build"
   cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOKENGATE_BUILD_TESTS=OFF >"$RAW/cmake.log" 2>&1
 fi
-ninja -C build-release -j2 tokengate client_bench >"$RAW/ninja.log" 2>&1 || { tail -30 "$RAW/ninja.log" >&2; die "the build failed"; }
+ninja -C "$BUILD_DIR" -j2 tokengate client_bench >"$RAW/ninja.log" 2>&1 || { tail -30 "$RAW/ninja.log" >&2; die "the build failed"; }
 
 # 2. The ceiling: openssl's signing rate on core 0 (wall-clock, like wrk's rates).
 log "openssl speed -seconds $DURATION ecdsap256 ed25519 rsa2048 on core 0"
@@ -259,7 +263,7 @@ verify_ceiling() {
   taskset -c 0 openssl speed -elapsed -mr -seconds "$DURATION" ecdsap256 2>/dev/null | awk -F: '/^\+F4:.*:256:/ {print $5}'
 }
 before=$(verify_ceiling)
-taskset -c 0 "$ROOT/build-release/client_bench" verify "$DURATION" | sed 's/^{/{"client":"verify",/' >>"$RAW/results.jsonl" \
+taskset -c 0 "$BUILD_DIR/client_bench" verify "$DURATION" | sed 's/^{/{"client":"verify",/' >>"$RAW/results.jsonl" \
   || die "client_bench verify failed"
 after=$(verify_ceiling)
 [ -n "$before" ] && [ -n "$after" ] || die "could not read openssl speed's verify rate"
@@ -267,7 +271,7 @@ echo "{\"ceiling\":\"ES256 verify, beside the library\",\"verifies_per_s\":$(awk
 log "libtokengate: $(tail -1 "$RAW/results.jsonl")"
 start_tokengate client_token "$WORK/es256"
 creds=$(base64 -d <<<"$(cut -d' ' -f2 "$WORK/es256.auth")")
-"$ROOT/build-release/client_bench" token "http://127.0.0.1:$SERVER_PORT/connect/token" "${creds%%:*}" "${creds#*:}" \
+"$BUILD_DIR/client_bench" token "http://127.0.0.1:$SERVER_PORT/connect/token" "${creds%%:*}" "${creds#*:}" \
   "$DURATION" 2 | sed 's/^{/{"client":"token",/' >>"$RAW/results.jsonl" || die "client_bench token failed"
 log "libtokengate: $(tail -1 "$RAW/results.jsonl")"
 stop_server

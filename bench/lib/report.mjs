@@ -5,7 +5,7 @@
 //        --duration S --warmup S --connections N --loadavg "1 5 15" --elapsed S
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: opt } = parseArgs({
@@ -183,7 +183,7 @@ the 1-second version CI runs, writing to \`build-bench/\`. Raw output (wrk, serv
 
 ## How it was measured
 
-- tokengate built in Release (\`build-release/\`), \`tokengate serve --threads 1\` pinned to core 0
+- tokengate built in ${basename(dirname(opt.bin)) === 'build-release' ? 'Release (\`build-release/\`)' : `\`${basename(dirname(opt.bin))}/\` (not the Release build)`}, \`tokengate serve --threads 1\` pinned to core 0
   (\`taskset -c 0\`), a fresh SQLite store per signing algorithm; the peer on the same core.
 - wrk pinned to core 1: one thread, ${opt.connections} connections, ${opt.warmup} s warm-up then
   ${opt.duration} s measured per case, \`bench/wrk/token.lua\`. Request: \`POST /connect/token\`,

@@ -46,7 +46,6 @@ struct VerifierOptions {
 class Claims {
  public:
   Claims() = default;
-  explicit Claims(std::shared_ptr<const void> state) : state_(std::move(state)) {}  // made by the Verifier
 
   const std::string& json() const;  // the claims as JSON text
   std::optional<std::string> string(std::string_view name) const;
@@ -57,6 +56,8 @@ class Claims {
   bool has_scope(std::string_view scope) const;
 
  private:
+  friend class Verifier;  // the only maker of claims
+  explicit Claims(std::shared_ptr<const void> state) : state_(std::move(state)) {}
   std::shared_ptr<const void> state_;  // the parsed claims (an implementation type)
 };
 
@@ -115,7 +116,9 @@ class Verifier {
   // async_verify). For event loops: the common case (known keys, a token seen or fresh) answers here.
   std::optional<VerifyResult> try_verify(std::string_view token);
 
-  // The same as verify, on a thread of this verifier's own; `done` runs there.
+  // The same as verify, on a thread of this verifier's own; `done` runs there (or at once, on the
+  // calling thread, with keys_unavailable, when 1,000 are already waiting). Callbacks still queued
+  // when the Verifier is destroyed are dropped.
   void async_verify(std::string token, std::function<void(VerifyResult)> done);
 
   // The keys (fetched first if stale), without or with blocking.

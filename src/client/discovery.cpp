@@ -52,8 +52,12 @@ ServerMetadata discover(const std::string& issuer, const FetchRequest& settings)
     while (!named.empty() && named.back() == '/') named.pop_back();
     if (named != expected)
       throw Error(Error::Code::bad_response, "the metadata at " + url + " names issuer '" + m.issuer + "', not '" + issuer + "'");
+    // Relative, another scheme, or plain http under an https issuer (the keys or the secret would
+    // cross the network unprotected): unusable.
+    bool https_only = issuer.starts_with("https://");
     for (std::string* endpoint : {&m.token_endpoint, &m.jwks_uri, &m.introspection_endpoint, &m.revocation_endpoint}) {
-      if (!endpoint->empty() && !http_url(*endpoint)) endpoint->clear();  // relative or another scheme: unusable
+      if (!endpoint->empty() && (!http_url(*endpoint) || (https_only && !endpoint->starts_with("https://"))))
+        endpoint->clear();
     }
     return m;
   }

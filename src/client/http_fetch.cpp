@@ -93,6 +93,7 @@ FetchResponse fetch(const FetchRequest& request) {
   CURLcode rc = curl_easy_perform(h);
   curl_slist_free_all(headers);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // `error` is on this stack; the handle lives on
   if (rc != CURLE_OK) {
     std::string why = error[0] ? error : curl_easy_strerror(rc);
     long os_errno = 0;
@@ -115,7 +116,7 @@ std::optional<std::chrono::seconds> max_age(const std::string& cache_control) {
   while (!v.empty()) {
     size_t comma = v.find(',');
     std::string_view directive = common::trim_ows(v.substr(0, comma));
-    if (common::iequals(directive, "no-store") || common::iequals(directive, "no-cache")) return std::nullopt;
+    if (common::iequals(directive, "no-store") || common::iequals(directive, "no-cache")) return std::chrono::seconds(0);
     if (common::istarts_with(directive, "max-age=")) {
       std::string_view digits = directive.substr(8);
       int64_t seconds = 0;

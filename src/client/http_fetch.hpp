@@ -41,7 +41,7 @@ struct FetchResponse {
 // `configuration` (a URL that is not http(s), an unreadable CA file).
 FetchResponse fetch(const FetchRequest& request);
 
-// max-age=N of a Cache-Control value (RFC 9111 §5.2.2.1); nullopt if absent, or no-store/no-cache.
+// max-age=N of a Cache-Control value (RFC 9111 §5.2.2.1); 0 for no-store/no-cache; nullopt if absent.
 std::optional<std::chrono::seconds> max_age(const std::string& cache_control);
 
 }  // namespace tokengate::client

@@ -75,6 +75,7 @@ std::variant<StatusListCache::Lookup, std::string> StatusListCache::fetch_and_lo
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   jose::JwtExpectations expect;  // `iss` is optional in a Status List Token (§5.1): checked below if there
   expect.type = "statuslist+jwt";
+  expect.remember_signatures = false;  // each list is fetched once per TTL: nothing to remember
   auto verified = jose::verify_access_token(token, keys, expect, now);
   if (auto* failure = std::get_if<jose::JwtFailure>(&verified)) {
     std::string why = failure->message;

@@ -70,6 +70,7 @@ struct TokenSource::Impl {
   std::string token_url;  // discovered once, if not given
   std::optional<AccessToken> current;
   Clock::time_point refresh_after{};
+  Clock::time_point usable_until{};  // `current` is handed out until then
   bool fetching = false;
   int failures = 0;
   Clock::time_point next_attempt{};
@@ -138,7 +139,7 @@ struct TokenSource::Impl {
     std::unique_lock lock(mutex);
     for (;;) {
       auto now = Clock::now();
-      bool valid = current && now < current->expires_at - std::chrono::seconds(5);
+      bool valid = current && now < usable_until;
       if (valid && now < refresh_after) return *current;  // fresh: the common case
       // Past refresh_at, or none: one caller fetches; the others keep a still-valid token meanwhile,
       // or wait for the fetch. After a failure, nobody asks again before the backoff has passed.
@@ -162,17 +163,21 @@ struct TokenSource::Impl {
       if (got) {
         auto lifetime = got->expires_at - Clock::now();
         refresh_after = Clock::now() + std::chrono::duration_cast<Clock::duration>(lifetime * options.refresh_at);
+        // A token is handed out until 5 s before it expires, or half its lifetime for short ones.
+        usable_until = got->expires_at - std::min<Clock::duration>(std::chrono::seconds(5), lifetime / 2);
         current = std::move(got);
         failures = 0;
         last_error = nullptr;
         next_attempt = {};
+        changed.notify_all();
+        return *current;  // the token just fetched, however short its life: no second request for it
       } else {
         ++failures;
         last_error = error;
         next_attempt = Clock::now() + backoff();
       }
       changed.notify_all();
-      if (!got && !(current && Clock::now() < current->expires_at - std::chrono::seconds(5))) std::rethrow_exception(error);
+      if (!(current && Clock::now() < usable_until)) std::rethrow_exception(error);
     }
   }
 };

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <atomic>
 #include <climits>
+#include <cmath>
 #include <mutex>
 #include <unordered_map>
 
@@ -89,7 +90,9 @@ struct StatusEntry {
   uint64_t index = 0;
 };
 
-std::optional<StatusEntry> status_entry(const boost::json::object& claims, std::string& problem) {
+// `https_only`: the issuer is https, so its lists must be too (a list fetched in clear could be
+// replaced by an older one, signed but stale).
+std::optional<StatusEntry> status_entry(const boost::json::object& claims, bool https_only, std::string& problem) {
   auto status = claims.find("status");
   if (status == claims.end()) return std::nullopt;
   const boost::json::object* s = status->value().if_object();
@@ -103,11 +106,24 @@ std::optional<StatusEntry> status_entry(const boost::json::object& claims, std::
     return StatusEntry{};
   }
   std::string u(uri->as_string());
-  if (!u.starts_with("https://") && !u.starts_with("http://")) {
-    problem = "The token's status list URI is not an http(s) URL.";
+  if (!u.starts_with("https://") && (https_only || !u.starts_with("http://"))) {
+    problem = https_only ? "The token's status list URI is not an https URL." : "The token's status list URI is not an http(s) URL.";
     return StatusEntry{};
   }
   return StatusEntry{std::move(u), idx->is_int64() ? static_cast<uint64_t>(idx->as_int64()) : idx->as_uint64()};
+}
+
+// A NumericDate claim (RFC 7519 §2: it may have a fraction) in whole seconds, rounded the safe way
+// for what it bounds: `exp` down, `nbf` up. Out of range or not a number: nullopt.
+std::optional<int64_t> whole_seconds(const boost::json::object& claims, const char* name, bool round_up) {
+  const boost::json::value* v = claims.if_contains(name);
+  if (!v) return std::nullopt;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return v->as_uint64() <= INT64_MAX ? std::optional<int64_t>(static_cast<int64_t>(v->as_uint64())) : std::nullopt;
+  if (!v->is_double()) return std::nullopt;
+  double d = round_up ? std::ceil(v->as_double()) : std::floor(v->as_double());
+  if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+  return static_cast<int64_t>(d);
 }
 
 // A token this thread verified lately, with what its answer depends on: the key set it was checked
@@ -322,11 +338,10 @@ struct Verifier::Impl {
     }
     if (t_memory.tokens.size() >= kRememberedPerThread) t_memory.tokens.clear();
     Remembered r{std::string(token), result, version, 0, INT64_MIN, has_status, status_fresh_until};
-    auto exp = claims.find("exp");
-    auto nbf = claims.find("nbf");
-    if (exp == claims.end() || !exp->value().is_number()) return;
-    r.exp = exp->value().to_number<int64_t>();
-    if (nbf != claims.end() && nbf->value().is_number()) r.nbf = nbf->value().to_number<int64_t>();
+    auto exp = whole_seconds(claims, "exp", false);
+    if (!exp) return;
+    r.exp = *exp;
+    r.nbf = whole_seconds(claims, "nbf", true).value_or(INT64_MIN);
     t_memory.tokens[hash] = std::move(r);
   }
 
@@ -379,7 +394,7 @@ struct Verifier::Impl {
     Clock::time_point status_fresh_until{};
     if (options.check_status) {
       std::string problem;
-      auto entry = status_entry(claims, problem);
+      auto entry = status_entry(claims, expect.issuer.starts_with("https://"), problem);
       if (!problem.empty()) return VerifyResult::failure(E::malformed, problem);
       if (entry) {
         has_status = true;
@@ -407,15 +422,17 @@ struct Verifier::Impl {
 Verifier::Verifier(VerifierOptions options) : impl_(std::make_shared<Impl>()) {
   Impl& i = *impl_;
   i.options = std::move(options);
-  i.issuer = i.options.issuer;
-  while (!i.issuer.empty() && i.issuer.back() == '/' && i.options.jwks_url.empty() && i.options.jwks_json.empty())
-    i.issuer.pop_back();
+  // With discovery, `iss` must be the issuer the metadata names, exactly (RFC 8414 §3.3; discovery
+  // checks it against the configured one); with keys given, the configured one, exactly.
+  if (!i.options.jwks_url.empty() || !i.options.jwks_json.empty()) i.issuer = i.options.issuer;
   for (const auto& name : i.options.algorithms) {
     auto alg = jose::parse_algorithm(name);
     if (!alg) throw Error(Error::Code::configuration, "algorithm '" + name + "' is not ES256, EdDSA or RS256");
     i.algorithms.push_back(*alg);
   }
   if (i.algorithms.empty()) throw Error(Error::Code::configuration, "no algorithm is accepted");
+  if (i.options.min_keys_age > i.options.max_keys_age)
+    throw Error(Error::Code::configuration, "min_keys_age is longer than max_keys_age");
   i.policy.unknown_kid_interval = i.options.unknown_kid_interval;
   i.keys_max_age = i.options.max_keys_age;
   if (!i.options.jwks_json.empty()) {

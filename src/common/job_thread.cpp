@@ -2,39 +2,46 @@
 
 namespace tokengate::common {
 
-JobThread::JobThread(size_t max_queued) : max_queued_(max_queued), thread_([this] { run(); }) {}
+JobThread::JobThread(size_t max_queued) : max_queued_(max_queued), thread_([state = state_] { run(state); }) {}
 
 JobThread::~JobThread() {
+  std::deque<std::function<void()>> dropped;  // destroyed after the lock is released
+  bool own_thread = std::this_thread::get_id() == thread_.get_id();
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+    if (own_thread) dropped.swap(state_->jobs);  // what they would call is being destroyed
   }
-  wake_.notify_all();
-  thread_.join();
+  state_->wake.notify_all();
+  if (own_thread)
+    thread_.detach();  // run() holds the state; it returns once the current job does
+  else
+    thread_.join();
 }
 
 bool JobThread::post(std::function<void()> job) {
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || jobs_.size() >= max_queued_) return false;
-    jobs_.push_back(std::move(job));
+    std::lock_guard lock(state_->mutex);
+    if (state_->stopping || state_->jobs.size() >= max_queued_) return false;
+    state_->jobs.push_back(std::move(job));
   }
-  wake_.notify_one();
+  state_->wake.notify_one();
   return true;
 }
 
-void JobThread::run() {
-  std::unique_lock lock(mutex_);
+void JobThread::run(const std::shared_ptr<State>& state) {
+  std::unique_lock lock(state->mutex);
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-    if (jobs_.empty()) return;  // stopping, nothing left
-    auto job = std::move(jobs_.front());
-    jobs_.pop_front();
+    state->wake.wait(lock, [&] { return state->stopping || !state->jobs.empty(); });
+    if (state->jobs.empty()) return;  // stopping, nothing left
+    auto job = std::move(state->jobs.front());
+    state->jobs.pop_front();
     lock.unlock();
     try {
       job();
     } catch (...) {  // a job reports its own failures; one that throws anyway must not end the thread
     }
+    job = nullptr;  // its captures go before the lock is taken again (they may destroy this JobThread)
     lock.lock();
   }
 }

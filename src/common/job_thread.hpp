@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -13,19 +14,26 @@ namespace tokengate::common {
 class JobThread {
  public:
   explicit JobThread(size_t max_queued = 10000);
-  ~JobThread();  // runs what is queued, then stops
+  // Runs what is queued, then stops. Destroyed by one of its own jobs (a callback that drops the
+  // last owner of what holds this), it cannot wait for itself: the jobs still queued are dropped
+  // unrun and the thread ends once the running job returns.
+  ~JobThread();
 
   // Queues `job`; false if the queue is full (the caller answers 503).
   bool post(std::function<void()> job);
 
  private:
-  void run();
+  // Shared with the thread, so that it outlives this object when the thread is left to finish.
+  struct State {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<std::function<void()>> jobs;
+    bool stopping = false;
+  };
+  static void run(const std::shared_ptr<State>& state);
 
   const size_t max_queued_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;
-  bool stopping_ = false;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
   std::thread thread_;
 };
 

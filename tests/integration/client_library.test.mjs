@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 import { killProbes, startProbe } from './support/client_probe.mjs';
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
@@ -130,6 +130,23 @@ describe('libtokengate token source', () => {
     }
   });
 
+  test('a token that lives 2 s is handed out; one request, not a loop of them', async () => {
+    const upstream = await startFakeUpstream();
+    upstream.state.expiresIn = 2;
+    try {
+      const probe = startProbe('token', { '--token-url': upstream.url, '--client-id': GOOD.id, '--client-secret': GOOD.secret });
+      const answered = await Promise.race([probe.ask('token'), sleep(5000).then(() => null)]);
+      assert.ok(answered, 'token() returned');
+      assert.equal(answered.token, 'token-1');
+      assert.equal(answered.requests_sent, 1);
+      assert.equal((await probe.ask('token')).token, 'token-1', 'still usable a moment later');
+      await probe.close();
+    } finally {
+      killProbes();
+      await upstream.close();
+    }
+  });
+
   test('tokengate stopped and started again on its port', async () => {
     const own = await startServer();
     const port = own.port;
@@ -240,6 +257,34 @@ describe('libtokengate verifier', () => {
     await late.close();
     assert.equal(r.ok, false);
     assert.equal(r.error, 'revoked');
+  });
+
+  test('an issuer whose name ends in a slash (as Auth0 names them): iss is compared exactly', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const issuerServer = http.createServer((req, res) => {
+      const self = `http://127.0.0.1:${issuerServer.address().port}/`;
+      res.setHeader('content-type', 'application/json');
+      if (req.url.endsWith('/jwks')) return res.end(JSON.stringify({ keys: [jwk] }));
+      res.end(JSON.stringify({ issuer: self, jwks_uri: `${self}jwks`, token_endpoint: `${self}token` }));
+    });
+    await new Promise((r) => issuerServer.listen(0, '127.0.0.1', r));
+    const self = `http://127.0.0.1:${issuerServer.address().port}/`;
+    const signed = (iss) => new SignJWT({ iss, aud: 'https://api.test', exp: Math.floor(Date.now() / 1000) + 60 })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' }).sign(privateKey);
+    try {
+      for (const configured of [self, self.slice(0, -1)]) {
+        const verifier = startProbe('verify', { '--issuer': configured, '--audience': 'https://api.test' });
+        const good = await verifier.ask(`verify ${await signed(self)}`);
+        assert.equal(good.ok, true, `${configured}: ${good.message}`);
+        assert.equal((await verifier.ask(`verify ${await signed(self.slice(0, -1))}`)).error, 'wrong_issuer', configured);
+        await verifier.close();
+      }
+    } finally {
+      killProbes();
+      issuerServer.closeAllConnections();
+      await new Promise((r) => issuerServer.close(r));
+    }
   });
 
   test('wrong audience, and a server that is gone: errors that say so', async () => {

@@ -48,7 +48,7 @@ export async function startFakeUpstream({ tls } = {}) {
           (params.get('client_id') === GOOD.id && params.get('client_secret') === GOOD.secret);
         if (!ok) return json(401, { error: 'invalid_client', error_description: 'upstream says: bad client credentials', upstream_trace: 'abc' });
         state.issued += 1;
-        json(200, { access_token: `token-${state.issued}`, token_type: 'Bearer', expires_in: 3600,
+        json(200, { access_token: `token-${state.issued}`, token_type: 'Bearer', expires_in: state.expiresIn ?? 3600,
           scope: params.get('scope') ?? 'default', issued_by: 'fake-upstream' });
       };
       if (state.delayMs > 0) setTimeout(reply, state.delayMs); else reply();

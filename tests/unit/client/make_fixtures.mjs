@@ -51,6 +51,8 @@ const tokens = {
   application_typ: await sign('es-1', {}, { typ: 'application/at+jwt' }),
   expired: await sign('es-1', { iat: now - 2 * day, exp: now - day }),
   within_leeway: await sign('es-1', { exp: now - 10 }),
+  fractional_dates: await sign('es-1', { iat: now - 0.75, nbf: now - 10.25, exp: now + day + 0.5 }),  // RFC 7519 §2
+  expired_fraction: await sign('es-1', { iat: now - 2 * day, exp: now - day + 0.5 }),
   not_yet_valid: await sign('es-1', { nbf: now + day }),
   wrong_issuer: await sign('es-1', { iss: 'https://other.test' }),
   wrong_audience: await sign('es-1', { aud: 'https://other-api.test' }),

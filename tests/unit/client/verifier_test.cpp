@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <sstream>
 
 #include <boost/json/parse.hpp>
@@ -163,10 +164,35 @@ TEST(ClientVerifier, AsyncVerifyAnswersOnItsOwnThread) {
   EXPECT_TRUE(r.ok()) << r.message();
 }
 
+TEST(ClientVerifier, AVerifierDroppedByItsOwnCallbackEndsCleanly) {
+  // The callback releases the last owner: the verifier's thread cannot wait for itself.
+  auto v = std::make_shared<Verifier>(options());
+  std::promise<bool> answered;
+  Verifier* raw = v.get();
+  raw->async_verify(token("es256"), [&, owner = std::move(v)](tokengate::VerifyResult r) mutable {
+    owner.reset();
+    answered.set_value(r.ok());
+  });
+  EXPECT_TRUE(answered.get_future().get());
+}
+
+TEST(ClientVerifier, FractionalDatesAreNumericDates) {
+  // RFC 7519 §2: a NumericDate may have a fraction; remembering such a token must not trip on it.
+  Verifier v(options());
+  for (int i = 0; i < 3; ++i) {
+    auto r = v.verify(token("fractional_dates"));
+    EXPECT_TRUE(r.ok()) << r.message();
+    EXPECT_EQ(v.verify(token("expired_fraction")).error(), E::expired);
+  }
+}
+
 TEST(ClientVerifier, OptionsThatCannotWorkAreRefused) {
   EXPECT_THROW(Verifier(VerifierOptions{}), tokengate::Error);  // neither issuer nor keys
   VerifierOptions o = options();
   o.jwks_json = "[not json";
+  EXPECT_THROW(Verifier{o}, tokengate::Error);
+  o = options();
+  o.min_keys_age = std::chrono::seconds(600);  // longer than max_keys_age (300 s)
   EXPECT_THROW(Verifier{o}, tokengate::Error);
 }
 
