@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # tokengate's load benchmark (issue 5), one command:
 #
-#   bench/run.sh            full run, about 3 minutes plus the Release build (about 1 minute from
+#   bench/run.sh            full run, about 9 minutes plus the Release build (several minutes from
 #                           scratch): 10 s per case after a 2 s warm-up; writes docs/BENCHMARKS.md
 #                           and docs/benchmarks.png
-#   bench/run.sh --smoke    1 s per case after a 1 s warm-up, about 30 s plus the build (CI, so that
+#   bench/run.sh --smoke    1 s per case after a 1 s warm-up, about 3 minutes plus the build (CI, so that
 #                           it cannot rot); writes build-bench/BENCHMARKS.md and build-bench/benchmarks.png
 #
 # It builds tokengate in Release (build-release/; BENCH_BUILD_DIR names another build), then measures on this 2-core machine with the

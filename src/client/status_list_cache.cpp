@@ -104,7 +104,7 @@ std::variant<StatusListCache::Lookup, std::string> StatusListCache::fetch_and_lo
 
   int64_t ttl = default_ttl_.count();
   if (auto t = claims.find("ttl"); t != claims.end() && t->value().is_int64() && t->value().as_int64() > 0)
-    ttl = t->value().as_int64();
+    ttl = std::min<int64_t>(t->value().as_int64(), 86400);  // a day at most: no clock overflow, no list kept forever
   if (auto e = claims.find("exp"); e != claims.end() && e->value().is_int64()) ttl = std::min(ttl, e->value().as_int64() - now);
   List list{std::move(*bytes), static_cast<int>(b), std::chrono::steady_clock::now() + std::chrono::seconds(std::max<int64_t>(ttl, 1))};
   Lookup answer = state_of(list, index);

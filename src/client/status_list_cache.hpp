@@ -1,7 +1,7 @@
 #pragma once
 // A verifier's copy of the status lists its tokens name (IETF Token Status List, draft -17): each
 // fetched once, its Status List Token verified with the issuer's keys (typ statuslist+jwt, sub =
-// the list's URI, iss), and kept for its `ttl` (at most until its `exp`). A bounded number of lists
+// the list's URI, iss), and kept for its `ttl` (at most until its `exp`, and a day). A bounded number of lists
 // is kept; one fetch per list at a time.
 #include <chrono>
 #include <cstdint>

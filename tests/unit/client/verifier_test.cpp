@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -164,8 +166,16 @@ TEST(ClientVerifier, AsyncVerifyAnswersOnItsOwnThread) {
   EXPECT_TRUE(r.ok()) << r.message();
 }
 
+// Threads of this process, as the kernel counts them.
+size_t thread_count() {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                                           std::filesystem::directory_iterator()));
+}
+
 TEST(ClientVerifier, AVerifierDroppedByItsOwnCallbackEndsCleanly) {
-  // The callback releases the last owner: the verifier's thread cannot wait for itself.
+  // The callback releases the last owner: the verifier's thread cannot wait for itself, so it
+  // finishes on its own once the callback returns (and must not take the process down).
+  size_t before = thread_count();
   auto v = std::make_shared<Verifier>(options());
   std::promise<bool> answered;
   Verifier* raw = v.get();
@@ -174,6 +184,8 @@ TEST(ClientVerifier, AVerifierDroppedByItsOwnCallbackEndsCleanly) {
     answered.set_value(r.ok());
   });
   EXPECT_TRUE(answered.get_future().get());
+  for (int i = 0; i < 500 && thread_count() > before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(thread_count(), before) << "the verifier's thread did not end";
 }
 
 TEST(ClientVerifier, FractionalDatesAreNumericDates) {
