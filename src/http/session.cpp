@@ -14,8 +14,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/ascii.hpp"
-#include "http/framing.hpp"
+#include "http/beast_request.hpp"
 #include "http/response_head.hpp"
 #include "observe/metrics.hpp"
 #include "observe/request_context.hpp"
@@ -93,19 +92,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void on_head(beast::error_code ec) {
     if (ec) return on_read(ec);
-    const auto& req = parser_->get();
-    RequestHead head;
-    head.version = req.version() == 10 ? 10 : 11;
-    for (const auto& field : req) {
-      switch (field.name()) {
-        case bhttp::field::host: ++head.host_count; break;
-        case bhttp::field::transfer_encoding: head.transfer_encoding.push_back(field.value()); break;
-        case bhttp::field::content_length: head.content_length = true; break;
-        case bhttp::field::expect: head.expect.push_back(field.value()); break;
-        default: break;
-      }
-    }
-    FramingVerdict verdict = check_framing(head);
+    FramingVerdict verdict = check_framing(head_of(parser_->get()));
     if (verdict.kind == FramingVerdict::refuse) {
       reading_ = false;
       return send_error(verdict.status, std::move(verdict.message));
@@ -145,30 +132,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (ec) return close();  // end of stream, timeout, reset, or closed by a stop
 
     started_ = std::chrono::steady_clock::now();
-    const auto& req = parser_->get();
     std::string_view offered_id;
-    Request request;
-    request.method = req.method_string();
-    std::string_view target = req.target();
-    size_t q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string_view::npos) request.query = target.substr(q + 1);
-    for (const auto& field : req) {
-      if (field.name() == bhttp::field::authorization) {
-        request.authorization = field.value();
-        ++request.authorization_count;
-      } else if (field.name() == bhttp::field::content_type) {
-        request.content_type = field.value();
-        ++request.content_type_count;
-      } else if (field.name() == bhttp::field::if_none_match) {
-        request.if_none_match = field.value();
-      } else if (common::iequals(field.name_string(), "X-Forwarded-For")) {
-        request.forwarded_for = field.value();
-      } else if (common::iequals(field.name_string(), "X-Request-Id")) {
-        offered_id = field.value();
-      }
-    }
-    request.body = req.body();
+    Request request = request_of(parser_->get(), offered_id);
     request.loop = &thread_.ioc;
     request.client_address = peer_;
     if (peer_trusted_ && !request.forwarded_for.empty()) {

@@ -16,7 +16,7 @@
 
 #include "common/secret_digest.hpp"
 #include "front/routes.hpp"
-#include "http/framing.hpp"
+#include "http/beast_request.hpp"
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -73,32 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parser.put(buffer.data(), ec);
   if (ec || !parser.is_header_done()) return 0;
   const auto& req = parser.get();
-  http::RequestHead head;
-  head.version = req.version() == 10 ? 10 : 11;
-  for (const auto& field : req) {
-    if (field.name() == bhttp::field::host) ++head.host_count;
-    if (field.name() == bhttp::field::transfer_encoding) head.transfer_encoding.push_back(field.value());
-    if (field.name() == bhttp::field::content_length) head.content_length = true;
-    if (field.name() == bhttp::field::expect) head.expect.push_back(field.value());
-  }
-  if (http::check_framing(head).kind == http::FramingVerdict::refuse || !parser.is_done()) return 0;
+  if (http::check_framing(http::head_of(req)).kind == http::FramingVerdict::refuse || !parser.is_done()) return 0;
 
-  http::Request request;
-  request.method = req.method_string();
-  std::string_view target = req.target();
-  size_t q = target.find('?');
-  request.path = target.substr(0, q);
-  if (q != std::string_view::npos) request.query = target.substr(q + 1);
-  for (const auto& field : req) {
-    if (field.name() == bhttp::field::authorization) {
-      request.authorization = field.value();
-      ++request.authorization_count;
-    } else if (field.name() == bhttp::field::content_type) {
-      request.content_type = field.value();
-      ++request.content_type_count;
-    }
-  }
-  request.body = req.body();
+  std::string_view offered_id;
+  http::Request request = http::request_of(req, offered_id);
   request.loop = &world.loop;
   request.client_address = "127.0.0.1";
   world.router.route(request, [](http::Response) {});
