@@ -194,6 +194,17 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     throw std::runtime_error("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
+  // Signals are taken over here, not in run(): a SIGTERM between the two is kept for run() to
+  // answer, where it used to be lost to a second listener's signal set and left this one running.
+  if (opts.stop_on_signals || impl_->tls) {
+    auto& signals = impl_->signals.emplace(impl_->threads[0]->ioc);
+    if (opts.stop_on_signals) {
+      signals.add(SIGINT);
+      signals.add(SIGTERM);
+    }
+    if (impl_->tls) signals.add(SIGHUP);
+    impl_->wait_for_signal();
+  }
 }
 
 Server::~Server() = default;
@@ -211,9 +222,6 @@ bool Server::tls() const { return impl_->tls.has_value(); }
 void Server::run() {
   Impl& impl = *impl_;
   for (auto& t : impl.threads) impl.guards.push_back(net::make_work_guard(t->ioc));
-  impl.signals.emplace(impl.threads[0]->ioc, SIGINT, SIGTERM);
-  if (impl.tls) impl.signals->add(SIGHUP);
-  impl.wait_for_signal();
   impl.watch_tls_files();
   impl.accept();
 

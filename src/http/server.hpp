@@ -25,6 +25,9 @@ struct ServerOptions {
   size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
   std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (reloaded on SIGHUP)
   std::set<std::string> trusted_proxies;   // peers whose X-Forwarded-For names the client (IP addresses)
+  // SIGINT and SIGTERM stop this server (from its construction on: one that comes before run() is
+  // answered as soon as it runs). Off for a second listener, which its owner stops.
+  bool stop_on_signals = true;
 };
 
 class Server {

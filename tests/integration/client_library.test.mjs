@@ -135,7 +135,9 @@ describe('libtokengate token source', () => {
     upstream.state.expiresIn = 2;
     try {
       const probe = startProbe('token', { '--token-url': upstream.url, '--client-id': GOOD.id, '--client-secret': GOOD.secret });
-      const answered = await Promise.race([probe.ask('token'), sleep(5000).then(() => null)]);
+      let timer;
+      const answered = await Promise.race([probe.ask('token'), new Promise((r) => { timer = setTimeout(() => r(null), 5000); })]);
+      clearTimeout(timer);
       assert.ok(answered, 'token() returned');
       assert.equal(answered.token, 'token-1');
       assert.equal(answered.requests_sent, 1);

@@ -41,6 +41,21 @@ describe('lifecycle', () => {
     removeDir(dir);
   });
 
+  test('SIGTERM the moment the server says it listens stops it (the admin listener takes no signals)', async () => {
+    // The admin listener used to take SIGTERM for itself when it came before the main server's
+    // run(): it stopped, and the main server ran on. Started and stopped at once, again and again.
+    for (let i = 0; i < 10; i++) {
+      const server = await startServer();
+      server.child.kill('SIGTERM');
+      let timer;
+      const exited = await Promise.race([server.exited, new Promise((r) => { timer = setTimeout(() => r(null), 15000); })]);
+      clearTimeout(timer);
+      if (!exited) server.child.kill('SIGKILL');
+      removeDir(server.dataDir);
+      assert.deepEqual(exited, { code: 0, signal: null }, `round ${i}: ${server.stderr().slice(-400)}`);
+    }
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT']) {
     test(`${signal}: stops accepting, finishes the request in flight, exits 0`, async () => {
       const server = await startServer();
