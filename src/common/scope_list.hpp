@@ -9,5 +9,7 @@ namespace tokengate::common {
 
 std::vector<std::string> split_scopes(std::string_view text);  // splits on spaces, drops empties
 std::string join_scopes(const std::vector<std::string>& scopes);
+// Whether every scope token in `text` is one of `allowed` (without allocating).
+bool scopes_within(std::string_view text, const std::vector<std::string>& allowed);
 
 }  // namespace tokengate::common

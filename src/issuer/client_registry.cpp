@@ -1,5 +1,6 @@
 #include "issuer/client_registry.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <boost/json/object.hpp>
@@ -82,19 +83,27 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
                   update.scope.value_or(common::join_scopes(client->scopes)),
                   update.audience.value_or(client->audience), update.token_ttl.value_or(client->token_ttl)};
   validate(spec);
+  auto scopes = common::split_scopes(spec.scope);
+  // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
+  // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new ones
+  // with its secret at once). Introspection and the status routes also check each token's scopes
+  // against the client's (issuer/token_inspection.cpp).
+  bool narrowed = !std::all_of(client->scopes.begin(), client->scopes.end(), [&](const std::string& s) {
+    return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+  });
   client->name = spec.name;
-  client->scopes = common::split_scopes(spec.scope);
+  client->scopes = std::move(scopes);
   client->audience = spec.audience;
   client->token_ttl = spec.token_ttl;
   client->updated_at = now();
   // Disabling ends the tokens the client holds, as set_client_enabled does; in the same write.
+  bool disabling = update.enabled && !*update.enabled && client->enabled;
+  if (update.enabled) client->enabled = *update.enabled;
   std::vector<store::RevocationRecord> revoked;
-  if (update.enabled && *update.enabled != client->enabled) {
-    client->enabled = *update.enabled;
-    if (!client->enabled) revoked = revoke_generation(*client, client->updated_at);
-  }
+  if (narrowed || disabling) revoked = revoke_generation(*client, client->updated_at);
   auto detail = boost::json::parse(settings_json(*client)).as_object();
   detail["enabled"] = client->enabled;
+  if (!revoked.empty()) detail["tokens_revoked"] = true;
   auto audit = audit::entry(actor, "client.update", id, boost::json::serialize(detail));
   if (!store.update_client(*client, revoked, &audit)) return std::nullopt;
   return client;

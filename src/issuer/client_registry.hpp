@@ -41,7 +41,7 @@ struct ClientUpdate {
 CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor = {});
 
 // Changes name, scopes, audience, token lifetime (tokens already issued keep theirs) or whether it
-// is enabled, in one write; nullopt if there is no such client. Throws InvalidClientInput as
+// is enabled, in one write; taking a scope away or disabling revokes every token the client holds; nullopt if there is no such client. Throws InvalidClientInput as
 // create_client does.
 std::optional<store::ClientRecord> update_client(store::Store& store, const std::string& id, const ClientUpdate& update,
                                                  const audit::Actor& actor = {});

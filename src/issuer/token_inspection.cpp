@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/scope_list.hpp"
 #include "issuer/token_status.hpp"
 
 namespace tokengate::issuer {
@@ -36,6 +37,10 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
   const store::ClientRecord* client = clients.find(string_claim(claims, "client_id"));
   if (!client) return F{F::revoked, "The token's client no longer exists."};
   if (!client->enabled) return F{F::revoked, "The token's client is disabled."};
+  // A token is worth no more than its client is allowed now: a scope taken from the client ends
+  // every token that carries it (the admin API's rights among them), whatever the token says.
+  if (!common::scopes_within(string_claim(claims, "scope"), client->scopes))
+    return F{F::revoked, "The token carries a scope its client is no longer allowed."};
   return verified;
 }
 

@@ -209,7 +209,9 @@
   const CLIENT_ACTIONS = {
     disable: [null, 'Disabling', 'Disabled'],
     enable: [null, 'Enabling', 'Enabled'],
-    'rotate-secret': ['Give %s a new secret? The current one stops working at once.', 'Rotating the secret of', 'New secret for'],
+    // A rotation is what an operator does after a leak: the tokens bought with the old secret end too.
+    'rotate-secret': ['Give %s a new secret? The current one stops working at once, and every token issued to it is revoked.',
+      'Rotating the secret of', 'New secret (every earlier token revoked) for'],
     'revoke-tokens': ['Revoke every token issued to %s?', 'Revoking the tokens of', 'Revoked the tokens of'],
     delete: ['Delete %s? Its tokens are revoked, and this cannot be undone.', 'Deleting', 'Deleted'],
   };
@@ -222,7 +224,7 @@
     const path = `/admin/v1/clients/${encodeURIComponent(id)}`;
     const data = action === 'delete'
       ? await api('DELETE', path, undefined, `${doing} ${who} failed`)
-      : await api('POST', `${path}/${action}`, {}, `${doing} ${who} failed`);
+      : await api('POST', `${path}/${action}`, action === 'rotate-secret' ? { revoke_tokens: true } : {}, `${doing} ${who} failed`);
     if (action === 'rotate-secret') showSecret(data.client_id, data.client_secret);
     showNotice(`${done} ${who}.`);
     await refreshAfterWrite();

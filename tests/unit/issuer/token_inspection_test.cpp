@@ -23,6 +23,7 @@ class TokenInspectionTest : public ::testing::Test {
     owner.scopes = {"read"};
     other.id = "other";
     other.generation = "genOther";
+    other.scopes = {"read", "write"};
     resource_server.id = "rs";
     resource_server.generation = "genRs";
     resource_server.scopes = {std::string(issuer::kIntrospectScope)};
@@ -90,6 +91,20 @@ TEST_F(TokenInspectionTest, ARevokedGenerationEndsEveryTokenOfIt) {
   EXPECT_FALSE(live(before));
   EXPECT_TRUE(live(token_of(owner)));
   EXPECT_TRUE(live(token_of(other)));
+}
+
+// Security round two: a token is worth no more than its client is allowed now.
+TEST_F(TokenInspectionTest, ATokenCarryingAScopeItsClientLostIsInactive) {
+  std::string token = token_of(owner);  // scope "read"
+  EXPECT_TRUE(live(token));
+  owner.scopes = {"write"};
+  publish_clients();
+  auto inspected = issuer::inspect_access_token(token, state, {}, now);
+  ASSERT_TRUE(std::holds_alternative<jose::JwtFailure>(inspected));
+  EXPECT_NE(std::get<jose::JwtFailure>(inspected).message.find("no longer allowed"), std::string::npos);
+  owner.scopes = {"write", "read"};
+  publish_clients();
+  EXPECT_TRUE(live(token));
 }
 
 TEST_F(TokenInspectionTest, TokensOfDisabledAndDeletedClientsAreInactive) {
