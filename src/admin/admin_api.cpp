@@ -146,15 +146,24 @@ struct AdminApi::Call {
 };
 
 AdminApi::AdminApi(store::Store& store, const oauth::AccessTokenVerifier& verifier, AdminSettings settings,
-                   std::function<void()> changed)
-    : store_(store), verifier_(verifier), settings_(settings), changed_(std::move(changed)) {}
+                   std::function<void()> changed, audit::TrailWriter* trail)
+    : store_(store), verifier_(verifier), settings_(settings), changed_(std::move(changed)), trail_(trail) {}
 
 void AdminApi::authorized(const http::Request& request, http::Respond respond,
                           std::function<http::Response(const Call&)> handler) const {
+  if (trail_) {
+    // A refused call goes to the audit trail (batched, off this thread): who tried the admin API
+    // with a bad token, or with a good one that lacks the scope.
+    respond = [trail = trail_, address = std::string(request.client_address), respond = std::move(respond)](http::Response r) {
+      if (r.status == 401) trail->failed(audit::TrailWriter::Failure::admin_token, {}, address);
+      respond(std::move(r));
+    };
+  }
   oauth::with_valid_token(
       verifier_, request, std::move(respond),
       [this, &request, handler = std::move(handler)](const boost::json::object& claims, http::Respond respond) {
         if (!contains_scope(claims, kAdminScope)) {
+          if (trail_) trail_->failed(audit::TrailWriter::Failure::admin_scope, claim(claims, "client_id"), request.client_address);
           // RFC 6750 §3.1: a valid token without the scope the resource needs.
           http::Response r = http::json_error(403, "insufficient_scope",
                                               std::string("This token lacks the scope ") + kAdminScope +

@@ -3,7 +3,9 @@
 // as JSON, for people (the console) and for automation. Every request needs an access token this
 // server issued with the scope tokengate:admin (RFC 6750 §2.1: Authorization: Bearer); every
 // write goes to the store with its audit entry, then this node reloads at once (the others within
-// a second, as for a CLI change). Described by web/openapi/admin.json.
+// a second, as for a CLI change). The token is checked against the client's current state (its
+// scopes, enabled, its tokens not revoked: issuer/token_inspection), not against what it claims.
+// Described by web/openapi/admin.json.
 //
 //   GET    /admin/v1/clients?limit=&after=&q=      list (paged; q searches ID and name)
 //   POST   /admin/v1/clients                       create: the secret is in this answer only
@@ -19,6 +21,7 @@
 #include <functional>
 #include <string>
 
+#include "audit/trail_writer.hpp"
 #include "http/router.hpp"
 #include "jose/algorithm.hpp"
 #include "jose/key_encryption.hpp"
@@ -40,8 +43,9 @@ class AdminApi {
  public:
   // `changed` runs after every write (this node reloads its snapshots). The references must
   // outlive the router the API is added to.
+  // `trail`, if set, records the calls refused for want of a valid token or of the scope.
   AdminApi(store::Store& store, const oauth::AccessTokenVerifier& verifier, AdminSettings settings,
-           std::function<void()> changed);
+           std::function<void()> changed, audit::TrailWriter* trail = nullptr);
 
   void add_to(http::Router& router) const;
 
@@ -61,6 +65,7 @@ class AdminApi {
   const oauth::AccessTokenVerifier& verifier_;
   AdminSettings settings_;
   std::function<void()> changed_;
+  audit::TrailWriter* trail_;
 };
 
 }  // namespace tokengate::admin

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/echo.hpp"
 #include "common/scope_list.hpp"
 #include "jose/algorithm.hpp"
 
@@ -50,8 +51,15 @@ std::string rfc3339(int64_t unix_seconds) {
 }
 
 boost::json::object audit_json(const store::AuditRecord& e) {
-  boost::json::object o{{"id", e.id},       {"at", e.at},         {"time", rfc3339(e.at)}, {"actor", e.actor},
-                        {"action", e.action}, {"target", e.target}, {"address", e.address}};
+  // Valid UTF-8 whatever an older version stored (a client ID as sent): the answer must be JSON.
+  using common::valid_utf8;
+  boost::json::object o{{"id", e.id},
+                        {"at", e.at},
+                        {"time", rfc3339(e.at)},
+                        {"actor", valid_utf8(e.actor)},
+                        {"action", valid_utf8(e.action)},
+                        {"target", valid_utf8(e.target)},
+                        {"address", valid_utf8(e.address)}};
   boost::system::error_code ec;
   auto detail = boost::json::parse(e.detail, ec);
   o["detail"] = !ec && detail.is_object() ? detail : boost::json::object{};

@@ -1,7 +1,11 @@
 #include "admin/admin_listener.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <stdexcept>
 
+#include "common/ascii.hpp"
 #include "observe/metrics.hpp"
 
 namespace tokengate::admin {
@@ -13,6 +17,50 @@ void add_metrics_route(http::Router& router) {
     r.body = observe::Metrics::instance().exposition();
     r.header("Cache-Control", "no-store");
     return r;
+  });
+}
+
+namespace {
+
+// The Host a request names, without its port; "[::1]" keeps its brackets.
+std::string_view host_name(std::string_view host) {
+  if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
+bool is_ip_literal(std::string_view name) {
+  unsigned char addr[16];
+  std::string text(name);
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+    return inet_pton(AF_INET6, text.substr(1, text.size() - 2).c_str(), addr) == 1;
+  return inet_pton(AF_INET, text.c_str(), addr) == 1;
+}
+
+}  // namespace
+
+bool admin_host_allowed(std::string_view host, const std::vector<std::string>& extra_names) {
+  std::string_view name = host_name(host);
+  if (name.empty()) return false;
+  if (is_ip_literal(name) || common::iequals(name, "localhost")) return true;
+  return std::any_of(extra_names.begin(), extra_names.end(), [&](const std::string& n) { return common::iequals(n, name); });
+}
+
+void guard_admin_hosts(http::Router& router, const config::Config& config) {
+  std::vector<std::string> names;
+  std::string_view list = config.admin_hosts;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) names.emplace_back(item);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  router.set_guard([names = std::move(names)](const http::Request& request) -> std::optional<http::Response> {
+    if (admin_host_allowed(request.host, names)) return std::nullopt;
+    return http::json_error(403, "forbidden",
+                            "The admin listener answers only to an IP address or localhost in the Host header (a web "
+                            "page reaching it under another name could read it); name other hosts with --admin-hosts.");
   });
 }
 
@@ -33,12 +81,15 @@ AdminListener::AdminListener(const config::Config& config, const http::Router& r
                              " (the admin listener: choose another address with --admin-listen HOST:PORT, or turn "
                              "it off with --admin-listen none)");
   }
+}
+
+void AdminListener::start() {
   thread_ = std::thread([this] { server_->run(); });
 }
 
 AdminListener::~AdminListener() {
   server_->stop();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace tokengate::admin

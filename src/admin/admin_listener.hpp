@@ -3,7 +3,10 @@
 // its own, for what the public listener must not serve: /metrics, the admin API and the console.
 // It stops on the same SIGINT/SIGTERM as the public one.
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "config/config.hpp"
 #include "http/router.hpp"
@@ -14,12 +17,20 @@ namespace tokengate::admin {
 // GET /metrics: every metric, in the Prometheus text format.
 void add_metrics_route(http::Router& router);
 
+// DNS rebinding: a page on a name the attacker controls, resolved to this listener's address,
+// could read /metrics or the console with the visitor's browser. The listener answers only
+// requests whose Host is an IP address, localhost, or a name in `admin_hosts`; others get 403.
+bool admin_host_allowed(std::string_view host, const std::vector<std::string>& extra_names);
+void guard_admin_hosts(http::Router& router, const config::Config& config);
+
 class AdminListener {
  public:
-  // Listens at once (throws std::runtime_error naming admin_listen if it cannot) and serves
-  // `router` on a thread of its own.
+  // Binds at once (throws std::runtime_error naming admin_listen if it cannot), so that a server
+  // finds out before it writes anything; `router` is served, on a thread of its own, from start().
   AdminListener(const config::Config& config, const http::Router& router);
   ~AdminListener();  // stops it, if no signal has, and waits for its thread
+
+  void start();
 
   uint16_t port() const { return server_->port(); }
 

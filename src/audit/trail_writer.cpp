@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/echo.hpp"
 #include "observe/metrics.hpp"
 
 namespace tokengate::audit {
@@ -15,6 +16,16 @@ namespace {
 constexpr size_t kMaxClientId = 128;  // what a client sends as its ID may be anything, of any length
 
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+const char* kind_name(TrailWriter::Failure kind) {
+  switch (kind) {
+    case TrailWriter::Failure::authentication: return nullptr;
+    case TrailWriter::Failure::lockout: return "lockout";
+    case TrailWriter::Failure::admin_token: return "admin_invalid_token";
+    case TrailWriter::Failure::admin_scope: return "admin_insufficient_scope";
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -31,9 +42,24 @@ TrailWriter::~TrailWriter() {
   flush();
 }
 
-void TrailWriter::failed_authentication(std::string_view client_id, std::string_view address) {
+namespace {
+
+// What a request claimed as its client ID, fit for the store: valid UTF-8 (PostgreSQL refuses
+// anything else, and the audit API answers JSON), cut at a character boundary.
+std::string storable_client_id(std::string_view claimed) {
+  std::string text = common::valid_utf8(claimed.substr(0, kMaxClientId * 4));
+  if (text.size() <= kMaxClientId) return text;
+  size_t cut = kMaxClientId;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  text.resize(cut);
+  return text;
+}
+
+}  // namespace
+
+void TrailWriter::failed(Failure kind, std::string_view client_id, std::string_view address) {
+  Key key{kind, storable_client_id(client_id), common::valid_utf8(address)};
   std::lock_guard lock(mutex_);
-  auto key = std::make_pair(std::string(client_id.substr(0, kMaxClientId)), std::string(address));
   auto it = pending_.find(key);
   if (it == pending_.end()) {
     if (pending_.size() >= settings_.max_pending) {
@@ -47,7 +73,7 @@ void TrailWriter::failed_authentication(std::string_view client_id, std::string_
 
 void TrailWriter::flush() {
   std::lock_guard flushing(flush_mutex_);
-  std::map<std::pair<std::string, std::string>, Pending> batch;
+  std::map<Key, Pending> batch;
   int64_t overflow = 0;
   {
     std::lock_guard lock(mutex_);
@@ -69,9 +95,11 @@ void TrailWriter::flush() {
     e.at = pending.first_at;
     e.actor = "client";
     e.action = "auth.failure";
-    e.target = key.first;
-    e.address = key.second;
-    e.detail = boost::json::serialize(boost::json::object{{"count", pending.count}});
+    e.target = key.client_id;
+    e.address = key.address;
+    boost::json::object detail{{"count", pending.count}};
+    if (const char* kind = kind_name(key.kind)) detail["kind"] = kind;
+    e.detail = boost::json::serialize(detail);
     entries.push_back(std::move(e));
   }
   if (summarised > 0) {
@@ -89,7 +117,7 @@ void TrailWriter::flush() {
     store_.append_audit(entries);
   } catch (const std::exception& e) {
     // The store is down: these entries are lost (bounded memory comes first); say how many.
-    spdlog::warn("audit trail: {} failed-authentication entries not written: {}", entries.size(), e.what());
+    spdlog::warn("audit trail: failed-authentication entries not written: {}", e.what());
   }
 }
 

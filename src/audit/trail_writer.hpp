@@ -15,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <utility>
 
 #include "store/store.hpp"
 
@@ -35,8 +34,21 @@ class TrailWriter {
   TrailWriter(store::Store& store, Settings settings);
   ~TrailWriter();  // writes what is pending, then stops
 
-  // From a request thread: `client_id` failed to authenticate from `address`. Never waits on the store.
-  void failed_authentication(std::string_view client_id, std::string_view address);
+  // What failed, as the entry's detail says it (`"kind"`; absent for a plain failed authentication).
+  enum class Failure {
+    authentication,      // a client's credentials were refused
+    lockout,             // ... and that failure locked the (address, client ID) pair or the address out
+    admin_token,         // the admin API refused a missing or invalid access token (401)
+    admin_scope,         // the admin API refused a token without tokengate:admin (403)
+  };
+
+  // From a request thread: `client_id` (as the request claimed it, any bytes) failed from
+  // `address`. Never waits on the store. Stored as `auth.failure` entries, counted per kind,
+  // client ID and address between flushes.
+  void failed(Failure kind, std::string_view client_id, std::string_view address);
+  void failed_authentication(std::string_view client_id, std::string_view address) {
+    failed(Failure::authentication, client_id, address);
+  }
 
   // Writes what is pending now (tests; the thread does it every flush_every).
   void flush();
@@ -51,7 +63,13 @@ class TrailWriter {
   store::Store& store_;
   Settings settings_;
   std::mutex mutex_;  // pending_, overflow_, stopping_
-  std::map<std::pair<std::string, std::string>, Pending> pending_;
+  struct Key {
+    Failure kind;
+    std::string client_id;  // valid UTF-8, at most 128 bytes
+    std::string address;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, Pending> pending_;
   int64_t overflow_ = 0;  // failures that found the table full
   std::mutex flush_mutex_;  // one flush at a time
   std::condition_variable wake_;

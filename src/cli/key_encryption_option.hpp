@@ -13,6 +13,7 @@ std::optional<jose::KeyEncryption> load_key_encryption(const config::Config& con
 
 // Throws std::runtime_error if the store holds sealed keys that `kek` cannot open (none given, or
 // the wrong one): a command must not add a key in clear beside them, nor one sealed differently.
+// With a KEK, keys still stored in clear (from before the KEK was set) are sealed with it.
 void check_key_encryption(store::Store& store, const jose::KeyEncryption* kek);
 
 }  // namespace tokengate::cli

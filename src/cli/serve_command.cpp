@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include "admin/admin_api.hpp"
@@ -115,19 +116,47 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
   server.run();
 }
 
-// The admin listener, when admin_listen is not none; says where it is.
-std::unique_ptr<admin::AdminListener> start_admin(const config::Config& config, const http::Router& router,
-                                                   const char* serves) {
+bool is_loopback_host(std::string_view host) {
+  return host.starts_with("127.") || host == "::1" || host == "[::1]" || host == "localhost";
+}
+
+// The admin listener, when admin_listen is not none: bound now, started by the caller once its
+// router is filled. Says where it is.
+std::unique_ptr<admin::AdminListener> bind_admin(const config::Config& config, const http::Router& router,
+                                                 const char* serves) {
   if (config.admin_host.empty()) return nullptr;
   auto listener = std::make_unique<admin::AdminListener>(config, router);
   bool v6 = config.admin_host.find(':') != std::string::npos;
   spdlog::info("admin listener on {}{}{}:{} ({})", v6 ? "[" : "", config.admin_host, v6 ? "]" : "", listener->port(),
                serves);
+  if (config.tls_cert.empty() && !is_loopback_host(config.admin_host))
+    spdlog::warn("the admin listener is on {} in plain HTTP: admin tokens, client secrets and /metrics cross the "
+                 "network in clear; keep it on loopback (--admin-listen 127.0.0.1:PORT) or serve HTTPS (--tls-cert)",
+                 config.admin_host);
   return listener;
+}
+
+
+// A demo client, whose secret is printed, only where a person is trying tokengate out: the
+// quick start's loopback listener and issuer on the embedded SQLite store. Never for a server
+// others reach (a public issuer) or a shared database: stdout goes to journald and container logs.
+bool trial_run(const config::Config& config) {
+  if (!config.demo_client || !listens_on_loopback(config)) return false;
+  if (!config.db.empty() && !config.db.starts_with("sqlite:")) return false;
+  if (config.issuer.empty()) return true;
+  auto u = boost::urls::parse_uri(config.issuer);
+  return u && is_loopback_host(u->host());
 }
 
 // Issuer mode: clients, keys and revocations from the store, tokens signed here.
 int serve_issuer(const config::Config& config) {
+  // Both listeners are bound before anything is written: a node that cannot take its addresses
+  // exits having changed nothing (no key, no demo client).
+  http::Router router;
+  http::Server server(server_options(config), router);
+  http::Router admin_router;
+  auto admin = bind_admin(config, admin_router, "the admin API, /metrics, /console");
+
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
   auto kek_holder = load_key_encryption(config);
@@ -136,10 +165,8 @@ int serve_issuer(const config::Config& config) {
   auto key = issuer::ensure_signing_key(*store, alg, kek);
   bool store_was_empty = store->list_clients().empty();
 
-  // The server is created before the mode, so that it is destroyed after it: a revocation still
+  // The server was created before the mode, so that it is destroyed after it: a revocation still
   // being written when the server stops answers on an event loop that exists.
-  http::Router router;
-  http::Server server(server_options(config), router);
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
                              config.key_publish_delay});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
@@ -157,16 +184,19 @@ int serve_issuer(const config::Config& config) {
   auto gauges = server_metrics(server);
   auto issuer_gauges = issuer_metrics(state, watcher);
   admin::AdminApi admin_api(*store, mode.token_verifier(), {alg, config.key_publish_delay, kek},
-                            [&watcher] { watcher.reload_now(); });
-  http::Router admin_router;
+                            [&watcher] { watcher.reload_now(); }, &trail);
   admin_api.add_to(admin_router);
   routes.add_token_route(admin_router, "/connect/token (admin listener)");
   admin::add_metrics_route(admin_router);
   web::add_admin_pages(admin_router);
+  admin::guard_admin_hosts(admin_router, config);
+  // However this function is left, the admin thread stops before what its routes use is gone.
+  struct StopAdmin {
+    std::unique_ptr<admin::AdminListener>& listener;
+    ~StopAdmin() { listener.reset(); }
+  } stop_admin{admin};
 
-  // A demo client's secret is printed: only for a server that listens on loopback (a trial run).
-  if (store_was_empty && config.demo_client && listens_on_loopback(config))
-    create_demo_client(*store, state.settings.issuer + "/connect/token");
+  if (store_was_empty && trial_run(config)) create_demo_client(*store, state.settings.issuer + "/connect/token");
   warn_if_plain_on_network(config);
   watcher.start();
 
@@ -174,7 +204,7 @@ int serve_issuer(const config::Config& config) {
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), state.settings.issuer,
                store::describe_store(config), key.kid, jose::to_string(key.alg));
   routes.set_issuer(state.settings.issuer);
-  auto admin = start_admin(config, admin_router, "the admin API, /metrics, /console");
+  if (admin) admin->start();
   serve_routes(server, routes, state.settings.issuer);
   admin.reset();
   watcher.stop();
@@ -193,7 +223,9 @@ int serve_proxy(const config::Config& config) {
 
   proxy::ProxyMode mode(config);
   limits::ClientLimits limits(limit_settings(config));
-  front::Routes routes(mode, {&limits, nullptr});  // no store: failed authentications are not audited
+  // No store: failed authentications are not audited. Authentication is the upstream's round trip,
+  // so each request in flight holds a failure slot.
+  front::Routes routes(mode, {&limits, nullptr, /*reserve_slots=*/true});
   routes.add_to(router);  // before the server runs
   web::add_public_pages(router);
 
@@ -202,6 +234,7 @@ int serve_proxy(const config::Config& config) {
   auto proxy_gauges = proxy_metrics(mode);
   http::Router admin_router;
   admin::add_metrics_route(admin_router);
+  admin::guard_admin_hosts(admin_router, config);
   admin_router.add_prefix("/admin/", [](const http::Request&, http::Respond respond) {
     respond(http::json_error(404, "not_found",
                              "Proxy mode has no admin API: the upstream authorization server holds the clients and keys."));
@@ -212,7 +245,8 @@ int serve_proxy(const config::Config& config) {
   spdlog::info("tokengate {} listening on {}:{} ({} threads), proxy mode, upstream {}, token cache {}",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), mode.upstream_url(),
                config.token_cache ? "on" : "off");
-  auto admin = start_admin(config, admin_router, "/metrics");
+  auto admin = bind_admin(config, admin_router, "/metrics");
+  if (admin) admin->start();
   serve_routes(server, routes, advertised_issuer(config, server.port()));
   admin.reset();
   spdlog::info("stopped");

@@ -30,6 +30,12 @@ MetricHandles issuer_metrics(const issuer::IssuerState& state, const store::Stor
     out.sample("tokengate_snapshot_age_seconds", "", static_cast<uint64_t>(watcher.snapshot_age()));
     out.family("tokengate_store_up", "gauge", "1 when the last look at the store succeeded.");
     out.sample("tokengate_store_up", "", uint64_t{watcher.healthy() ? 1u : 0u});
+    // The store's recent polls: here for the operator, not in the token holders' status check.
+    auto recent = watcher.recent();
+    out.family("tokengate_store_poll_error_percent", "gauge", "Share of the recent store polls that failed, in percent.");
+    out.sample("tokengate_store_poll_error_percent", "", static_cast<uint64_t>(recent.error_rate * 100 + 0.5));
+    out.family("tokengate_store_poll_latency_microseconds", "gauge", "Mean latency of the recent store polls.");
+    out.sample("tokengate_store_poll_latency_microseconds", "", static_cast<uint64_t>(recent.mean_latency_ms * 1000));
   })};
 }
 
@@ -41,6 +47,11 @@ MetricHandles proxy_metrics(const proxy::ProxyMode& mode) {
     auto state = mode.circuit_state();
     uint64_t code = state == proxy::CircuitBreaker::State::closed ? 0 : state == proxy::CircuitBreaker::State::half_open ? 1 : 2;
     out.sample("tokengate_upstream_circuit_state", "", code);
+    auto recent = mode.upstream_recent();
+    out.family("tokengate_upstream_error_percent", "gauge", "Share of the recent upstream token calls that failed, in percent.");
+    out.sample("tokengate_upstream_error_percent", "", static_cast<uint64_t>(recent.error_rate * 100 + 0.5));
+    out.family("tokengate_upstream_latency_microseconds", "gauge", "Mean latency of the recent upstream token calls.");
+    out.sample("tokengate_upstream_latency_microseconds", "", static_cast<uint64_t>(recent.mean_latency_ms * 1000));
   })};
 }
 

@@ -98,6 +98,10 @@ const std::vector<Field>& fields() {
       text_field({"admin_listen", "--admin-listen", "TOKENGATE_ADMIN_LISTEN",
                   "HOST:PORT of the admin listener (the admin API, /metrics, /console), or none"},
                  &Config::admin_listen),
+      text_field({"admin_hosts", "--admin-hosts", "TOKENGATE_ADMIN_HOSTS",
+                  "host names the admin listener answers to besides IP addresses and localhost, comma-separated "
+                  "(a DNS-rebinding page names another)"},
+                 &Config::admin_hosts),
       integer_field({"audit_retention", "--audit-retention", "TOKENGATE_AUDIT_RETENTION",
                      "days the audit trail keeps an entry"},
                     &Config::audit_retention),
@@ -275,11 +279,37 @@ void split_address(const char* key, const std::string& value, std::string& host,
                       value + "'");
 }
 
+bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::"; }
+
+// The admin listener must never take a public port: its own node's, or (with the ports of the
+// deployment in deploy/, public 8081-8089 and admin 9081-9089) another node's, as the default admin
+// port 8081 would for every node but the first. Refused before anything is bound or written.
+void check_listeners_apart(const Config& c) {
+  if (c.admin_host.empty() || c.admin_port == 0 || c.listen_port == 0) return;
+  bool hosts_meet = c.admin_host == c.listen_host || is_wildcard(c.admin_host) || is_wildcard(c.listen_host);
+  if (hosts_meet && c.admin_port == c.listen_port)
+    throw ConfigError("admin_listen (" + c.admin_listen + ") is the public listener's address (listen = " + c.listen +
+                      "): give the admin listener an address of its own, e.g. --admin-listen 127.0.0.1:" +
+                      std::to_string(c.listen_port >= kNodePorts.first && c.listen_port <= kNodePorts.last
+                                         ? c.listen_port + kAdminPortOffset
+                                         : 8081) +
+                      ", or turn it off with --admin-listen none");
+  auto in_node_range = [](uint16_t port) { return port >= kNodePorts.first && port <= kNodePorts.last; };
+  if (in_node_range(c.listen_port) && in_node_range(c.admin_port))
+    throw ConfigError("admin_listen (" + c.admin_listen + ") is the public port of node " +
+                      std::to_string(c.admin_port - kNodePorts.first + 1) + " of the deployment in deploy/ (nodes " +
+                      "listen on " + std::to_string(kNodePorts.first) + "-" + std::to_string(kNodePorts.last) +
+                      "): nginx would publish this node's admin API there. Use --admin-listen 127.0.0.1:" +
+                      std::to_string(c.listen_port + kAdminPortOffset) + " (node N's admin port is " +
+                      std::to_string(kNodePorts.first + kAdminPortOffset) + "+N-1)");
+}
+
 void validate(Config& c) {
   split_address("listen", c.listen, c.listen_host, c.listen_port);
   c.admin_host.clear();
   c.admin_port = 0;
   if (c.admin_listen != "none") split_address("admin_listen", c.admin_listen, c.admin_host, c.admin_port);
+  check_listeners_apart(c);
   if (c.log_format != "text" && c.log_format != "json")
     throw ConfigError("log_format must be text or json, got '" + c.log_format + "'");
 

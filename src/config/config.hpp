@@ -10,6 +10,14 @@
 
 namespace tokengate::config {
 
+// The ports of the deployment in deploy/ (nginx.conf, tokengate@.service): node N listens on
+// 8080+N and has its admin listener on 9080+N.
+struct PortRange {
+  uint16_t first, last;
+};
+inline constexpr PortRange kNodePorts{8081, 8089};
+inline constexpr uint16_t kAdminPortOffset = 1000;
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./tokengate-data";
@@ -33,6 +41,7 @@ struct Config {
   std::string log_format = "text"; // text or json (JSON lines)
   bool access_log = false;
   std::string admin_listen = "127.0.0.1:8081";  // the admin API, /metrics and /console; "none": off
+  std::string admin_hosts;  // Host names the admin listener answers to besides IP addresses and localhost
   int64_t audit_retention = 90;    // days the audit trail keeps an entry
   bool demo_client = true;         // create and print a demo client when the store has none
   int64_t key_publish_delay = 600; // seconds `key rotate` publishes a new key before it signs

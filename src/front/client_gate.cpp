@@ -1,8 +1,24 @@
 #include "front/client_gate.hpp"
 
+#include "common/ascii.hpp"
 #include "observe/request_context.hpp"
 
 namespace tokengate::front {
+namespace {
+
+// "scheme://host[:port]" → "host[:port]"; empty if it is not such an origin.
+std::string_view origin_authority(std::string_view origin) {
+  size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  return origin.substr(scheme_end + 3);
+}
+
+std::string_view without_port(std::string_view authority) {
+  if (authority.starts_with('[')) return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+}  // namespace
 
 http::Response too_many_requests(const limits::Refusal& refusal) {
   http::Response r = http::json_error(429, "too_many_requests", refusal.message);
@@ -12,28 +28,66 @@ http::Response too_many_requests(const limits::Refusal& refusal) {
   return r;
 }
 
+bool cross_site(const http::Request& request) {
+  if (!request.sec_fetch_site.empty()) return common::iequals(request.sec_fetch_site, "cross-site");
+  if (request.origin.empty()) return false;  // not a browser, or a same-origin GET
+  std::string_view authority = origin_authority(request.origin);
+  if (authority.empty()) return true;  // "null": a sandboxed frame, a data: URL
+  // Behind a proxy the Host may have lost the port the browser used (nginx's $host): then the
+  // host names are compared.
+  std::string_view host = request.host;
+  bool host_has_port = !host.empty() && host.back() != ']' && host.find(':') != std::string_view::npos;
+  if (host_has_port) return !common::iequals(authority, host);
+  return !common::iequals(without_port(authority), host);
+}
+
+std::optional<http::Response> ClientGate::refusal_before(const http::Request& request, std::string_view client_id,
+                                                         bool grant) const {
+  if (cross_site(request))
+    return http::json_error(403, "invalid_request",
+                            "Cross-site requests from a web browser are refused here: a client's secret does not "
+                            "belong in a page another site serves. Call this endpoint from your server.");
+  if (!limits) return std::nullopt;
+  auto now = limits::ClientLimits::Clock::now();
+  std::optional<limits::Refusal> refusal = reserve_slots ? limits->reserve(request.client_address, client_id, now)
+                                                         : limits->check_failures(request.client_address, client_id, now);
+  if (!refusal && grant) {
+    refusal = limits->take_address_grant(request.client_address, now);
+    if (refusal && reserve_slots) limits->release(request.client_address, client_id);
+  }
+  if (refusal) return too_many_requests(*refusal);
+  return std::nullopt;
+}
+
 std::optional<http::Respond> ClientGate::pass(const http::Request& request, std::string_view client_id, bool grant,
                                               http::Respond respond) const {
   observe::note_client_id(client_id);
-  if (!limits && !trail) return respond;
-  auto now = limits::ClientLimits::Clock::now();
-  std::optional<limits::Refusal> refusal;
-  if (limits) refusal = limits->check_failures(request.client_address, client_id, now);
-  if (limits && !refusal && grant) refusal = limits->take_grant(request.client_address, client_id, now);
-  if (refusal) {
-    respond(too_many_requests(*refusal));
+  if (auto refusal = refusal_before(request, client_id, grant)) {
+    respond(std::move(*refusal));
     return std::nullopt;
   }
-  return [limits = limits, trail = trail, address = std::string(request.client_address), id = std::string(client_id),
-          respond = std::move(respond)](http::Response r) {
+  if (!limits && !trail) return respond;
+  return [limits = limits, trail = trail, reserved = reserve_slots && limits, address = std::string(request.client_address),
+          id = std::string(client_id), respond = std::move(respond)](http::Response r) {
+    if (reserved) limits->release(address, id);
     if (r.status == 401) {
-      if (limits) limits->failed(address, id, limits::ClientLimits::Clock::now());
-      if (trail) trail->failed_authentication(id, address);
+      bool locked_now = limits && limits->failed(address, id, limits::ClientLimits::Clock::now());
+      if (trail) {
+        trail->failed_authentication(id, address);
+        if (locked_now) trail->failed(audit::TrailWriter::Failure::lockout, id, address);
+      }
     } else if (r.status == 200 && limits) {
       limits->succeeded(address, id);
     }
     respond(std::move(r));
   };
+}
+
+std::optional<http::Response> ClientGate::admit(std::string_view client_id) const {
+  if (!limits || !limits->limits_client_rate()) return std::nullopt;
+  if (auto refusal = limits->take_client_grant(client_id, limits::ClientLimits::Clock::now()))
+    return too_many_requests(*refusal);
+  return std::nullopt;
 }
 
 }  // namespace tokengate::front

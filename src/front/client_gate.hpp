@@ -1,9 +1,14 @@
 #pragma once
 // Where a client authenticates, the abuse limits (limits/ClientLimits) are asked first and told how
 // it went: a request from a locked-out address, or over a rate, gets 429 with Retry-After and the
-// RateLimit headers; a 401 counts as a failed authentication (and goes to the audit trail), a
-// success clears the pair's count. The same for both modes: in proxy mode the upstream's 401
-// counts, so a flood of wrong secrets is stopped here instead of being forwarded.
+// RateLimit headers; a 401 counts as a failed authentication (and goes to the audit trail, as does
+// the failure that starts a lock-out), a success clears the pair's count. The same for both modes:
+// in proxy mode the upstream's 401 counts, so a flood of wrong secrets is stopped here instead of
+// being forwarded, and each request in flight holds a failure slot (`reserve_slots`), so that
+// concurrent guesses cannot outrun the limit while the upstream thinks.
+//
+// Before anything is counted, a request a browser marks as cross-site is refused: any web page
+// could otherwise make its visitors' browsers post wrong secrets and lock their address out.
 #include <optional>
 #include <string_view>
 
@@ -16,13 +21,26 @@ namespace tokengate::front {
 struct ClientGate {
   limits::ClientLimits* limits = nullptr;  // null: no limits (unit tests)
   audit::TrailWriter* trail = nullptr;     // null: failures are not audited (proxy mode has no store)
+  bool reserve_slots = false;              // authentication takes a round trip (proxy mode)
 
+  // Why the request is refused before it is authenticated (cross-site, locked out, over the
+  // address's rate), or nullopt; a slot reserved here is released by pass()'s wrapper.
+  std::optional<http::Response> refusal_before(const http::Request& request, std::string_view client_id,
+                                               bool grant) const;
   // nullopt: go on, with `respond` wrapped to learn from the answer. Otherwise the refusal, already sent.
   std::optional<http::Respond> pass(const http::Request& request, std::string_view client_id, bool grant,
                                     http::Respond respond) const;
+
+  // Once the client has authenticated, before it is granted a token: the client's own rate limit
+  // (429), or nullopt. Charged only here, so that nobody who merely knows a client's ID spends it.
+  std::optional<http::Response> admit(std::string_view client_id) const;
 };
 
 // The 429 for a refusal.
 http::Response too_many_requests(const limits::Refusal& refusal);
+
+// Whether a browser says the request comes from another site (Sec-Fetch-Site: cross-site; without
+// Fetch Metadata, an Origin whose host is not the Host the request was sent to, or "null").
+bool cross_site(const http::Request& request);
 
 }  // namespace tokengate::front

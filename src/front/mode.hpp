@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "front/client_gate.hpp"
 #include "http/router.hpp"
 #include "oauth/bearer.hpp"
 #include "oauth/client_auth_method.hpp"
@@ -30,9 +31,11 @@ class Mode {
   virtual std::string_view name() const = 0;  // "issuer" or "proxy"
 
   // Answers a token request the front has accepted: grant_type=client_credentials, the client's
-  // credentials extracted (not yet checked). Responds once, on the request's event loop.
+  // credentials extracted (not yet checked). Once they are, and before a token is granted, asks
+  // `gate.admit` (the client's own rate limit). Responds once, on the request's event loop; `gate`
+  // outlives the call.
   virtual void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                           http::Respond respond) const = 0;
+                           const ClientGate& gate, http::Respond respond) const = 0;
 
   // Introspection (RFC 7662 §2) and revocation (RFC 7009 §2) of `token`, asked by the client whose
   // credentials the front extracted (not yet checked: they are, before a missing token is refused).

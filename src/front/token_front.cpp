@@ -47,7 +47,7 @@ void TokenFront::handle(const http::Request& request, http::Respond respond) con
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
   auto gated = gate_.pass(request, client.id, /*grant=*/true, std::move(respond));
   if (!gated) return;
-  mode_.issue_token(token_request, client, std::move(*gated));
+  mode_.issue_token(token_request, client, gate_, std::move(*gated));
 }
 
 }  // namespace tokengate::front

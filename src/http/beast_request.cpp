@@ -37,6 +37,12 @@ Request request_of(const bhttp::request<bhttp::string_body>& message, std::strin
       ++request.content_type_count;
     } else if (field.name() == bhttp::field::if_none_match) {
       request.if_none_match = field.value();
+    } else if (field.name() == bhttp::field::host) {
+      request.host = field.value();
+    } else if (field.name() == bhttp::field::origin) {
+      request.origin = field.value();
+    } else if (common::iequals(field.name_string(), "Sec-Fetch-Site")) {
+      request.sec_fetch_site = field.value();
     } else if (common::iequals(field.name_string(), "X-Forwarded-For")) {
       request.forwarded_for = field.value();
     } else if (common::iequals(field.name_string(), "X-Request-Id")) {

@@ -23,6 +23,11 @@ struct Request {
   int authorization_count = 0;
   std::string_view if_none_match;  // for conditional GETs of cacheable documents (RFC 9110 §13.1.2)
   std::string_view forwarded_for;  // X-Forwarded-For (the last one), honoured only from a trusted proxy
+  std::string_view host;            // Host (exactly one is required: http/framing)
+  // What a browser says of where the request comes from (Fetch Metadata, RFC 6454 §7): token
+  // routes refuse cross-site requests, which a web page can send to a server its visitor reaches.
+  std::string_view origin;
+  std::string_view sec_fetch_site;
 
   // The client's address: the connection's peer (the IP, as text), or, when the peer is a trusted
   // proxy, the address that proxy says it forwards for. Limits are kept per address.

@@ -35,6 +35,8 @@ void write_response_head(const Response& response, unsigned version, bool keep_a
   out += "\r\n";
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
   if (response.no_store) out += "Cache-Control: no-store\r\nPragma: no-cache\r\n";
+  // Every body is what its Content-Type says: never to be sniffed into HTML or script.
+  if (response.status != 204 && response.status != 304) out += "X-Content-Type-Options: nosniff\r\n";
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
   if (!request_id.empty()) append_header(out, "X-Request-Id", request_id);
   if (!keep_alive && version == 11) out += "Connection: close\r\n";

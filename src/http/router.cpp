@@ -40,6 +40,9 @@ std::vector<std::pair<std::string, std::string>> Router::list() const {
 }
 
 void Router::route(const Request& request, Respond respond) const {
+  if (guard_) {
+    if (auto refusal = guard_(request)) return respond(std::move(*refusal));
+  }
   std::string allow;
   // HEAD is answered as GET (the session sends the head only), RFC 9110 §9.3.2.
   std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;

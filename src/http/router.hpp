@@ -6,6 +6,7 @@
 // which waits for an upstream) gets a `Respond` callback instead and must call it exactly once, on
 // the thread it was called on; the request's views stay valid until then.
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ class Router {
 
   void route(const Request& request, Respond respond) const;
 
+  // Asked before any route: a response refuses the request, nullopt lets it through.
+  void set_guard(std::function<std::optional<Response>(const Request&)> guard) { guard_ = std::move(guard); }
+
   RouteInfo route_info(const Request& request) const;
   std::string_view route_name(const Request& request) const { return route_info(request).name; }
 
@@ -56,6 +60,7 @@ class Router {
   };
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
   std::vector<Route> prefixes_;  // path = the prefix; method = its name for the log (prefix + '*')
+  std::function<std::optional<Response>(const Request&)> guard_;
 };
 
 }  // namespace tokengate::http

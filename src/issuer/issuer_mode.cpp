@@ -53,10 +53,11 @@ IssuerMode::IssuerMode(const IssuerState& state, store::StoreWatcher& watcher, s
     : state_(state), watcher_(watcher), store_(store), verifier_(state) {}
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                             http::Respond respond) const {
+                             const front::ClientGate& gate, http::Respond respond) const {
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
+  if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
 
   auto result = grant_client_credentials(request, client, store::read_snapshot(state_.keys), state_.settings);
   if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
@@ -194,7 +195,6 @@ observe::HealthReport IssuerMode::readiness() const {
 
 observe::HealthReport IssuerMode::health() const {
   const KeySet& keys = store::read_snapshot(state_.keys);
-  auto recent = watcher_.recent();
   bool store_ok = watcher_.healthy();
   boost::json::object key{{"loaded", keys.active != nullptr}};
   if (keys.active) {
@@ -202,12 +202,9 @@ observe::HealthReport IssuerMode::health() const {
     key["alg"] = jose::to_string(keys.active->algorithm());
   }
   return {store_ok && keys.active,
-          {{"store", boost::json::object{{"reachable", store_ok},
-                                         {"snapshot_age_s", watcher_.snapshot_age()},
-                                         {"recent_polls", recent.samples},
-                                         {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
-                                         {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},
-                                         {"last_latency_us", static_cast<int64_t>(recent.last_latency_ms * 1000)}}},
+          // Any token holder reads this: whether it works, not the store's latencies and error
+          // rates (those are in /metrics, on the admin listener).
+          {{"store", boost::json::object{{"reachable", store_ok}, {"snapshot_age_s", watcher_.snapshot_age()}}},
            {"signing_key", std::move(key)}}};
 }
 

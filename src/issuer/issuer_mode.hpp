@@ -23,7 +23,7 @@ class IssuerMode final : public front::Mode {
   std::string_view name() const override { return "issuer"; }
   // Checks the client's secret against the snapshot, then the client credentials grant.
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                   http::Respond respond) const override;
+                   const front::ClientGate& gate, http::Respond respond) const override;
   void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                   std::optional<std::string_view> token, http::Respond respond) const override;
   void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,

@@ -16,8 +16,17 @@ namespace {
 struct ListSlot {
   std::string list;  // "GENERATION.THREAD.SEGMENT"
   uint32_t segment = 0;
-  uint32_t next = 0;
+  uint32_t next = 0;  // how many positions were handed out
+  // Positions are handed out in the order of a random bijection of [0, 2^16), index = (a * next +
+  // b) mod 2^16 with `a` odd: a token's `jti` and `idx` do not tell how many tokens came before it.
+  uint32_t a = 1, b = 0;
 };
+
+uint32_t random_u32() {
+  uint32_t v = 0;
+  common::random_bytes(reinterpret_cast<char*>(&v), sizeof v);
+  return v;
+}
 
 // What each thread has opened, readable by another thread.
 struct OpenedLists {
@@ -64,6 +73,8 @@ void name_list(ListSlot& slot, std::string_view generation, const std::string& t
   slot.list += '.';
   slot.list += std::to_string(slot.segment);
   slot.next = 0;
+  slot.a = random_u32() | 1u;
+  slot.b = random_u32();
 }
 
 bool is_base64url(std::string_view s) {
@@ -102,7 +113,9 @@ StatusPosition next_status_position(std::string_view generation) {
     name_list(it->second, generation, lists.thread_id);
     opened->add(it->second.list);
   }
-  return {it->second.list, it->second.next++};
+  ListSlot& slot = it->second;
+  uint32_t index = (slot.a * slot.next++ + slot.b) & (kStatusListSize - 1);
+  return {slot.list, index};
 }
 
 std::vector<std::string> opened_status_lists() {

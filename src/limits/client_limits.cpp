@@ -40,15 +40,16 @@ std::optional<Refusal> ClientLimits::locked(Table<Window>& table, const std::str
                  "\"failures\";r=0;t=" + std::to_string(wait.count())};
 }
 
-void ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point now) {
-  auto& shard = table.shard(key);
-  std::lock_guard lock(shard.mutex);
+ClientLimits::Window& ClientLimits::window_of(Table<Window>& table, typename Table<Window>::Shard& shard,
+                                              std::string key, Clock::time_point now) {
   auto it = shard.entries.find(key);
   if (it == shard.entries.end()) {
     size_t per_shard = std::max<size_t>(1, settings_.capacity / Table<Window>::kShards);
     if (shard.entries.size() >= per_shard) {
-      // Full: forget the windows that have ended; if none has, the oldest one.
-      size_t gone = std::erase_if(shard.entries, [&](const auto& e) { return now >= e.second.start + settings_.window; });
+      // Full: forget the windows that have ended and hold no slot; if none has, the oldest one.
+      size_t gone = std::erase_if(shard.entries, [&](const auto& e) {
+        return now >= e.second.start + settings_.window && e.second.in_flight == 0;
+      });
       if (shard.entries.size() >= per_shard) {
         auto oldest = std::min_element(shard.entries.begin(), shard.entries.end(),
                                        [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
@@ -57,12 +58,63 @@ void ClientLimits::count(Table<Window>& table, std::string key, Clock::time_poin
       }
       table.size.fetch_sub(gone, std::memory_order_relaxed);
     }
-    it = shard.entries.emplace(std::move(key), Window{now, 0}).first;
+    it = shard.entries.emplace(std::move(key), Window{now, 0, 0}).first;
     table.size.fetch_add(1, std::memory_order_relaxed);
   } else if (now >= it->second.start + settings_.window) {
-    it->second = Window{now, 0};
+    it->second.start = now;
+    it->second.count = 0;
   }
-  ++it->second.count;
+  return it->second;
+}
+
+int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point now) {
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  return ++window_of(table, shard, std::move(key), now).count;
+}
+
+std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key, int limit, Clock::time_point now,
+                                          const char* what) {
+  if (limit <= 0) return std::nullopt;
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  Window& w = window_of(table, shard, std::move(key), now);
+  if (w.count >= limit) {
+    auto wait = ceil_seconds(w.start + settings_.window - now);
+    return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
+                       std::to_string(wait.count()) + " s.",
+                   wait, "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
+                   "\"failures\";r=0;t=" + std::to_string(wait.count())};
+  }
+  if (w.count + w.in_flight >= limit)
+    return Refusal{std::string("Too many unauthenticated requests in flight ") + what + "; retry in 1 s.",
+                   std::chrono::seconds(1),
+                   "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
+                   "\"failures\";r=0;t=1"};
+  ++w.in_flight;
+  return std::nullopt;
+}
+
+void ClientLimits::unhold(Table<Window>& table, const std::string& key) {
+  auto& shard = table.shard(key);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(key);
+  if (it != shard.entries.end() && it->second.in_flight > 0) --it->second.in_flight;
+}
+
+std::optional<Refusal> ClientLimits::reserve(std::string_view address, std::string_view client_id, Clock::time_point now) {
+  std::string pair = pair_key(address, client_id);
+  if (auto r = hold(pair_failures_, pair, settings_.failures, now, "for this client from this address")) return r;
+  if (auto r = hold(address_failures_, std::string(address), settings_.address_failures, now, "from this address")) {
+    if (settings_.failures > 0) unhold(pair_failures_, pair);
+    return r;
+  }
+  return std::nullopt;
+}
+
+void ClientLimits::release(std::string_view address, std::string_view client_id) {
+  if (settings_.failures > 0) unhold(pair_failures_, pair_key(address, client_id));
+  if (settings_.address_failures > 0) unhold(address_failures_, std::string(address));
 }
 
 std::optional<Refusal> ClientLimits::check_failures(std::string_view address, std::string_view client_id,
@@ -73,9 +125,12 @@ std::optional<Refusal> ClientLimits::check_failures(std::string_view address, st
                 "for this client from this address");
 }
 
-void ClientLimits::failed(std::string_view address, std::string_view client_id, Clock::time_point now) {
-  if (settings_.address_failures > 0) count(address_failures_, std::string(address), now);
-  if (settings_.failures > 0) count(pair_failures_, pair_key(address, client_id), now);
+bool ClientLimits::failed(std::string_view address, std::string_view client_id, Clock::time_point now) {
+  bool locked_now = false;
+  if (settings_.address_failures > 0)
+    locked_now |= count(address_failures_, std::string(address), now) == settings_.address_failures;
+  if (settings_.failures > 0) locked_now |= count(pair_failures_, pair_key(address, client_id), now) == settings_.failures;
+  return locked_now;
 }
 
 void ClientLimits::succeeded(std::string_view address, std::string_view client_id) {
@@ -125,17 +180,14 @@ size_t ClientLimits::remembered() const {
          address_buckets_.size.load();
 }
 
-std::optional<Refusal> ClientLimits::take_grant(std::string_view address, std::string_view client_id,
-                                                Clock::time_point now) {
-  if (settings_.address_rate > 0) {
-    if (auto r = take(address_buckets_, std::string(address), settings_.address_rate, now, "from this address"))
-      return r;
-  }
-  if (settings_.client_rate > 0) {
-    if (auto r = take(client_buckets_, std::string(client_id), settings_.client_rate, now, "for this client"))
-      return r;
-  }
-  return std::nullopt;
+std::optional<Refusal> ClientLimits::take_address_grant(std::string_view address, Clock::time_point now) {
+  if (settings_.address_rate <= 0) return std::nullopt;
+  return take(address_buckets_, std::string(address), settings_.address_rate, now, "from this address");
+}
+
+std::optional<Refusal> ClientLimits::take_client_grant(std::string_view client_id, Clock::time_point now) {
+  if (settings_.client_rate <= 0) return std::nullopt;
+  return take(client_buckets_, std::string(client_id), settings_.client_rate, now, "for this client");
 }
 
 }  // namespace tokengate::limits

@@ -7,7 +7,12 @@
 //   one address across all client IDs, the address is (ID spraying). The lock is per address: the
 //   right client from another address is never locked out by an attacker's failures. Unknown and
 //   known client IDs count the same.
-// - Rates (off by default): a token bucket per client ID and one per address, for grants.
+// - Rates (off by default): a token bucket per address, charged before authentication, and one per
+//   client ID, charged only once the client has authenticated (so nobody who merely knows a
+//   client's ID can spend its rate).
+// - Where authentication takes a round trip (proxy mode, the upstream decides), each request in
+//   flight holds a failure slot (`reserve`): failures counted plus requests in flight never exceed
+//   the limit, however many guesses arrive at once.
 //
 // Memory is bounded whatever an attacker sends: each table holds `capacity` entries at most, the
 // oldest windows forgotten first. Sharded, so threads rarely meet on a lock; and while no failure
@@ -48,10 +53,18 @@ class ClientLimits {
 
   // Before authentication: refused if the pair or the address is locked out.
   std::optional<Refusal> check_failures(std::string_view address, std::string_view client_id, Clock::time_point now);
-  // Before a grant: refused if a rate is exceeded (each call takes a token when it is not).
-  std::optional<Refusal> take_grant(std::string_view address, std::string_view client_id, Clock::time_point now);
+  // The same, and a failure slot of the pair and of the address held until release(): refused when
+  // failures and requests in flight together reach a limit.
+  std::optional<Refusal> reserve(std::string_view address, std::string_view client_id, Clock::time_point now);
+  void release(std::string_view address, std::string_view client_id);
+  // Before a grant, unauthenticated: refused if the address's rate is exceeded (takes a token if not).
+  std::optional<Refusal> take_address_grant(std::string_view address, Clock::time_point now);
+  // Once the client has authenticated: refused if its rate is exceeded (takes a token if not).
+  std::optional<Refusal> take_client_grant(std::string_view client_id, Clock::time_point now);
+  bool limits_client_rate() const { return settings_.client_rate > 0; }
 
-  void failed(std::string_view address, std::string_view client_id, Clock::time_point now);
+  // A failed authentication; true if it is the one that locked the pair or the address out.
+  bool failed(std::string_view address, std::string_view client_id, Clock::time_point now);
   void succeeded(std::string_view address, std::string_view client_id);
 
   const LimitSettings& settings() const { return settings_; }
@@ -62,6 +75,7 @@ class ClientLimits {
   struct Window {
     Clock::time_point start;
     int count = 0;
+    int in_flight = 0;  // reserved slots
   };
   struct Bucket {
     Clock::time_point at;
@@ -81,7 +95,11 @@ class ClientLimits {
 
   std::optional<Refusal> locked(Table<Window>& table, const std::string& key, int limit, Clock::time_point now,
                                 const char* what);
-  void count(Table<Window>& table, std::string key, Clock::time_point now);
+  // The window of `key`, made if there is none (the table kept within capacity); shard lock held.
+  Window& window_of(Table<Window>& table, typename Table<Window>::Shard& shard, std::string key, Clock::time_point now);
+  int count(Table<Window>& table, std::string key, Clock::time_point now);
+  std::optional<Refusal> hold(Table<Window>& table, std::string key, int limit, Clock::time_point now, const char* what);
+  void unhold(Table<Window>& table, const std::string& key);
   std::optional<Refusal> take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
                               const char* what);
 

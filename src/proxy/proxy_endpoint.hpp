@@ -32,7 +32,7 @@ class ProxyEndpoint {
   enum class Operation { introspect, revoke };
   void forward_operation(Operation operation, const std::string& url, boost::asio::io_context& loop,
                          const oauth::PresentedCredentials& credentials, std::string token, std::string type_hint,
-                         http::Respond respond) const;
+                         std::string caller_address, http::Respond respond) const;
 
  private:
   // Our client authentication upstream (RFC 6749 §2.3.1): the caller's credentials, as configured.

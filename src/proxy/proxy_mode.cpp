@@ -72,8 +72,16 @@ ProxyMode::ProxyMode(const config::Config& c)
       verifier_(keys_, !c.upstream_issuer.empty() || c.upstream_jwks_url.empty()) {}
 
 void ProxyMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                            http::Respond respond) const {
-  endpoint_.forward(request, credentials, std::move(respond));
+                            const front::ClientGate& gate, http::Respond respond) const {
+  if (!gate.limits || !gate.limits->limits_client_rate()) return endpoint_.forward(request, credentials, std::move(respond));
+  // The upstream's 200 (or a cached token, which only the right secret finds) is the proof of
+  // authentication: only then is the client's rate charged, and an answer over it withheld.
+  endpoint_.forward(request, credentials, [&gate, id = std::string(credentials.id), respond = std::move(respond)](http::Response r) {
+    if (r.status == 200) {
+      if (auto refusal = gate.admit(id)) return respond(std::move(*refusal));
+    }
+    respond(std::move(r));
+  });
 }
 
 void ProxyMode::introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
@@ -93,7 +101,7 @@ void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oaut
   // The endpoints come with the upstream's metadata, read with its keys.
   auto forward = [this, operation, &loop, credentials, token = std::string(token.value_or("")),
                   hint = std::string(request.body.get("token_type_hint").value_or("")),
-                  respond = std::move(respond)](const tokengate::PublishedKeys& keys) mutable {
+                  caller = std::string(request.http.client_address), respond = std::move(respond)](const tokengate::PublishedKeys& keys) mutable {
     bool introspect = operation == ProxyEndpoint::Operation::introspect;
     const std::string& url = introspect ? keys.metadata.introspection_endpoint : keys.metadata.revocation_endpoint;
     if (url.empty())
@@ -102,7 +110,8 @@ void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oaut
           std::string("The upstream authorization server names no ") +
               (introspect ? "introspection_endpoint" : "revocation_endpoint") + " in its metadata" +
               (keys.error.empty() ? "" : " (" + keys.error + ")") + ", so this proxy cannot forward the request."));
-    endpoint_.forward_operation(operation, url, loop, credentials, std::move(token), std::move(hint), std::move(respond));
+    endpoint_.forward_operation(operation, url, loop, credentials, std::move(token), std::move(hint), caller,
+                                std::move(respond));
   };
   if (auto keys = keys_.try_keys()) return forward(*keys);
   keys_.async_keys(http::answer_on<tokengate::PublishedKeys>(loop, std::move(forward)));
@@ -133,13 +142,9 @@ observe::HealthReport ProxyMode::health() const {
                                                                : "half_open";
   return {reachable,
           {{"upstream",
-            boost::json::object{{"url", token_url_},
-                                {"reachable", reachable},
-                                {"circuit", circuit},
-                                {"recent_calls", recent.samples},
-                                {"error_rate_percent", static_cast<int64_t>(recent.error_rate * 100 + 0.5)},
-                                {"mean_latency_us", static_cast<int64_t>(recent.mean_latency_ms * 1000)},
-                                {"last_latency_us", static_cast<int64_t>(recent.last_latency_ms * 1000)}}}}};
+            // Any token holder reads this: whether it works, not the upstream's address or
+            // latencies (those are in /metrics, on the admin listener).
+            boost::json::object{{"reachable", reachable}, {"circuit", circuit}}}}};
 }
 
 }  // namespace tokengate::proxy

@@ -9,6 +9,7 @@
 #include "front/mode.hpp"
 #include "proxy/cache_key.hpp"
 #include "proxy/circuit_breaker.hpp"
+#include "observe/recent_stats.hpp"
 #include "proxy/proxy_endpoint.hpp"
 #include "proxy/token_cache.hpp"
 #include "proxy/upstream_client.hpp"
@@ -24,7 +25,7 @@ class ProxyMode final : public front::Mode {
 
   std::string_view name() const override { return "proxy"; }
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
-                   http::Respond respond) const override;
+                   const front::ClientGate& gate, http::Respond respond) const override;
   // Forwarded to the endpoints the upstream's metadata names; 501 if it names none.
   void introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                   std::optional<std::string_view> token, http::Respond respond) const override;
@@ -40,6 +41,7 @@ class ProxyMode final : public front::Mode {
 
   // The token endpoint's circuit now (for the metrics).
   CircuitBreaker::State circuit_state() const;
+  observe::RecentStats::Summary upstream_recent() const { return token_client_.recent(); }
 
   const std::string& upstream_url() const { return token_url_; }
 

@@ -268,6 +268,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     req.set(bhttp::field::accept, "application/json");
     if (post) req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
     if (!request.authorization.empty()) req.set(bhttp::field::authorization, request.authorization);
+    if (!request.forwarded_for.empty()) req.set("X-Forwarded-For", request.forwarded_for);
     req.body() = std::move(request.form);
     req.prepare_payload();
 

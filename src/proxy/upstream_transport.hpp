@@ -18,6 +18,9 @@ struct UpstreamRequest {
   std::string url;            // http:// or https://
   std::string form;           // the application/x-www-form-urlencoded body of a POST
   std::string authorization;  // the Authorization header, if any
+  // X-Forwarded-For: the caller's address, so that an upstream that lists this proxy among its
+  // trusted proxies keeps its lock-outs per caller, not per proxy. Empty: none sent.
+  std::string forwarded_for;
 };
 
 class UpstreamTransport {

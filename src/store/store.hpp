@@ -52,6 +52,9 @@ class Store {
   // Marks the key withdrawn at `now`, retires it then if it would sign later, and forgets its
   // private half; false if there is no such key.
   virtual bool withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit = nullptr) = 0;
+  // Replaces a key's private half stored in clear (`clear_pem`) by its sealed form; false if the
+  // stored half is no longer `clear_pem` (another node sealed it first, or it was forgotten).
+  virtual bool seal_key(const std::string& kid, const std::string& clear_pem, const std::string& sealed_pem) = 0;
   // Deletes keys retired before `cutoff` (their tokens have all expired), and the private half of
   // keys retired before `now` (only the public half is needed to verify).
   virtual int purge_retired_keys(int64_t cutoff, int64_t now) = 0;

@@ -19,7 +19,6 @@ http::Response serve(const Asset& asset, const http::Request& request) {
   std::string_view etag = asset_etag(asset);
   r.header("ETag", std::string(etag));
   r.header("Cache-Control", "no-cache");  // revalidated each time: a new binary serves new files at once
-  r.header("X-Content-Type-Options", "nosniff");
   if (asset.content_type.starts_with("text/html")) {
     r.header("Content-Security-Policy", kPolicy);
     r.header("Referrer-Policy", "no-referrer");

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { startFakeUpstream } from './support/fake_upstream.mjs';
+import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
 import { basic, cliJson, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 // POST /connect/token from `from` (a loopback address) with HTTP Basic `auth`.
@@ -135,5 +135,86 @@ describe('in proxy mode the limits stop wrong secrets before the upstream', () =
       await upstream.close();
       removeDir(proxy.dataDir);
     }
+  });
+});
+
+// Security round two, item 4: the client's bucket is charged only once it has authenticated.
+describe('a client rate cannot be spent by whoever knows the client ID (--rate-limit client=5)', () => {
+  let server;
+  before(async () => { server = await startServer({ args: ['--rate-limit', 'client=5'] }); });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('wrong secrets from 20 addresses leave the real client served', async () => {
+    const demo = server.demo;
+    for (let i = 0; i < 20; i++) {
+      for (let j = 0; j < 3; j++) {
+        const r = await grant(server.base, basic(demo.id, `wrong-${i}-${j}`), `127.0.1.${i + 1}`);
+        assert.equal(r.status, 401, `a wrong secret is a 401, not a charge on the client's rate (${r.status})`);
+      }
+    }
+    const r = await grant(server.base, basic(demo.id, demo.secret), '127.0.0.2');
+    assert.equal(r.status, 200, `the real client after 60 wrong secrets: ${r.status} ${JSON.stringify(r.body)}`);
+  });
+});
+
+// Security round two, item 3: in proxy mode each guess in flight holds a failure slot, and the
+// upstream learns who the caller was.
+describe('proxy mode: concurrent guesses cannot outrun the limit', () => {
+  test('300 concurrent wrong secrets send at most 10 requests upstream; X-Forwarded-For names the caller', async () => {
+    const upstream = await startFakeUpstream();
+    upstream.state.mode = 'slow';
+    upstream.state.delayMs = 300;
+    const proxy = await startServer({ args: ['--upstream-token-url', upstream.url, '--token-cache=false'], defaultLimits: true });
+    try {
+      const before = upstream.state.requests;
+      const answers = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+        grant(proxy.base, basic('some-client', `wrong-${i}`), '127.0.0.2')));
+      const reached = upstream.state.requests - before;
+      assert.ok(reached <= 10, `${reached} of 300 concurrent wrong secrets reached the upstream (limit 10)`);
+      assert.ok(reached >= 1);
+      const statuses = answers.map((a) => a.status);
+      assert.equal(statuses.filter((s) => s === 429).length + reached, 300, JSON.stringify(statuses.slice(0, 20)));
+      assert.equal(upstream.state.lastHeaders['x-forwarded-for'], '127.0.0.2');
+      // The right client from another address is not held back by the guesses in flight or counted.
+      upstream.state.mode = 'ok';
+      const good = await grant(proxy.base, basic(GOOD.id, GOOD.secret), '127.0.0.3');
+      assert.equal(good.status, 200);
+      assert.equal(upstream.state.lastHeaders['x-forwarded-for'], '127.0.0.3');
+    } finally {
+      await proxy.stop();
+      await upstream.close();
+      removeDir(proxy.dataDir);
+    }
+  });
+});
+
+// Security round two, item 8: a web page cannot make its visitors' browsers spend their address's
+// failure budget (cross-site no-cors form posts).
+describe('cross-site browser requests are refused before they count', () => {
+  let server;
+  before(async () => { server = await startServer({ defaultLimits: true }); });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  const post = (headers, secret = 'wrong') => fetch(`${server.base}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: `grant_type=client_credentials&client_id=${server.demo.id}&client_secret=${secret}`,
+  });
+
+  test('Sec-Fetch-Site: cross-site, a foreign Origin, Origin null: 403, and nothing counted', async () => {
+    for (let i = 0; i < 15; i++) {
+      for (const headers of [{ 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        { origin: 'https://evil.example' }, { origin: 'null' }]) {
+        const r = await post(headers);
+        assert.equal(r.status, 403, JSON.stringify(headers));
+        assert.match((await r.json()).message, /Cross-site requests/);
+      }
+    }
+    // 45 refused posts later, the address is not locked: the real secret is served.
+    assert.equal((await post({}, server.demo.secret)).status, 200);
+    // Same-origin browser requests (the /docs page's "try it out") and non-browsers go through.
+    const origin = server.base;
+    assert.equal((await post({ 'sec-fetch-site': 'same-origin', origin }, server.demo.secret)).status, 200);
+    assert.equal((await post({ origin }, server.demo.secret)).status, 200);
   });
 });

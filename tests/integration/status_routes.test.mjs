@@ -43,8 +43,8 @@ describe('status routes, issuer mode', () => {
     assert.equal(check.status, 200);
     assert.equal(check.body.status, 'healthy');
     assert.equal(check.body.checks.store.reachable, true);
-    assert.equal(typeof check.body.checks.store.mean_latency_us, 'number');
-    assert.equal(typeof check.body.checks.store.error_rate_percent, 'number');
+    // Latencies and error rates are the operator's (/metrics), not every token holder's.
+    assert.deepEqual(Object.keys(check.body.checks.store).sort(), ['reachable', 'snapshot_age_s']);
     assert.equal(check.body.checks.signing_key.loaded, true);
   });
 

@@ -277,11 +277,18 @@ void PostgresStore::insert_audit(const AuditRecord& e) {
               {num(e.at), e.actor, e.action, e.target, e.address, e.detail});
 }
 
+// Each entry is its own statement (autocommit): an entry the database refuses loses only itself,
+// never the batch it came in. A lost connection ends the batch (the writer says so).
 void PostgresStore::append_audit(const std::vector<AuditRecord>& entries) {
   with_connection([&](Connection& c) {
-    Transaction tx(c);
-    for (const auto& e : entries) insert_audit(e);
-    tx.commit();
+    for (const auto& e : entries) {
+      try {
+        insert_audit(e);
+      } catch (const StoreError& error) {
+        if (!c.ok()) throw;
+        spdlog::warn("audit trail: an entry ({}) was refused by the database: {}", e.action, error.what());
+      }
+    }
   });
 }
 
@@ -392,6 +399,14 @@ KeyRecord PostgresStore::ensure_active_key(const KeyRecord& candidate) {
     insert_key(c, candidate);
     tx.commit();
     return candidate;
+  });
+}
+
+bool PostgresStore::seal_key(const std::string& kid, const std::string& clear_pem, const std::string& sealed_pem) {
+  return with_connection([&](Connection& c) {
+    return c.exec("UPDATE signing_keys SET private_pem = $3 WHERE kid = $1 AND private_pem = $2",
+                  {kid, clear_pem, sealed_pem})
+               .affected() == 1;
   });
 }
 

@@ -33,6 +33,7 @@ class PostgresStore final : public Store {
   std::vector<KeyRecord> list_keys() override;
   void rotate_key(const KeyRecord& key, const AuditRecord* audit) override;
   KeyRecord ensure_active_key(const KeyRecord& candidate) override;
+  bool seal_key(const std::string& kid, const std::string& clear_pem, const std::string& sealed_pem) override;
   bool withdraw_key(const std::string& kid, int64_t now, const AuditRecord* audit) override;
   int purge_retired_keys(int64_t cutoff, int64_t now) override;
 

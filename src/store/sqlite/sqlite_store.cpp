@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -307,6 +309,15 @@ bool SqliteStore::withdraw_key(const std::string& kid, int64_t now, const AuditR
   return true;
 }
 
+bool SqliteStore::seal_key(const std::string& kid, const std::string& clear_pem, const std::string& sealed_pem) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "UPDATE signing_keys SET private_pem = ?3 WHERE kid = ?1 AND private_pem = ?2");
+  s.bind(1, kid).bind(2, clear_pem).bind(3, sealed_pem).run();
+  bool sealed = s.changes() == 1;
+  if (sealed) conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // the clear page images leave the WAL too
+  return sealed;
+}
+
 int SqliteStore::purge_retired_keys(int64_t cutoff, int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
@@ -360,10 +371,17 @@ void SqliteStore::insert_audit(const AuditRecord& e) {
   s.run();
 }
 
+// One transaction (one fsync) for the batch, but an entry SQLite refuses loses only itself.
 void SqliteStore::append_audit(const std::vector<AuditRecord>& entries) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
-  for (const auto& e : entries) insert_audit(e);
+  for (const auto& e : entries) {
+    try {
+      insert_audit(e);
+    } catch (const StoreError& error) {
+      spdlog::warn("audit trail: an entry ({}) was refused by the database: {}", e.action, error.what());
+    }
+  }
   tx.commit();
 }
 

@@ -14,7 +14,7 @@ TEST(ResponseHead, WritesStatusHeadersAndLength) {
   write_response_head(r, 11, true, out);
   EXPECT_EQ(out,
             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-            "Pragma: no-cache\r\nWWW-Authenticate: Basic realm=\"tokengate\"\r\nContent-Length: 2\r\n\r\n");
+            "Pragma: no-cache\r\nX-Content-Type-Options: nosniff\r\nWWW-Authenticate: Basic realm=\"tokengate\"\r\nContent-Length: 2\r\n\r\n");
 }
 
 TEST(ResponseHead, ConnectionHeaderFollowsTheVersion) {

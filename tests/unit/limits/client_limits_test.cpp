@@ -45,13 +45,47 @@ TEST(ClientLimits, AnAddressSprayingIdsIsLocked) {
 TEST(ClientLimits, TokenBucketsRefillAtTheirRate) {
   ClientLimits limits({.client_rate = 2, .address_rate = 0});
   auto t = ClientLimits::Clock::now();
-  EXPECT_FALSE(limits.take_grant("a", "c", t));
-  EXPECT_FALSE(limits.take_grant("a", "c", t));
-  auto refused = limits.take_grant("a", "c", t);
+  EXPECT_FALSE(limits.take_client_grant("c", t));
+  EXPECT_FALSE(limits.take_client_grant("c", t));
+  auto refused = limits.take_client_grant("c", t);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->policy, "\"rate\";q=2;w=1");
-  EXPECT_FALSE(limits.take_grant("a", "c", t + 600ms));  // 1.2 tokens back
-  EXPECT_FALSE(limits.take_grant("a", "other", t));
+  EXPECT_FALSE(limits.take_client_grant("c", t + 600ms));  // 1.2 tokens back
+  EXPECT_FALSE(limits.take_client_grant("other", t));
+  EXPECT_FALSE(limits.take_address_grant("a", t));  // no address rate set
+}
+
+TEST(ClientLimits, TheFailureThatLocksOutSaysSo) {
+  ClientLimits limits({.failures = 3, .address_failures = 0, .window = 60s});
+  auto t = ClientLimits::Clock::now();
+  EXPECT_FALSE(limits.failed("a", "c", t));
+  EXPECT_FALSE(limits.failed("a", "c", t));
+  EXPECT_TRUE(limits.failed("a", "c", t));
+  EXPECT_FALSE(limits.failed("a", "c", t));  // locked already: said once
+}
+
+// Proxy mode: guesses in flight hold failure slots, so concurrency cannot outrun the limit.
+TEST(ClientLimits, ReservedSlotsCapRequestsInFlight) {
+  ClientLimits limits({.failures = 3, .address_failures = 5, .window = 60s});
+  auto t = ClientLimits::Clock::now();
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limits.reserve("a", "c", t)) << i;
+  auto refused = limits.reserve("a", "c", t);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->message.find("in flight"), std::string::npos) << refused->message;
+  EXPECT_FALSE(limits.reserve("b", "c", t)) << "another address is not held back";
+  // An answer fails: its slot becomes a counted failure, and the pair is still full.
+  limits.release("a", "c");
+  limits.failed("a", "c", t);
+  EXPECT_TRUE(limits.reserve("a", "c", t));
+  // An answer succeeds: the pair is known good again, and its count starts afresh.
+  limits.release("a", "c");
+  limits.succeeded("a", "c");
+  EXPECT_FALSE(limits.reserve("a", "c", t));
+  // Across client IDs the address cap holds: 5 slots at most from one address.
+  ClientLimits spray({.failures = 100, .address_failures = 5, .window = 60s});
+  int held = 0;
+  for (int i = 0; i < 20; ++i) held += spray.reserve("x", "id" + std::to_string(i), t) ? 0 : 1;
+  EXPECT_EQ(held, 5);
 }
 
 TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
@@ -61,7 +95,9 @@ TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
   for (int i = 0; i < 200000; ++i) {
     std::string address = "10." + std::to_string(i % 250) + "." + std::to_string(i / 250 % 250) + ".1";
     limits.failed(address, "client-" + std::to_string(i), t);
-    limits.take_grant(address, "client-" + std::to_string(i), t);
+    limits.take_address_grant(address, t);
+    limits.take_client_grant("client-" + std::to_string(i), t);
+    if (i % 2) limits.reserve(address, "client-" + std::to_string(i), t);
   }
   EXPECT_LE(limits.remembered(), 4 * 1600u);
 }

@@ -167,8 +167,9 @@ TEST_F(ProxyEndpointTest, IntrospectionIsForwardedAndItsAnswerChecked) {
   auto respond = [&](http::Response r) { answers.push_back(std::move(r)); };
   oauth::PresentedCredentials creds{"client", "secret", false};
   endpoint.forward_operation(proxy::ProxyEndpoint::Operation::introspect, "https://upstream.test/introspect", loop,
-                             creds, "tok en", "access_token", respond);
+                             creds, "tok en", "access_token", "198.51.100.7", respond);
   ASSERT_EQ(upstream.calls.size(), 1u);
+  EXPECT_EQ(upstream.calls[0].request.forwarded_for, "198.51.100.7");  // the upstream's limits see the caller
   EXPECT_EQ(upstream.calls[0].request.url, "https://upstream.test/introspect");
   EXPECT_EQ(upstream.calls[0].request.form, "token=tok%20en&token_type_hint=access_token");
   EXPECT_EQ(upstream.calls[0].request.authorization, common::basic_authorization("client", "secret"));
@@ -178,7 +179,7 @@ TEST_F(ProxyEndpointTest, IntrospectionIsForwardedAndItsAnswerChecked) {
   EXPECT_EQ(answers[0].body, R"({"active":true,"client_id":"client","extra":1})");  // intact
 
   endpoint.forward_operation(proxy::ProxyEndpoint::Operation::introspect, "https://upstream.test/introspect", loop,
-                             creds, "t", "", respond);
+                             creds, "t", "", "198.51.100.7", respond);
   upstream.answer(FakeTransport::response(200, R"({"client_id":"client"})"));  // no boolean active
   EXPECT_EQ(answers.at(1).status, 502);
 }
@@ -191,7 +192,7 @@ TEST_F(ProxyEndpointTest, ARevocationEvictsTheTokenFromTheCache) {
 
   std::vector<http::Response> answers;
   endpoint.forward_operation(proxy::ProxyEndpoint::Operation::revoke, "https://upstream.test/revoke", loop,
-                             {"client", "secret", false}, "upstream-token", "",
+                             {"client", "secret", false}, "upstream-token", "", "198.51.100.7",
                              [&](http::Response r) { answers.push_back(std::move(r)); });
   upstream.answer(FakeTransport::response(200, ""));
   ASSERT_EQ(answers.size(), 1u);
