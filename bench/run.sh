@@ -226,8 +226,10 @@ taskset -c 1 bash "$ROOT/scripts/pg_cluster.sh" start "$PG_DIR" "$PG_PORT" >"$RA
 PG_STOP="bash $ROOT/scripts/pg_cluster.sh stop $PG_DIR"
 pg_url="postgresql://tokengate:tokengate-test-password@127.0.0.1:$PG_PORT/tokengate"
 psql_admin=(psql -h "$PG_DIR/socket" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)
+# A server on PostgreSQL makes no demo client (that is for trial runs on SQLite): the CLI makes one.
+pg_client=$("$BIN" client create --name bench --db "$pg_url" --json) || die "client create on PostgreSQL failed"
+pg_auth=$(json_basic "$pg_client")
 start_tokengate pg - --db "$pg_url"
-pg_auth=$(demo_basic pg)
 url="http://127.0.0.1:$SERVER_PORT/connect/token"
 check_token pg ES256 "$url" -H "Authorization: $pg_auth" -d "$BODY"
 rounds=50; [ "$MODE" = smoke ] && rounds=5

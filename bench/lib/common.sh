@@ -72,6 +72,15 @@ demo_basic() {
   printf 'Basic %s' "$(printf '%s:%s' "$id" "$secret" | base64 -w0)"
 }
 
+# json_basic JSON: the Authorization value for `client create --json`'s output.
+json_basic() {
+  local id secret
+  id=$(printf '%s' "$1" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+  secret=$(printf '%s' "$1" | sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p')
+  if [ -z "$id" ] || [ -z "$secret" ]; then die "no client_id/client_secret in: $1"; fi
+  printf 'Basic %s' "$(printf '%s:%s' "$id" "$secret" | base64 -w0)"
+}
+
 # check_token NAME ALG URL [curl options...]: one request must give 200 and a JWT signed with ALG.
 check_token() {
   local name=$1 alg=$2 url=$3; shift 3

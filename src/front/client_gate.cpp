@@ -77,7 +77,7 @@ std::optional<http::Respond> ClientGate::pass(const http::Request& request, std:
         if (locked_now) trail->failed(audit::TrailWriter::Failure::lockout, id, address);
       }
     } else if (r.status == 200 && limits) {
-      limits->succeeded(address, id);
+      limits->succeeded(address, id, /*remember=*/reserved);
     }
     respond(std::move(r));
   };

@@ -70,7 +70,9 @@ ClientLimits::Window& ClientLimits::window_of(Table<Window>& table, typename Tab
 int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point now) {
   auto& shard = table.shard(key);
   std::lock_guard lock(shard.mutex);
-  return ++window_of(table, shard, std::move(key), now).count;
+  Window& w = window_of(table, shard, std::move(key), now);
+  w.known_good = false;
+  return ++w.count;
 }
 
 std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key, int limit, Clock::time_point now,
@@ -86,7 +88,7 @@ std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key,
                    wait, "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
                    "\"failures\";r=0;t=" + std::to_string(wait.count())};
   }
-  if (w.count + w.in_flight >= limit)
+  if (!w.known_good && w.count + w.in_flight >= limit)
     return Refusal{std::string("Too many unauthenticated requests in flight ") + what + "; retry in 1 s.",
                    std::chrono::seconds(1),
                    "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
@@ -133,7 +135,16 @@ bool ClientLimits::failed(std::string_view address, std::string_view client_id, 
   return locked_now;
 }
 
-void ClientLimits::succeeded(std::string_view address, std::string_view client_id) {
+void ClientLimits::succeeded(std::string_view address, std::string_view client_id, bool remember) {
+  if (remember && settings_.failures > 0) {
+    std::string key = pair_key(address, client_id);
+    auto& shard = pair_failures_.shard(key);
+    std::lock_guard lock(shard.mutex);
+    Window& w = window_of(pair_failures_, shard, std::move(key), Clock::now());
+    w.count = 0;
+    w.known_good = true;
+    return;
+  }
   if (pair_failures_.size.load(std::memory_order_relaxed) == 0) return;
   std::string key = pair_key(address, client_id);
   auto& shard = pair_failures_.shard(key);

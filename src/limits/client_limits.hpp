@@ -12,7 +12,8 @@
 //   client's ID can spend its rate).
 // - Where authentication takes a round trip (proxy mode, the upstream decides), each request in
 //   flight holds a failure slot (`reserve`): failures counted plus requests in flight never exceed
-//   the limit, however many guesses arrive at once.
+//   the limit, however many guesses arrive at once; a pair whose last answer was a success is not
+//   capped until one fails (a busy client keeps its concurrency).
 //
 // Memory is bounded whatever an attacker sends: each table holds `capacity` entries at most, the
 // oldest windows forgotten first. Sharded, so threads rarely meet on a lock; and while no failure
@@ -65,7 +66,10 @@ class ClientLimits {
 
   // A failed authentication; true if it is the one that locked the pair or the address out.
   bool failed(std::string_view address, std::string_view client_id, Clock::time_point now);
-  void succeeded(std::string_view address, std::string_view client_id);
+  // A successful authentication: the pair's count is cleared. With `remember` (reserving mode) the
+  // pair is kept as known good: its requests in flight are not capped until one of them fails, so
+  // a busy client is not held back by the slots its own requests hold.
+  void succeeded(std::string_view address, std::string_view client_id, bool remember = false);
 
   const LimitSettings& settings() const { return settings_; }
   // Entries held in all tables (for tests and metrics).
@@ -75,7 +79,8 @@ class ClientLimits {
   struct Window {
     Clock::time_point start;
     int count = 0;
-    int in_flight = 0;  // reserved slots
+    int in_flight = 0;     // reserved slots
+    bool known_good = false;  // its last answer was a success, none failed since (reserving mode)
   };
   struct Bucket {
     Clock::time_point at;

@@ -141,7 +141,7 @@ describe('the shipped deployment, as shipped: three nodes in any start order', (
           nodes.push({ n, child, out: () => stdout, err: () => stderr });
           const base = `http://127.0.0.1:${ports[String(8080 + n)]}`;
           let up = false;
-          for (let i = 0; i < 100 && !up; i++) {
+          for (let i = 0; i < 300 && !up; i++) {
             try { up = (await fetch(`${base}/readyz`)).status === 200; } catch { await sleep(50); }
             assert.equal(child.exitCode, null, `node ${n} exited: ${stderr}`);
           }

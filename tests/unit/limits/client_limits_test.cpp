@@ -66,7 +66,7 @@ TEST(ClientLimits, TheFailureThatLocksOutSaysSo) {
 
 // Proxy mode: guesses in flight hold failure slots, so concurrency cannot outrun the limit.
 TEST(ClientLimits, ReservedSlotsCapRequestsInFlight) {
-  ClientLimits limits({.failures = 3, .address_failures = 5, .window = 60s});
+  ClientLimits limits({.failures = 3, .address_failures = 50, .window = 60s});
   auto t = ClientLimits::Clock::now();
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(limits.reserve("a", "c", t)) << i;
   auto refused = limits.reserve("a", "c", t);
@@ -77,10 +77,13 @@ TEST(ClientLimits, ReservedSlotsCapRequestsInFlight) {
   limits.release("a", "c");
   limits.failed("a", "c", t);
   EXPECT_TRUE(limits.reserve("a", "c", t));
-  // An answer succeeds: the pair is known good again, and its count starts afresh.
+  // An answer succeeds: the pair is known good, its count starts afresh, and its requests in flight
+  // are not capped (a busy client keeps its concurrency) until one of them fails.
   limits.release("a", "c");
-  limits.succeeded("a", "c");
-  EXPECT_FALSE(limits.reserve("a", "c", t));
+  limits.succeeded("a", "c", /*remember=*/true);
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(limits.reserve("a", "c", t)) << i;
+  limits.failed("a", "c", t);
+  EXPECT_TRUE(limits.reserve("a", "c", t));
   // Across client IDs the address cap holds: 5 slots at most from one address.
   ClientLimits spray({.failures = 100, .address_failures = 5, .window = 60s});
   int held = 0;
