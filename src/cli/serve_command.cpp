@@ -168,7 +168,7 @@ int serve_issuer(const config::Config& config) {
   // The server was created before the mode, so that it is destroyed after it: a revocation still
   // being written when the server stops answers on an event loop that exists.
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
-                             config.key_publish_delay});
+                             config.key_publish_delay, issuer::load_status_list_names(*store)});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
   store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state, kek); });
   issuer::IssuerMode mode(state, watcher, *store);

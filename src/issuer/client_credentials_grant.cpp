@@ -49,7 +49,8 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const o
 
   int64_t ttl = client.token_ttl > 0 ? client.token_ttl : settings.default_ttl;
   int64_t now = static_cast<int64_t>(std::time(nullptr));
-  AccessTokenClaims claims{settings.issuer, client.id, audience, *scope, client.generation, now, now + ttl};
+  AccessTokenClaims claims{settings.issuer,   client.id, audience, *scope, client.generation,
+                           now,               now + ttl, settings.status_list_names.get()};
   std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;

@@ -116,7 +116,11 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
 }
 
 http::Response IssuerMode::status_list(const http::Request& request, std::string_view list) const {
-  if (!is_status_list_id(list))
+  int64_t now = unix_now();
+  // Each new list costs a signature, and this route is open to all: only names a node of this
+  // deployment made (their tag checks) are signed.
+  const auto& names = state_.settings.status_list_names;
+  if (!is_status_list_id(list) || (names && !names->may_exist(list, now)))
     return http::json_error(404, "not_found", "There is no status list with that name.");
   const RevocationSnapshot& revocations = store::read_snapshot(state_.revocations);
   // Only a generation some client has, or had until its tokens were revoked: a list that names no
@@ -127,7 +131,6 @@ http::Response IssuerMode::status_list(const http::Request& request, std::string
   const KeySet& keys = store::read_snapshot(state_.keys);
   if (!keys.active)
     return http::json_error(503, "temporarily_unavailable", "The server has no signing key loaded yet; retry shortly.");
-  int64_t now = unix_now();
   SignedList signed_list;
   {
     std::lock_guard lock(lists_mutex_);

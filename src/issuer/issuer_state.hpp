@@ -7,6 +7,7 @@
 
 #include "issuer/key_set.hpp"
 #include "issuer/revocation_snapshot.hpp"
+#include "issuer/status_list_names.hpp"
 #include "store/client_snapshot.hpp"
 #include "store/snapshot_cell.hpp"
 
@@ -17,6 +18,7 @@ struct TokenSettings {
   std::string default_audience;  // `aud` for clients without their own
   int64_t default_ttl = 3600;    // seconds, for clients without their own
   int64_t key_publish_delay = 600;  // seconds a new key is published before it signs
+  std::shared_ptr<const StatusListNames> status_list_names;  // null: untagged names (tests)
 };
 
 struct IssuerState {

@@ -33,7 +33,7 @@ void sign_in_place(const KeySet& keys, std::string& jws) {
 
 std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims& c) {
   if (!keys.active) throw std::runtime_error("no signing key is loaded");
-  StatusPosition status = next_status_position(c.generation);
+  StatusPosition status = next_status_position(c.generation, c.list_names);
   thread_local std::string payload;
   payload.clear();
   payload += '{';

@@ -9,6 +9,8 @@
 
 namespace tokengate::issuer {
 
+class StatusListNames;
+
 struct AccessTokenClaims {
   std::string_view issuer;
   std::string_view client_id;  // also the subject: the client acts on its own behalf (RFC 9068 §2.2)
@@ -17,6 +19,7 @@ struct AccessTokenClaims {
   std::string_view generation;  // the client's: names the token's status list
   int64_t issued_at = 0;
   int64_t expires_at = 0;
+  const StatusListNames* list_names = nullptr;  // names its status list (null: untagged, in tests)
 };
 
 // Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws

@@ -8,13 +8,15 @@
 #include <unordered_map>
 
 #include "common/random.hpp"
+#include "issuer/status_list_names.hpp"
 #include "jose/base64url.hpp"
 
 namespace tokengate::issuer {
 namespace {
 
 struct ListSlot {
-  std::string list;  // "GENERATION.THREAD.SEGMENT"
+  std::string list;  // "GENERATION.THREAD.SEGMENT.TAG"
+  const StatusListNames* names = nullptr;  // what named it
   uint32_t segment = 0;
   uint32_t next = 0;  // how many positions were handed out
   // Positions are handed out in the order of a random bijection of [0, 2^16), index = (a * next +
@@ -66,12 +68,18 @@ struct ThreadLists {
   }
 };
 
-void name_list(ListSlot& slot, std::string_view generation, const std::string& thread_id) {
+void name_list(ListSlot& slot, std::string_view generation, const std::string& thread_id, const StatusListNames* names) {
   slot.list.assign(generation);
   slot.list += '.';
   slot.list += thread_id;
   slot.list += '.';
   slot.list += std::to_string(slot.segment);
+  slot.names = names;
+  if (names && names->tags()) {
+    std::string tag = names->tag(slot.list);
+    slot.list += '.';
+    slot.list += tag;
+  }
   slot.next = 0;
   slot.a = random_u32() | 1u;
   slot.b = random_u32();
@@ -96,7 +104,7 @@ std::optional<uint32_t> parse_number(std::string_view s, uint32_t limit) {
 
 }  // namespace
 
-StatusPosition next_status_position(std::string_view generation) {
+StatusPosition next_status_position(std::string_view generation, const StatusListNames* names) {
   thread_local ThreadLists lists;
   thread_local std::shared_ptr<OpenedLists> opened = this_threads_lists();
   if (lists.by_generation.size() > 100'000) {
@@ -106,11 +114,11 @@ StatusPosition next_status_position(std::string_view generation) {
   auto it = lists.by_generation.find(std::string(generation));
   if (it == lists.by_generation.end()) {
     it = lists.by_generation.emplace(std::string(generation), ListSlot{}).first;
-    name_list(it->second, generation, lists.thread_id);
+    name_list(it->second, generation, lists.thread_id, names);
     opened->add(it->second.list);
-  } else if (it->second.next == kStatusListSize) {
+  } else if (it->second.next == kStatusListSize || it->second.names != names) {
     ++it->second.segment;
-    name_list(it->second, generation, lists.thread_id);
+    name_list(it->second, generation, lists.thread_id, names);
     opened->add(it->second.list);
   }
   ListSlot& slot = it->second;
@@ -136,8 +144,14 @@ bool is_status_list_id(std::string_view list) {
   size_t a = list.find('.');
   size_t b = a == std::string_view::npos ? a : list.find('.', a + 1);
   if (b == std::string_view::npos) return false;
+  size_t c = list.find('.', b + 1);  // before the tag, if there is one
+  std::string_view segment = list.substr(b + 1, c == std::string_view::npos ? std::string_view::npos : c - b - 1);
+  if (c != std::string_view::npos) {
+    std::string_view tag = list.substr(c + 1);
+    if (tag.size() != 16 || !is_base64url(tag)) return false;
+  }
   return is_base64url(list.substr(0, a)) && is_base64url(list.substr(a + 1, b - a - 1)) &&
-         parse_number(list.substr(b + 1), UINT32_MAX).has_value();
+         parse_number(segment, UINT32_MAX).has_value();
 }
 
 std::optional<TokenId> parse_token_id(std::string_view jti) {

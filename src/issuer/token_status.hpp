@@ -3,8 +3,9 @@
 // draft-ietf-oauth-status-list §6.2): every token names a status list and an index in it.
 //
 // A list belongs to one client generation and one issuing thread: its ID is
-// "GENERATION.THREAD.SEGMENT", where THREAD is random per thread (and per process), and SEGMENT
-// counts the lists that thread has filled for that generation. Each thread hands out indexes of its
+// "GENERATION.THREAD.SEGMENT.TAG", where THREAD is random per thread (and per process), SEGMENT
+// counts the lists that thread has filled for that generation, and TAG proves a node of this
+// deployment named it (issuer/status_list_names.hpp; lists named before tags have none). Each thread hands out indexes of its
 // own lists, so issuing a token takes no lock and touches no store. The token's `jti` is
 // "LIST.INDEX": unique, and enough to find the token's bit when it is revoked by `jti` alone.
 // Revoking a generation (client revoke-tokens, disable, delete) sets every bit of its lists.
@@ -23,12 +24,15 @@ struct StatusPosition {
   uint32_t index;
 };
 
-// The next free position for a token of `generation`, on the calling thread.
-StatusPosition next_status_position(std::string_view generation);
+class StatusListNames;
+
+// The next free position for a token of `generation`, on the calling thread. With `names` that
+// tag, the list is named GENERATION.THREAD.SEGMENT.TAG (issuer/status_list_names.hpp).
+StatusPosition next_status_position(std::string_view generation, const StatusListNames* names = nullptr);
 
 struct TokenId {
   std::string_view generation;
-  std::string_view list;  // "GENERATION.THREAD.SEGMENT"
+  std::string_view list;  // "GENERATION.THREAD.SEGMENT.TAG" (or, named before tags, without ".TAG")
   uint32_t index = 0;
 };
 

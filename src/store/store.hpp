@@ -69,6 +69,11 @@ class Store {
   // The audit trail: entries written on their own (failed authentications, in batches), listed
   // newest first, and deleted once older than `before` (Unix seconds). Failed authentications are
   // also capped at `max_failures` entries, the oldest deleted first, so a flood cannot fill the disk.
+  // Values the nodes share, made once (issuer/status_list_names): `candidate` is stored under
+  // `name` unless a value is; returns the stored one.
+  virtual std::string ensure_secret(const std::string& name, const std::string& candidate) = 0;
+  virtual std::optional<std::string> find_secret(const std::string& name) = 0;
+
   virtual void append_audit(const std::vector<AuditRecord>& entries) = 0;
   virtual std::vector<AuditRecord> list_audit(const AuditQuery& query) = 0;
   virtual int purge_audit(int64_t before, int64_t max_failures) = 0;

@@ -52,8 +52,8 @@ describe('introspection and revocation endpoints, issuer mode', () => {
   test('every access token names its entry in a status list: jti LIST.INDEX, status.status_list', async () => {
     const { header, payload } = decodeJwt(await getToken(server.base, a));
     assert.equal(header.typ, 'at+jwt');
-    const m = /^([^.]+\.[^.]+\.\d+)\.(\d+)$/.exec(payload.jti);
-    assert.ok(m, `jti ${payload.jti} is LIST.INDEX with LIST = GEN.THREAD.SEGMENT`);
+    const m = /^([^.]+\.[^.]+\.\d+\.[A-Za-z0-9_-]{16})\.(\d+)$/.exec(payload.jti);
+    assert.ok(m, `jti ${payload.jti} is LIST.INDEX with LIST = GEN.THREAD.SEGMENT.TAG`);
     assert.deepEqual(payload.status, { status_list: { idx: Number(m[2]), uri: `${server.base}/statuslists/${m[1]}` } });
   });
 

@@ -219,9 +219,11 @@ describe('the offline verifier refuses tampering', () => {
       const token = await getToken(server.base, demo);
       const verifier = new OfflineVerifier({ jwks, issuer: server.base, audience: server.base });
       await verifier.verify(token);
-      // A list served for another uri: its sub does not match.
+      // Another (real) list served in place of this one: its sub does not match.
       const { uri } = decodeJwt(token).payload.status.status_list;
-      const other = `${uri.slice(0, -1)}${uri.endsWith('0') ? '1' : '0'}`;
+      const otherClient = await clientReady(server.base, cliJson(['client', 'create', '--name', 'other', '--data-dir', server.dataDir]));
+      const other = decodeJwt(await getToken(server.base, otherClient)).payload.status.status_list.uri;
+      assert.notEqual(other, uri);
       const body = await (await fetch(other)).text();
       await assert.rejects(jwtVerify(body, createLocalJWKSet(jwks), { typ: 'statuslist+jwt', subject: uri }), /sub/);
       // The list is a JWT of ours but no access token.
@@ -231,5 +233,36 @@ describe('the offline verifier refuses tampering', () => {
       await server.stop();
       removeDir(server.dataDir);
     }
+  });
+});
+
+// Security round two, item 9: this route is open to all and each new list costs a signature, so
+// only lists a node of this deployment named are signed; made-up names under a real generation
+// are 404, also after a restart and on a second process sharing the store.
+describe('only lists that exist are signed', () => {
+  let server;
+  let client;
+  before(async () => {
+    server = await startServer({ args: ['--threads', '1'] });
+    client = await clientReady(server.base, cliJson(['client', 'create', '--name', 'names', '--data-dir', server.dataDir]));
+  });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('a tagged list is served; the same generation with another thread, segment or tag is not', async () => {
+    const token = await getToken(server.base, client);
+    const { uri } = decodeJwt(token).payload.status.status_list;
+    const [gen, thread, segment, tag] = uri.split('/').pop().split('.');
+    assert.ok(tag && tag.length === 16, `the list is tagged: ${uri}`);
+    assert.equal((await fetch(uri)).status, 200);
+    const base = `${server.base}/statuslists/`;
+    for (const name of [`${gen}.${thread}.${Number(segment) + 1}.${tag}`, `${gen}.AAAAAAAAAAAA.${segment}.${tag}`,
+      `${gen}.${thread}.${segment}.${'A'.repeat(16)}`, `${gen}.${thread}.${segment}`, `${gen}.made-up.0`]) {
+      assert.equal((await fetch(base + name)).status, 404, name);
+    }
+    // After a restart (another process, the same store), the list is still served.
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir, args: ['--threads', '1'] });
+    const again = await fetch(uri.replace(/^http:\/\/127\.0\.0\.1:\d+/, server.base));
+    assert.equal(again.status, 200, 'a list opened by an earlier process');
   });
 });

@@ -86,6 +86,18 @@ CREATE INDEX audit_by_time ON audit_events(at);
 CREATE INDEX audit_by_target ON audit_events(target, id);
 CREATE INDEX audit_failures ON audit_events(id) WHERE action = 'auth.failure';
 )sql",
+    // 3: values the nodes share (the status list naming key); as the SQLite store's schema 5.
+    R"sql(
+CREATE TABLE server_secrets (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+INSERT INTO server_secrets (name, value, created_at)
+  SELECT 'untagged_status_lists_until', (extract(epoch FROM now())::bigint + 2678400)::text,
+         extract(epoch FROM now())::bigint
+  WHERE EXISTS (SELECT 1 FROM signing_keys);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -275,6 +287,26 @@ void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord*
 void PostgresStore::insert_audit(const AuditRecord& e) {
   conn_->exec("INSERT INTO audit_events (at, actor, action, target, address, detail) VALUES ($1, $2, $3, $4, $5, $6)",
               {num(e.at), e.actor, e.action, e.target, e.address, e.detail});
+}
+
+std::string PostgresStore::ensure_secret(const std::string& name, const std::string& candidate) {
+  return with_connection([&](Connection& c) {
+    // Nodes starting together: one insert wins, every node reads the winner.
+    c.exec("INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, extract(epoch FROM now())::bigint) "
+           "ON CONFLICT (name) DO NOTHING",
+           {name, candidate});
+    auto r = c.exec("SELECT value FROM server_secrets WHERE name = $1", {name});
+    if (r.rows() != 1) throw StoreError("the shared value " + name + " was not stored");
+    return std::string(r.text(0, 0));
+  });
+}
+
+std::optional<std::string> PostgresStore::find_secret(const std::string& name) {
+  return with_connection([&](Connection& c) -> std::optional<std::string> {
+    auto r = c.exec("SELECT value FROM server_secrets WHERE name = $1", {name});
+    if (r.rows() == 0) return std::nullopt;
+    return std::string(r.text(0, 0));
+  });
 }
 
 // Each entry is its own statement (autocommit): an entry the database refuses loses only itself,

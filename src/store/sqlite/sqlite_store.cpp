@@ -78,6 +78,18 @@ CREATE INDEX audit_by_time ON audit_events(at);
 CREATE INDEX audit_by_target ON audit_events(target, id);
 CREATE INDEX audit_failures ON audit_events(id) WHERE action = 'auth.failure';
 )sql",
+    // 5: values the nodes share (the status list naming key). Status lists named before it carry
+    // no tag: a store that had keys, so could have tokens in such lists, serves them 31 days more.
+    R"sql(
+CREATE TABLE server_secrets (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO server_secrets (name, value, created_at)
+  SELECT 'untagged_status_lists_until', CAST(unixepoch() + 2678400 AS TEXT), unixepoch()
+  WHERE EXISTS (SELECT 1 FROM signing_keys);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -369,6 +381,24 @@ void SqliteStore::insert_audit(const AuditRecord& e) {
   Statement s(conn_, "INSERT INTO audit_events (at, actor, action, target, address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   s.bind(1, e.at).bind(2, e.actor).bind(3, e.action).bind(4, e.target).bind(5, e.address).bind(6, e.detail);
   s.run();
+}
+
+std::string SqliteStore::ensure_secret(const std::string& name, const std::string& candidate) {
+  std::lock_guard lock(mutex_);
+  Statement insert(conn_, "INSERT OR IGNORE INTO server_secrets (name, value, created_at) VALUES (?1, ?2, unixepoch())");
+  insert.bind(1, name).bind(2, candidate).run();
+  Statement s(conn_, "SELECT value FROM server_secrets WHERE name = ?1");
+  s.bind(1, name);
+  if (!s.step()) throw StoreError("the shared value " + name + " was not stored");
+  return s.text(0);
+}
+
+std::optional<std::string> SqliteStore::find_secret(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "SELECT value FROM server_secrets WHERE name = ?1");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
 }
 
 // One transaction (one fsync) for the batch, but an entry SQLite refuses loses only itself.

@@ -33,6 +33,8 @@ class SqliteStore final : public Store {
   std::vector<RevocationRecord> list_revocations(int64_t now) override;
   int purge_revocations(int64_t now) override;
 
+  std::string ensure_secret(const std::string& name, const std::string& candidate) override;
+  std::optional<std::string> find_secret(const std::string& name) override;
   void append_audit(const std::vector<AuditRecord>& entries) override;
   std::vector<AuditRecord> list_audit(const AuditQuery& query) override;
   int purge_audit(int64_t before, int64_t max_failures) override;

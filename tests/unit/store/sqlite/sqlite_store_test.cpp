@@ -56,6 +56,18 @@ PRAGMA user_version=1;
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].activates_at, 7);  // it has signed since it was made
   EXPECT_TRUE(s.list_revocations(0).empty());
+  // It had a key, so tokens in untagged status lists may live: they are served for 31 days more.
+  auto until = s.find_secret("untagged_status_lists_until");
+  ASSERT_TRUE(until);
+  EXPECT_GT(std::stoll(*until), static_cast<long long>(std::time(nullptr)) + 30 * 86400);
+}
+
+TEST_F(SqliteStoreTest, SharedValuesAreMadeOnceAndAFreshStoreHasNoUntaggedLists) {
+  store::sqlite::SqliteStore s(path);
+  EXPECT_FALSE(s.find_secret("untagged_status_lists_until")) << "no key, no token, nothing untagged to serve";
+  EXPECT_EQ(s.ensure_secret("k", "first"), "first");
+  EXPECT_EQ(s.ensure_secret("k", "second"), "first");  // the first one stays
+  EXPECT_EQ(s.find_secret("k"), "first");
 }
 
 TEST_F(SqliteStoreTest, AStoreOfANewerSchemaIsRefusedClearly) {
