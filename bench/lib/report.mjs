@@ -132,10 +132,13 @@ const targets = [
 ];
 const targetTable = table(['target (issue 5)', 'measured', 'verdict'], targets);
 const revoked = cases.revoked100k, repeat = cases.introspect_repeat, fresh = cases.introspect_fresh;
+const rv0 = records.find((r) => r.revocations_case === 'revoke0'), rv100 = records.find((r) => r.revocations_case === 'revoke100k');
 const lifecycle = [
   ['grants with 100,000 revocations outstanding within 3% of none', revoked ? `${fmt((100 * revoked.rps) / es.rps, 1)}% (${fmt(revoked.rps)} vs ${fmt(es.rps)})` : '–', revoked ? verdict(revoked.rps >= 0.97 * es.rps, es, revoked) : 'not measured'],
   ['introspection of a repeated token ≥ 2× the grant rate', repeat ? `${fmt(repeat.rps / es.rps, 2)}× (${fmt(repeat.rps)}/s)` : '–', repeat ? verdict(repeat.rps >= 2 * es.rps, repeat) : 'not measured'],
   ['introspection of fresh tokens (reported)', fresh ? `${fmt(fresh.rps / es.rps, 2)}× the grant rate (${fmt(fresh.rps)}/s)` : '–', fresh && errors(fresh) ? 'errors' : '–'],
+  ['revocations/s with 100,000 outstanding within 20% of none', rv100 && rv0 ? `${fmt((100 * rv100.per_s) / rv0.per_s, 1)}% (${fmt(rv100.per_s)}/s vs ${fmt(rv0.per_s)}/s)` : '–', rv100 && rv0 ? verdict(rv100.per_s >= 0.8 * rv0.per_s && !rv100.errors && !rv0.errors) : 'not measured'],
+  ['… and their p99 within 20%', rv100 && rv0 ? `p99 ${fmt(rv100.p99_ms, 2)} ms vs ${fmt(rv0.p99_ms, 2)} ms` : '–', rv100 && rv0 ? verdict(rv100.p99_ms <= 1.2 * rv0.p99_ms) : 'not measured'],
   ['status lists with 100,000 revocations (reported: small)', lists ? `${lists.status_lists} lists, ${fmt(lists.bytes_total / 1024, 1)} KiB in all, the largest ${fmt(lists.bytes_largest / 1024, 1)} KiB` : '–', '–'],
 ];
 const lifecycleTable = table(['target (issue 9)', 'measured', 'verdict'], lifecycle);

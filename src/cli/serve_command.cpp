@@ -20,6 +20,7 @@
 #include "issuer/client_registry.hpp"
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
+#include "issuer/snapshot_loader.hpp"
 #include "limits/client_limits.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
@@ -35,22 +36,6 @@ struct ServeArgs {
   std::string config_file;
   std::map<std::string, std::string> flags;
 };
-
-// Rebuilds the snapshots from the store and publishes them to the request threads; returns when
-// the key set next changes with time alone. Keys and revocations no longer needed are purged here.
-int64_t reload_snapshots(store::Store& store, issuer::IssuerState& state, const jose::KeyEncryption* kek) {
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
-  store.purge_revocations(now);
-  store.purge_retired_keys(now - common::kMaxTokenLifetime, now);
-  auto clients = store.list_clients();
-  auto keys = issuer::KeySet::build(store.list_keys(), now, kek);
-  auto revocations = std::make_shared<const issuer::RevocationSnapshot>(store.list_revocations(now));
-  int64_t next_change = keys->next_change;
-  state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
-  state.keys.publish(std::move(keys));
-  state.revocations.publish(std::move(revocations));
-  return next_change;
-}
 
 // On a store with no clients, the first start registers one and prints how to use it.
 void create_demo_client(store::Store& store, const std::string& token_url) {
@@ -170,7 +155,8 @@ int serve_issuer(const config::Config& config) {
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
                              config.key_publish_delay, issuer::load_status_list_names(*store)});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
-  store::StoreWatcher watcher(*store, [&] { return reload_snapshots(*store, state, kek); });
+  issuer::SnapshotLoader loader(*store, state, kek);
+  store::StoreWatcher watcher(*store, [&loader] { return loader.reload(); });
   issuer::IssuerMode mode(state, watcher, *store);
   limits::ClientLimits limits(limit_settings(config));
   audit::TrailWriter trail(*store, {.retention_days = config.audit_retention});

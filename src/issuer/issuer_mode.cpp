@@ -49,7 +49,7 @@ http::Response empty_ok() {
 
 }  // namespace
 
-IssuerMode::IssuerMode(const IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
+IssuerMode::IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
     : state_(state), watcher_(watcher), store_(store), verifier_(state) {}
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
@@ -103,7 +103,8 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
   bool queued = writer_.post([this, record, answer] {
     try {
       store_.add_revocation(record);
-      watcher_.reload_now();  // honoured before the client hears it is done
+      // Honoured before the client hears it is done: added to the snapshot, not reloaded with it.
+      state_.revocation_updates.add({record}, /*local=*/true);
       answer(empty_ok());
     } catch (const std::exception& e) {
       spdlog::error("revocation not stored: {}", e.what());

@@ -18,7 +18,7 @@ namespace tokengate::issuer {
 class IssuerMode final : public front::Mode {
  public:
   // `watcher` tells the health checks whether the store is reachable and reloads after a write.
-  IssuerMode(const IssuerState& state, store::StoreWatcher& watcher, store::Store& store);
+  IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store);
 
   std::string_view name() const override { return "issuer"; }
   // Checks the client's secret against the snapshot, then the client credentials grant.
@@ -37,7 +37,7 @@ class IssuerMode final : public front::Mode {
   observe::HealthReport health() const override;
 
  private:
-  const IssuerState& state_;
+  IssuerState& state_;
   store::StoreWatcher& watcher_;
   store::Store& store_;
   IssuerTokenVerifier verifier_;

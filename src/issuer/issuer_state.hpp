@@ -7,6 +7,7 @@
 
 #include "issuer/key_set.hpp"
 #include "issuer/revocation_snapshot.hpp"
+#include "issuer/revocation_updates.hpp"
 #include "issuer/status_list_names.hpp"
 #include "store/client_snapshot.hpp"
 #include "store/snapshot_cell.hpp"
@@ -28,6 +29,7 @@ struct IssuerState {
   store::SnapshotCell<store::ClientSnapshot> clients{std::make_shared<const store::ClientSnapshot>()};
   store::SnapshotCell<KeySet> keys{std::make_shared<const KeySet>()};
   store::SnapshotCell<RevocationSnapshot> revocations{std::make_shared<const RevocationSnapshot>()};
+  RevocationUpdates revocation_updates{revocations};  // how `revocations` changes
 };
 
 }  // namespace tokengate::issuer

@@ -18,9 +18,7 @@ std::string status_list_bits(std::string_view list, const RevocationSnapshot& re
     bits.assign(bits.size(), '\xff');
     return bits;
   }
-  if (const auto* indexes = revocations.revoked_indexes(list)) {
-    for (uint32_t i : *indexes) bits[i / 8] = static_cast<char>(bits[i / 8] | (1u << (i % 8)));
-  }
+  for (uint32_t i : revocations.revoked_indexes(list)) bits[i / 8] = static_cast<char>(bits[i / 8] | (1u << (i % 8)));
   return bits;
 }
 

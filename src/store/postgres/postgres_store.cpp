@@ -97,6 +97,8 @@ INSERT INTO server_secrets (name, value, created_at)
   SELECT 'untagged_status_lists_until', (extract(epoch FROM now())::bigint + 2678400)::text,
          extract(epoch FROM now())::bigint
   WHERE EXISTS (SELECT 1 FROM signing_keys);
+-- A node's reload reads only the revocations that are new (issuer/snapshot_loader).
+CREATE INDEX revocations_by_time ON revocations(revoked_at);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -473,9 +475,13 @@ void PostgresStore::add_revocation(const RevocationRecord& revocation) {
   with_connection([&](Connection&) { insert_revocation(revocation); });
 }
 
-std::vector<RevocationRecord> PostgresStore::list_revocations(int64_t now) {
+std::vector<RevocationRecord> PostgresStore::list_revocations(int64_t now) { return list_revocations_since(INT64_MIN, now); }
+
+std::vector<RevocationRecord> PostgresStore::list_revocations_since(int64_t since, int64_t now) {
   return with_connection([&](Connection& c) {
-    auto r = c.exec("SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= $1", {num(now)});
+    auto r = c.exec("SELECT kind, key, client_id, revoked_at, expires_at FROM revocations "
+                    "WHERE expires_at >= $1 AND revoked_at >= $2",
+                    {num(now), num(since)});
     std::vector<RevocationRecord> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <sstream>
 
@@ -89,6 +90,8 @@ CREATE TABLE server_secrets (
 INSERT INTO server_secrets (name, value, created_at)
   SELECT 'untagged_status_lists_until', CAST(unixepoch() + 2678400 AS TEXT), unixepoch()
   WHERE EXISTS (SELECT 1 FROM signing_keys);
+-- A node's reload reads only the revocations that are new (issuer/snapshot_loader).
+CREATE INDEX revocations_by_time ON revocations(revoked_at);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -353,10 +356,13 @@ void SqliteStore::add_revocation(const RevocationRecord& revocation) {
   insert_revocation(revocation);
 }
 
-std::vector<RevocationRecord> SqliteStore::list_revocations(int64_t now) {
+std::vector<RevocationRecord> SqliteStore::list_revocations(int64_t now) { return list_revocations_since(INT64_MIN, now); }
+
+std::vector<RevocationRecord> SqliteStore::list_revocations_since(int64_t since, int64_t now) {
   std::lock_guard lock(mutex_);
-  Statement s(conn_, "SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= ?1");
-  s.bind(1, now);
+  Statement s(conn_,
+              "SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= ?1 AND revoked_at >= ?2");
+  s.bind(1, now).bind(2, since);
   std::vector<RevocationRecord> out;
   while (s.step()) {
     RevocationRecord r;

@@ -1,0 +1,44 @@
+#include "issuer/snapshot_loader.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "common/token_lifetime.hpp"
+
+namespace tokengate::issuer {
+namespace {
+
+int64_t newest(const std::vector<store::RevocationRecord>& records, int64_t since) {
+  for (const auto& r : records) since = std::max(since, r.revoked_at);
+  return since;
+}
+
+}  // namespace
+
+int64_t SnapshotLoader::reload() {
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  bool full = last_full_ == 0 || now - last_full_ >= kFullEvery;
+  if (full) {
+    store_.purge_revocations(now);
+    store_.purge_retired_keys(now - common::kMaxTokenLifetime, now);
+  }
+  auto clients = store_.list_clients();
+  auto keys = KeySet::build(store_.list_keys(), now, kek_);
+  int64_t next_change = keys->next_change;
+  state_.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
+  state_.keys.publish(std::move(keys));
+  if (full) {
+    state_.revocation_updates.begin_rebuild();
+    auto all = store_.list_revocations(now);
+    newest_seen_ = newest(all, 0);
+    state_.revocation_updates.replace(std::make_shared<const RevocationSnapshot>(all));
+    last_full_ = now;
+  } else {
+    auto recent = store_.list_revocations_since(newest_seen_ - kClockSlack, now);
+    newest_seen_ = newest(recent, newest_seen_);
+    state_.revocation_updates.add(recent, /*local=*/false);  // those it has already are skipped
+  }
+  return next_change;
+}
+
+}  // namespace tokengate::issuer

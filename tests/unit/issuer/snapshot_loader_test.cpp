@@ -1,0 +1,51 @@
+// The issuer's snapshots from the store, on both backends: a change made by another process is
+// picked up, and revocations between full reads are read and added, not reloaded whole.
+#include "issuer/snapshot_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "issuer/client_registry.hpp"
+#include "issuer/key_rotation.hpp"
+#include "support/temp_store.hpp"
+
+using namespace tokengate;
+using test_support::Backend;
+
+namespace {
+
+class SnapshotLoaderTest : public test_support::StoreBackendTest {};
+
+TEST_P(SnapshotLoaderTest, ClientsKeysAndNewRevocationsReachTheSnapshots) {
+  auto store = open();
+  issuer::ensure_signing_key(*store, jose::Algorithm::ES256, nullptr);
+  auto client = issuer::create_client(*store, {.name = "one", .scope = "", .audience = {}, .token_ttl = 0});
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  store->add_revocation({store::RevocationRecord::Kind::token, "g.t.0.1", client.record.id, now, now + 600});
+
+  issuer::IssuerState state({"https://as.test", "api", 600});
+  issuer::SnapshotLoader loader(*store, state, nullptr);
+  loader.reload();  // the first read is a full one
+  EXPECT_NE(state.clients.load()->find(client.record.id), nullptr);
+  EXPECT_NE(state.keys.load()->active, nullptr);
+  EXPECT_TRUE(state.revocations.load()->token_revoked("g.t.0.1"));
+  EXPECT_EQ(state.revocations.load()->recent_size(), 0u);
+
+  // Another process revokes (another connection): the next reload adds it to the snapshot.
+  auto other = open();
+  other->add_revocation({store::RevocationRecord::Kind::token, "g.t.0.2", client.record.id, now, now + 600});
+  other->add_revocation({store::RevocationRecord::Kind::generation, client.record.generation, client.record.id, now, now + 600});
+  loader.reload();
+  auto revocations = state.revocations.load();
+  EXPECT_TRUE(revocations->token_revoked("g.t.0.1"));
+  EXPECT_TRUE(revocations->token_revoked("g.t.0.2"));
+  EXPECT_TRUE(revocations->generation_revoked(client.record.generation));
+  EXPECT_EQ(revocations->recent_size(), 2u) << "added, not reloaded whole";
+  EXPECT_EQ(revocations->size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SnapshotLoaderTest, ::testing::Values(Backend::sqlite, Backend::postgres),
+                         test_support::backend_name);
+
+}  // namespace
