@@ -119,7 +119,7 @@ url="http://127.0.0.1:$SERVER_PORT/connect/token"
 check_token revoked100k ES256 "$url" -H "Authorization: $auth" -d "$BODY"
 lists=0 total=0 largest=0
 while read -r list; do
-  read -r code size < <(curl -s -m 10 -o "$WORK/list.jwt" -w '%{http_code} %{size_download}' "http://127.0.0.1:$SERVER_PORT/statuslists/$list")
+  read -r code size < <(curl -s -m 10 -o "$WORK/list.jwt" -w '%{http_code} %{size_download}\n' "http://127.0.0.1:$SERVER_PORT/statuslists/$list")
   [ "$code" = 200 ] && [ "$size" -gt 0 ] || die "revoked100k: status list $list: HTTP $code, $size bytes"
   lists=$((lists + 1)) total=$((total + size))
   [ "$size" -gt "$largest" ] && largest=$size
@@ -132,6 +132,7 @@ BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure revoked100k "$url"
 # so their rate and p99 with 100,000 outstanding should be those with none (goal: within 20%).
 # The client is on core 1 like wrk; each case revokes fresh tokens of the demo client.
 revocations=2000; [ "$MODE" = full ] && revocations=20000
+start_tokengate revoke100k "$WORK/revoked"
 log "revocations: $revocations with 100,000 outstanding"
 taskset -c 1 node "$HERE/lib/revocations.mjs" revoke100k "http://127.0.0.1:$SERVER_PORT" "$auth" "$revocations" >>"$RAW/results.jsonl" \
   || die "revoke100k: the revocations failed"
@@ -141,6 +142,7 @@ log "revocations: $revocations with none outstanding"
 taskset -c 1 node "$HERE/lib/revocations.mjs" revoke0 "http://127.0.0.1:$SERVER_PORT" "$auth" "$revocations" >>"$RAW/results.jsonl" \
   || die "revoke0: the revocations failed"
 tail -2 "$RAW/results.jsonl" | while read -r line; do log "revocations: $line"; done
+stop_server
 
 # The abuse limits (issue 11): the plaintext grant with every limit off, and with the rate limits on
 # too (token buckets that never refuse at this rate), against es256 (the defaults: lock-outs on).

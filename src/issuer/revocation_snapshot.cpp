@@ -7,7 +7,8 @@
 namespace tokengate::issuer {
 namespace {
 
-constexpr size_t kMinFold = 256;  // a recent layer this small is never worth folding
+// The most entries each layer above the base holds before it is folded into the one below.
+constexpr size_t kLayerLimit[3] = {0, 4096, 64};
 
 }  // namespace
 
@@ -20,14 +21,23 @@ void RevocationSnapshot::Layer::add(const store::RevocationRecord& r) {
   if (auto id = parse_token_id(r.key)) by_list[std::string(id->list)].push_back(id->index);
 }
 
-RevocationSnapshot::RevocationSnapshot()
-    : base_(std::make_shared<const Layer>()), recent_(std::make_shared<const Layer>()) {}
+void RevocationSnapshot::Layer::add_all(const Layer& other) {
+  for (const auto& g : other.generations) generations.insert(g);
+  for (const auto& [list, indexes] : other.by_list) {
+    auto& mine = by_list[list];
+    mine.insert(mine.end(), indexes.begin(), indexes.end());
+  }
+  tokens.insert(other.tokens.begin(), other.tokens.end());
+}
 
-RevocationSnapshot::RevocationSnapshot(const std::vector<store::RevocationRecord>& records) {
+RevocationSnapshot::RevocationSnapshot() {
+  for (auto& l : layers_) l = std::make_shared<const Layer>();
+}
+
+RevocationSnapshot::RevocationSnapshot(const std::vector<store::RevocationRecord>& records) : RevocationSnapshot() {
   auto base = std::make_shared<Layer>();
   for (const auto& r : records) base->add(r);
-  base_ = std::move(base);
-  recent_ = std::make_shared<const Layer>();
+  layers_[0] = std::move(base);
 }
 
 bool RevocationSnapshot::has(const store::RevocationRecord& r) const {
@@ -35,25 +45,32 @@ bool RevocationSnapshot::has(const store::RevocationRecord& r) const {
 }
 
 std::shared_ptr<const RevocationSnapshot> RevocationSnapshot::with(const std::vector<store::RevocationRecord>& added) const {
-  std::vector<const store::RevocationRecord*> fresh;
+  Layers layers = layers_;
+  std::shared_ptr<Layer> recent;
   for (const auto& r : added) {
-    if (!has(r)) fresh.push_back(&r);
+    if (has(r) || (recent && (r.kind == store::RevocationRecord::Kind::generation ? recent->has_generation(r.key)
+                                                                                  : recent->has_token(r.key))))
+      continue;
+    if (!recent) recent = std::make_shared<Layer>(*layers[2]);
+    recent->add(r);
   }
-  if (fresh.empty()) return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(base_, recent_));
-  auto recent = std::make_shared<Layer>(*recent_);
-  for (const auto* r : fresh) recent->add(*r);
-  if (recent->size() <= std::max(kMinFold, base_->size() / 8))
-    return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(base_, std::move(recent)));
-  // Fold: a new base with everything, an empty recent layer.
-  auto base = std::make_shared<Layer>(*base_);
-  for (const auto& t : recent->tokens) base->add({store::RevocationRecord::Kind::token, t, {}, 0, 0});
-  for (const auto& g : recent->generations) base->add({store::RevocationRecord::Kind::generation, g, {}, 0, 0});
-  return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(std::move(base), std::make_shared<const Layer>()));
+  if (!recent) return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(layers));
+  layers[2] = std::move(recent);
+  // Fold a full layer into the one below it, from the top down: entries in a layer are in no
+  // other, so a fold is a union.
+  for (size_t i = 2; i > 0; --i) {
+    if (layers[i]->size() <= kLayerLimit[i]) break;
+    auto below = std::make_shared<Layer>(*layers[i - 1]);
+    below->add_all(*layers[i]);
+    layers[i - 1] = std::move(below);
+    layers[i] = std::make_shared<const Layer>();
+  }
+  return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(std::move(layers)));
 }
 
 std::vector<uint32_t> RevocationSnapshot::revoked_indexes(std::string_view list) const {
   std::vector<uint32_t> out;
-  for (const Layer* layer : {base_.get(), recent_.get()}) {
+  for (const auto& layer : layers_) {
     auto it = layer->by_list.find(list);
     if (it != layer->by_list.end()) out.insert(out.end(), it->second.begin(), it->second.end());
   }
@@ -62,11 +79,11 @@ std::vector<uint32_t> RevocationSnapshot::revoked_indexes(std::string_view list)
 
 std::vector<std::string> RevocationSnapshot::lists() const {
   std::vector<std::string> out;
-  out.reserve(base_->by_list.size() + recent_->by_list.size());
-  for (const auto& [list, indexes] : base_->by_list) out.push_back(list);
-  for (const auto& [list, indexes] : recent_->by_list) {
-    if (base_->by_list.find(list) == base_->by_list.end()) out.push_back(list);
+  for (const auto& layer : layers_) {
+    for (const auto& [list, indexes] : layer->by_list) out.push_back(list);
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

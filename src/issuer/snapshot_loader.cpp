@@ -8,9 +8,9 @@
 namespace tokengate::issuer {
 namespace {
 
-int64_t newest(const std::vector<store::RevocationRecord>& records, int64_t since) {
-  for (const auto& r : records) since = std::max(since, r.revoked_at);
-  return since;
+int64_t highest_seq(const std::vector<store::RevocationRecord>& records, int64_t seq) {
+  for (const auto& r : records) seq = std::max(seq, r.seq);
+  return seq;
 }
 
 }  // namespace
@@ -30,12 +30,12 @@ int64_t SnapshotLoader::reload() {
   if (full) {
     state_.revocation_updates.begin_rebuild();
     auto all = store_.list_revocations(now);
-    newest_seen_ = newest(all, 0);
+    last_seq_ = highest_seq(all, 0);
     state_.revocation_updates.replace(std::make_shared<const RevocationSnapshot>(all));
     last_full_ = now;
   } else {
-    auto recent = store_.list_revocations_since(newest_seen_ - kClockSlack, now);
-    newest_seen_ = newest(recent, newest_seen_);
+    auto recent = store_.list_revocations_after(last_seq_, now);
+    last_seq_ = highest_seq(recent, last_seq_);
     state_.revocation_updates.add(recent, /*local=*/false);  // those it has already are skipped
   }
   return next_change;

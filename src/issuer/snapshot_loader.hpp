@@ -2,8 +2,8 @@
 // Loads the issuer's snapshots from the store: what the store watcher runs when the store changed
 // (another node, the CLI, this node's own writes), and every minute. Clients and keys are read
 // whole (they are few and small); revocations, which may number 100,000, are read whole once a
-// minute (purging the expired ones) and otherwise only those revoked since the last read, added
-// to the snapshot as RevocationSnapshot::with does.
+// minute (purging the expired ones) and otherwise only those the store numbered after the last one
+// read (RevocationRecord::seq, in commit order), added to the snapshot as RevocationSnapshot::with does.
 #include <cstdint>
 
 #include "issuer/issuer_state.hpp"
@@ -14,9 +14,6 @@ namespace tokengate::issuer {
 
 class SnapshotLoader {
  public:
-  // How far back an incremental read looks past the newest revocation it saw: a revocation written
-  // by a node whose clock is behind by more is picked up by the next full read (within a minute).
-  static constexpr int64_t kClockSlack = 120;
   static constexpr int64_t kFullEvery = 60;
 
   SnapshotLoader(store::Store& store, IssuerState& state, const jose::KeyEncryption* kek)
@@ -27,13 +24,11 @@ class SnapshotLoader {
   int64_t reload();
 
  private:
-  void reload_revocations(int64_t now);
-
   store::Store& store_;
   IssuerState& state_;
   const jose::KeyEncryption* kek_;
   int64_t last_full_ = 0;    // Unix seconds of the last full read of the revocations
-  int64_t newest_seen_ = 0;  // the latest revoked_at read
+  int64_t last_seq_ = 0;     // the highest RevocationRecord::seq read
 };
 
 }  // namespace tokengate::issuer

@@ -14,6 +14,7 @@ struct RevocationRecord {
   std::string client_id;  // whose tokens (may be empty when unknown)
   int64_t revoked_at = 0;
   int64_t expires_at = 0;  // purged after this (Unix seconds)
+  int64_t seq = 0;         // read back: numbered in commit order by the store (0: before numbering)
 };
 
 }  // namespace tokengate::store

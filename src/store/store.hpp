@@ -63,8 +63,9 @@ class Store {
   virtual void add_revocation(const RevocationRecord& revocation) = 0;
   // The revocations that have not expired at `now`.
   virtual std::vector<RevocationRecord> list_revocations(int64_t now) = 0;
-  // Those of them revoked at `since` or later (a node's reload picks up what is new).
-  virtual std::vector<RevocationRecord> list_revocations_since(int64_t since, int64_t now) = 0;
+  // Those of them committed after the one numbered `seq` (RevocationRecord::seq): what is new since
+  // a node last read.
+  virtual std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) = 0;
   // Deletes the revocations expired before `now`.
   virtual int purge_revocations(int64_t now) = 0;
 

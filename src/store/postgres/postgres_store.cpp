@@ -97,8 +97,18 @@ INSERT INTO server_secrets (name, value, created_at)
   SELECT 'untagged_status_lists_until', (extract(epoch FROM now())::bigint + 2678400)::text,
          extract(epoch FROM now())::bigint
   WHERE EXISTS (SELECT 1 FROM signing_keys);
--- A node's reload reads only the revocations that are new (issuer/snapshot_loader).
-CREATE INDEX revocations_by_time ON revocations(revoked_at);
+-- Revocations numbered in the order they were committed, so that a node's reload reads only the
+-- new ones (issuer/snapshot_loader): the number comes from store_state's row, whose lock a writer
+-- holds until it commits, so no transaction can commit a lower number after a higher one is seen.
+ALTER TABLE revocations ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+CREATE FUNCTION tokengate_revocation_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE store_state SET version = version + 1 RETURNING version INTO NEW.seq;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER revocations_seq BEFORE INSERT ON revocations
+  FOR EACH ROW EXECUTE FUNCTION tokengate_revocation_seq();
+CREATE INDEX revocations_by_seq ON revocations(seq);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -475,13 +485,13 @@ void PostgresStore::add_revocation(const RevocationRecord& revocation) {
   with_connection([&](Connection&) { insert_revocation(revocation); });
 }
 
-std::vector<RevocationRecord> PostgresStore::list_revocations(int64_t now) { return list_revocations_since(INT64_MIN, now); }
+std::vector<RevocationRecord> PostgresStore::list_revocations(int64_t now) { return list_revocations_after(-1, now); }
 
-std::vector<RevocationRecord> PostgresStore::list_revocations_since(int64_t since, int64_t now) {
+std::vector<RevocationRecord> PostgresStore::list_revocations_after(int64_t seq, int64_t now) {
   return with_connection([&](Connection& c) {
-    auto r = c.exec("SELECT kind, key, client_id, revoked_at, expires_at FROM revocations "
-                    "WHERE expires_at >= $1 AND revoked_at >= $2",
-                    {num(now), num(since)});
+    auto r = c.exec("SELECT kind, key, client_id, revoked_at, expires_at, seq FROM revocations "
+                    "WHERE expires_at >= $1 AND seq > $2",
+                    {num(now), num(seq)});
     std::vector<RevocationRecord> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
@@ -491,6 +501,7 @@ std::vector<RevocationRecord> PostgresStore::list_revocations_since(int64_t sinc
       rec.client_id = r.text(i, 2);
       rec.revoked_at = r.integer(i, 3);
       rec.expires_at = r.integer(i, 4);
+      rec.seq = r.integer(i, 5);
       out.push_back(std::move(rec));
     }
     return out;

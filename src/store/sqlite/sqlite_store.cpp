@@ -90,8 +90,16 @@ CREATE TABLE server_secrets (
 INSERT INTO server_secrets (name, value, created_at)
   SELECT 'untagged_status_lists_until', CAST(unixepoch() + 2678400 AS TEXT), unixepoch()
   WHERE EXISTS (SELECT 1 FROM signing_keys);
--- A node's reload reads only the revocations that are new (issuer/snapshot_loader).
-CREATE INDEX revocations_by_time ON revocations(revoked_at);
+-- Revocations numbered in the order they were committed, so that a node's reload reads only the
+-- new ones (issuer/snapshot_loader). Writers are serialized: the trigger's count never repeats.
+ALTER TABLE revocations ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO sequences VALUES ('revocations', 0);
+CREATE TRIGGER revocations_seq AFTER INSERT ON revocations BEGIN
+  UPDATE sequences SET value = value + 1 WHERE name = 'revocations';
+  UPDATE revocations SET seq = (SELECT value FROM sequences WHERE name = 'revocations') WHERE rowid = NEW.rowid;
+END;
+CREATE INDEX revocations_by_seq ON revocations(seq);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -356,13 +364,13 @@ void SqliteStore::add_revocation(const RevocationRecord& revocation) {
   insert_revocation(revocation);
 }
 
-std::vector<RevocationRecord> SqliteStore::list_revocations(int64_t now) { return list_revocations_since(INT64_MIN, now); }
+std::vector<RevocationRecord> SqliteStore::list_revocations(int64_t now) { return list_revocations_after(-1, now); }
 
-std::vector<RevocationRecord> SqliteStore::list_revocations_since(int64_t since, int64_t now) {
+std::vector<RevocationRecord> SqliteStore::list_revocations_after(int64_t seq, int64_t now) {
   std::lock_guard lock(mutex_);
   Statement s(conn_,
-              "SELECT kind, key, client_id, revoked_at, expires_at FROM revocations WHERE expires_at >= ?1 AND revoked_at >= ?2");
-  s.bind(1, now).bind(2, since);
+              "SELECT kind, key, client_id, revoked_at, expires_at, seq FROM revocations WHERE expires_at >= ?1 AND seq > ?2");
+  s.bind(1, now).bind(2, seq);
   std::vector<RevocationRecord> out;
   while (s.step()) {
     RevocationRecord r;
@@ -371,6 +379,7 @@ std::vector<RevocationRecord> SqliteStore::list_revocations_since(int64_t since,
     r.client_id = s.text(2);
     r.revoked_at = s.integer(3);
     r.expires_at = s.integer(4);
+    r.seq = s.integer(5);
     out.push_back(std::move(r));
   }
   return out;

@@ -30,7 +30,7 @@ class SqliteStore final : public Store {
   int purge_retired_keys(int64_t cutoff, int64_t now) override;
 
   void add_revocation(const RevocationRecord& revocation) override;
-  std::vector<RevocationRecord> list_revocations_since(int64_t since, int64_t now) override;
+  std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) override;
   std::vector<RevocationRecord> list_revocations(int64_t now) override;
   int purge_revocations(int64_t now) override;
 

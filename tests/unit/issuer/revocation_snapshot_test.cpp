@@ -1,5 +1,5 @@
-// The revocation snapshot grows by layers: adding a revocation copies only the recent layer, and
-// the recent layer is folded into the base once it outgrows an eighth of it.
+// The revocation snapshot grows by layers: adding a revocation copies only the small recent layer;
+// full layers are folded into the one below, the base only once in 4,096 additions.
 #include "issuer/revocation_snapshot.hpp"
 
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ TEST(RevocationSnapshot, AddedRevocationsAreSeenWithTheOldOnes) {
   EXPECT_FALSE(snapshot->token_revoked("g.t.0.1")) << "the old snapshot is unchanged";
   EXPECT_TRUE(next->generation_revoked("g2"));
   EXPECT_EQ(next->size(), 4003u);
-  EXPECT_EQ(next->recent_size(), 3u) << "the base was shared, not copied";
+  EXPECT_EQ(next->base_size(), 4000u) << "the base was shared, not copied";
   auto indexes = next->revoked_indexes("g.t.0");
   EXPECT_EQ(indexes.size(), 4001u);
   EXPECT_NE(std::find(indexes.begin(), indexes.end(), 1u), indexes.end());
@@ -40,19 +40,20 @@ TEST(RevocationSnapshot, AddedRevocationsAreSeenWithTheOldOnes) {
   EXPECT_EQ(next->with({token("g.t.0", 1), token("g.t.0", 2)})->size(), 4003u);
 }
 
-TEST(RevocationSnapshot, TheRecentLayerIsFoldedOnceItOutgrowsAnEighthOfTheBase) {
+TEST(RevocationSnapshot, FullLayersAreFoldedIntoTheOnesBelow) {
   std::vector<store::RevocationRecord> base;
   for (uint32_t i = 0; i < 8000; ++i) base.push_back(token("g.t.0", i));
   std::shared_ptr<const issuer::RevocationSnapshot> s = std::make_shared<const issuer::RevocationSnapshot>(base);
-  size_t largest_recent = 0;
-  for (uint32_t i = 0; i < 3000; ++i) {
+  size_t largest_above_base = 0;
+  for (uint32_t i = 0; i < 9000; ++i) {
     s = s->with({token("g.t.1", i)});
-    largest_recent = std::max(largest_recent, s->recent_size());
+    largest_above_base = std::max(largest_above_base, s->size() - s->base_size());
   }
-  EXPECT_EQ(s->size(), 11000u);
-  EXPECT_LE(largest_recent, 11000u / 8) << "never more than an eighth of the base is copied per revocation";
-  EXPECT_LT(s->recent_size(), 3000u) << "folded at least once";
-  for (uint32_t i = 0; i < 3000; i += 97) EXPECT_TRUE(s->token_revoked("g.t.1." + std::to_string(i)));
+  EXPECT_EQ(s->size(), 17000u);
+  EXPECT_LE(largest_above_base, 4096u + 64u) << "what lies above the base stays small";
+  EXPECT_GT(s->base_size(), 8000u) << "the base was folded into at least once";
+  for (uint32_t i = 0; i < 9000; i += 97) EXPECT_TRUE(s->token_revoked("g.t.1." + std::to_string(i)));
+  EXPECT_EQ(s->revoked_indexes("g.t.1").size(), 9000u);
 }
 
 TEST(RevocationUpdates, ARebuildKeepsWhatThisNodeRevokedWhileItRead) {
