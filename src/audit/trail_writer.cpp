@@ -62,7 +62,8 @@ void TrailWriter::failed(Failure kind, std::string_view client_id, std::string_v
   std::lock_guard lock(mutex_);
   auto it = pending_.find(key);
   if (it == pending_.end()) {
-    if (pending_.size() >= settings_.max_pending) {
+    size_t cap = settings_.max_pending + (kind == Failure::authentication ? 0 : settings_.reserved_for_rare);
+    if (pending_.size() >= cap) {
       ++overflow_;
       return;
     }

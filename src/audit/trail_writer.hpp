@@ -26,6 +26,7 @@ class TrailWriter {
     int64_t retention_days = 90;
     std::chrono::milliseconds flush_every{1000};
     size_t max_pending = 10000;          // distinct (client ID, address) pairs held between flushes
+    size_t reserved_for_rare = 1000;     // ... and this many more for the kinds other than authentication
     size_t max_entries_per_flush = 100;  // rows written per flush; the rest summarised
     int64_t max_failures_kept = 1000000;
     std::chrono::seconds purge_every{600};
@@ -35,11 +36,13 @@ class TrailWriter {
   ~TrailWriter();  // writes what is pending, then stops
 
   // What failed, as the entry's detail says it (`"kind"`; absent for a plain failed authentication).
+  // Rarer kinds first: a flush writes pending entries in this order, so a flood of plain failures
+  // is what gets summarised, never the lock-outs and admin refusals it hides behind.
   enum class Failure {
-    authentication,      // a client's credentials were refused
-    lockout,             // ... and that failure locked the (address, client ID) pair or the address out
+    lockout,             // a failure that locked the (address, client ID) pair or the address out
     admin_token,         // the admin API refused a missing or invalid access token (401)
     admin_scope,         // the admin API refused a token without tokengate:admin (403)
+    authentication,      // a client's credentials were refused
   };
 
   // From a request thread: `client_id` (as the request claimed it, any bytes) failed from

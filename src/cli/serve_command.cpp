@@ -1,4 +1,7 @@
 // tokengate serve: the token service.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -59,9 +62,19 @@ std::string advertised_issuer(const config::Config& config, uint16_t port) {
   return (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port);
 }
 
-bool listens_on_loopback(const config::Config& config) {
-  return config.listen_host.starts_with("127.") || config.listen_host == "::1";
+// An IP address of the loopback range (127.0.0.0/8, ::1), or "localhost"; never a name that merely
+// begins like one (127.example.com).
+bool is_loopback_host(std::string_view host) {
+  std::string h(host);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return h == "localhost";
 }
+
+bool listens_on_loopback(const config::Config& config) { return is_loopback_host(config.listen_host); }
 
 // Said once at start: secrets and tokens would cross the network in clear.
 void warn_if_plain_on_network(const config::Config& config) {
@@ -101,9 +114,7 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
   server.run();
 }
 
-bool is_loopback_host(std::string_view host) {
-  return host.starts_with("127.") || host == "::1" || host == "[::1]" || host == "localhost";
-}
+
 
 // The admin listener, when admin_listen is not none: bound now, started by the caller once its
 // router is filled. Says where it is.
@@ -148,12 +159,15 @@ int serve_issuer(const config::Config& config) {
   const jose::KeyEncryption* kek = kek_holder ? &*kek_holder : nullptr;
   check_key_encryption(*store, kek);
   auto key = issuer::ensure_signing_key(*store, alg, kek);
-  bool store_was_empty = store->list_clients().empty();
+  auto clients_at_start = store->list_clients();
+  bool store_was_empty = clients_at_start.empty();
+  int64_t longest_ttl = config.token_ttl;
+  for (const auto& c : clients_at_start) longest_ttl = std::max(longest_ttl, c.token_ttl);
 
   // The server was created before the mode, so that it is destroyed after it: a revocation still
   // being written when the server stops answers on an event loop that exists.
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
-                             config.key_publish_delay, issuer::load_status_list_names(*store)});
+                             config.key_publish_delay, issuer::load_status_list_names(*store, longest_ttl)});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
   issuer::SnapshotLoader loader(*store, state, kek);
   store::StoreWatcher watcher(*store, [&loader] { return loader.reload(); });

@@ -42,18 +42,22 @@ bool cross_site(const http::Request& request) {
 }
 
 std::optional<http::Response> ClientGate::refusal_before(const http::Request& request, std::string_view client_id,
-                                                         bool grant) const {
+                                                         bool grant, limits::ClientLimits::Reservation& held) const {
+  held = {};
   if (cross_site(request))
     return http::json_error(403, "invalid_request",
                             "Cross-site requests from a web browser are refused here: a client's secret does not "
                             "belong in a page another site serves. Call this endpoint from your server.");
   if (!limits) return std::nullopt;
   auto now = limits::ClientLimits::Clock::now();
-  std::optional<limits::Refusal> refusal = reserve_slots ? limits->reserve(request.client_address, client_id, now)
+  std::optional<limits::Refusal> refusal = reserve_slots ? limits->reserve(request.client_address, client_id, now, held)
                                                          : limits->check_failures(request.client_address, client_id, now);
   if (!refusal && grant) {
     refusal = limits->take_address_grant(request.client_address, now);
-    if (refusal && reserve_slots) limits->release(request.client_address, client_id);
+    if (refusal) {
+      limits->release(request.client_address, client_id, held);
+      held = {};
+    }
   }
   if (refusal) return too_many_requests(*refusal);
   return std::nullopt;
@@ -62,14 +66,15 @@ std::optional<http::Response> ClientGate::refusal_before(const http::Request& re
 std::optional<http::Respond> ClientGate::pass(const http::Request& request, std::string_view client_id, bool grant,
                                               http::Respond respond) const {
   observe::note_client_id(client_id);
-  if (auto refusal = refusal_before(request, client_id, grant)) {
+  limits::ClientLimits::Reservation held;
+  if (auto refusal = refusal_before(request, client_id, grant, held)) {
     respond(std::move(*refusal));
     return std::nullopt;
   }
   if (!limits && !trail) return respond;
-  return [limits = limits, trail = trail, reserved = reserve_slots && limits, address = std::string(request.client_address),
+  return [limits = limits, trail = trail, reserving = reserve_slots, held, address = std::string(request.client_address),
           id = std::string(client_id), respond = std::move(respond)](http::Response r) {
-    if (reserved) limits->release(address, id);
+    // The answer is counted before its slot is given back, so no other guess takes the slot first.
     if (r.status == 401) {
       bool locked_now = limits && limits->failed(address, id, limits::ClientLimits::Clock::now());
       if (trail) {
@@ -77,8 +82,9 @@ std::optional<http::Respond> ClientGate::pass(const http::Request& request, std:
         if (locked_now) trail->failed(audit::TrailWriter::Failure::lockout, id, address);
       }
     } else if (r.status == 200 && limits) {
-      limits->succeeded(address, id, /*remember=*/reserved);
+      limits->succeeded(address, id, /*remember=*/reserving);
     }
+    if (limits) limits->release(address, id, held);
     respond(std::move(r));
   };
 }

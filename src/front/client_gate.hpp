@@ -25,8 +25,8 @@ struct ClientGate {
 
   // Why the request is refused before it is authenticated (cross-site, locked out, over the
   // address's rate), or nullopt; a slot reserved here is released by pass()'s wrapper.
-  std::optional<http::Response> refusal_before(const http::Request& request, std::string_view client_id,
-                                               bool grant) const;
+  std::optional<http::Response> refusal_before(const http::Request& request, std::string_view client_id, bool grant,
+                                               limits::ClientLimits::Reservation& held) const;
   // nullopt: go on, with `respond` wrapped to learn from the answer. Otherwise the refusal, already sent.
   std::optional<http::Respond> pass(const http::Request& request, std::string_view client_id, bool grant,
                                     http::Respond respond) const;

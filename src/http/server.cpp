@@ -81,7 +81,7 @@ struct Server::Impl {
       std::string body = R"({"error":"temporarily_unavailable","error_description":"The server has too many open )"
                          R"(connections; retry shortly.","code":503,"message":"The server has too many open )"
                          R"(connections; retry shortly."})";
-      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\nRetry-After: 1\r\n"
              "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     }();
     beast::error_code ignored;

@@ -54,6 +54,27 @@ std::string settings_json(const store::ClientRecord& c) {
                                                     {"token_ttl", c.token_ttl}});
 }
 
+// Reads the client, changes it (`change` fills the revocations and the audit entry) and writes it
+// back only if no revocation was written meanwhile (its generation is the one read); else again.
+// Without this, two overlapping edits could write back a generation a third had revoked, and the
+// tokens it ended would come back.
+template <class Change>
+std::optional<store::ClientRecord> read_change_write(store::Store& store, const std::string& id, Change change) {
+  for (int attempt = 0;; ++attempt) {
+    auto client = store.find_client(id);
+    if (!client) return std::nullopt;
+    std::string read_generation = client->generation;
+    std::vector<store::RevocationRecord> revoked;
+    auto audit = change(*client, revoked);
+    try {
+      if (!store.update_client(*client, revoked, &audit, &read_generation)) return std::nullopt;
+      return client;
+    } catch (const store::ConcurrentChange&) {
+      if (attempt == 4) throw;
+    }
+  }
+}
+
 }  // namespace
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor) {
@@ -77,72 +98,65 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
 
 std::optional<store::ClientRecord> update_client(store::Store& store, const std::string& id, const ClientUpdate& update,
                                                  const audit::Actor& actor) {
-  auto client = store.find_client(id);
-  if (!client) return std::nullopt;
-  ClientSpec spec{update.name.value_or(client->name),
-                  update.scope.value_or(common::join_scopes(client->scopes)),
-                  update.audience.value_or(client->audience), update.token_ttl.value_or(client->token_ttl)};
-  validate(spec);
-  auto scopes = common::split_scopes(spec.scope);
-  // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
-  // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new ones
-  // with its secret at once). Introspection and the status routes also check each token's scopes
-  // against the client's (issuer/token_inspection.cpp).
-  bool narrowed = !std::all_of(client->scopes.begin(), client->scopes.end(), [&](const std::string& s) {
-    return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+  return read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
+    ClientSpec spec{update.name.value_or(client.name), update.scope.value_or(common::join_scopes(client.scopes)),
+                    update.audience.value_or(client.audience), update.token_ttl.value_or(client.token_ttl)};
+    validate(spec);
+    auto scopes = common::split_scopes(spec.scope);
+    // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
+    // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new
+    // ones with its secret at once). Introspection and the status routes also check each token's
+    // scopes against the client's (issuer/token_inspection.cpp).
+    bool narrowed = !std::all_of(client.scopes.begin(), client.scopes.end(), [&](const std::string& s) {
+      return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+    });
+    client.name = spec.name;
+    client.scopes = std::move(scopes);
+    client.audience = spec.audience;
+    client.token_ttl = spec.token_ttl;
+    client.updated_at = now();
+    // Disabling ends the tokens the client holds, as set_client_enabled does; in the same write.
+    bool disabling = update.enabled && !*update.enabled && client.enabled;
+    if (update.enabled) client.enabled = *update.enabled;
+    if (narrowed || disabling) revoked = revoke_generation(client, client.updated_at);
+    auto detail = boost::json::parse(settings_json(client)).as_object();
+    detail["enabled"] = client.enabled;
+    if (!revoked.empty()) detail["tokens_revoked"] = true;
+    return audit::entry(actor, "client.update", id, boost::json::serialize(detail));
   });
-  client->name = spec.name;
-  client->scopes = std::move(scopes);
-  client->audience = spec.audience;
-  client->token_ttl = spec.token_ttl;
-  client->updated_at = now();
-  // Disabling ends the tokens the client holds, as set_client_enabled does; in the same write.
-  bool disabling = update.enabled && !*update.enabled && client->enabled;
-  if (update.enabled) client->enabled = *update.enabled;
-  std::vector<store::RevocationRecord> revoked;
-  if (narrowed || disabling) revoked = revoke_generation(*client, client->updated_at);
-  auto detail = boost::json::parse(settings_json(*client)).as_object();
-  detail["enabled"] = client->enabled;
-  if (!revoked.empty()) detail["tokens_revoked"] = true;
-  auto audit = audit::entry(actor, "client.update", id, boost::json::serialize(detail));
-  if (!store.update_client(*client, revoked, &audit)) return std::nullopt;
-  return client;
 }
 
 std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens,
                                                 const audit::Actor& actor) {
-  auto client = store.find_client(id);
-  if (!client) return std::nullopt;
-  std::string secret = generate_client_secret();
-  client->secret_digest = common::digest_secret(secret);
-  client->updated_at = now();
-  std::vector<store::RevocationRecord> revoked;
-  if (revoke_tokens) revoked = revoke_generation(*client, client->updated_at);
-  auto audit = audit::entry(actor, "client.rotate_secret", id,
-                            boost::json::serialize(boost::json::object{{"revoke_tokens", revoke_tokens}}));
-  if (!store.update_client(*client, revoked, &audit)) return std::nullopt;
+  std::string secret;
+  auto written = read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
+    secret = generate_client_secret();
+    client.secret_digest = common::digest_secret(secret);
+    client.updated_at = now();
+    if (revoke_tokens) revoked = revoke_generation(client, client.updated_at);
+    return audit::entry(actor, "client.rotate_secret", id,
+                        boost::json::serialize(boost::json::object{{"revoke_tokens", revoke_tokens}}));
+  });
+  if (!written) return std::nullopt;
   return secret;
 }
 
 bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor) {
-  auto client = store.find_client(id);
-  if (!client) return false;
-  client->enabled = enabled;
-  client->updated_at = now();
-  // Disabling also ends the tokens it holds, so that enabling it again does not bring them back.
-  std::vector<store::RevocationRecord> revoked;
-  if (!enabled) revoked = revoke_generation(*client, client->updated_at);
-  auto audit = audit::entry(actor, enabled ? "client.enable" : "client.disable", id);
-  return store.update_client(*client, revoked, &audit);
+  return read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
+           client.enabled = enabled;
+           client.updated_at = now();
+           // Disabling also ends the tokens it holds, so that enabling it again does not bring them back.
+           if (!enabled) revoked = revoke_generation(client, client.updated_at);
+           return audit::entry(actor, enabled ? "client.enable" : "client.disable", id);
+         }).has_value();
 }
 
 bool revoke_client_tokens(store::Store& store, const std::string& id, const audit::Actor& actor) {
-  auto client = store.find_client(id);
-  if (!client) return false;
-  client->updated_at = now();
-  auto revoked = revoke_generation(*client, client->updated_at);
-  auto audit = audit::entry(actor, "client.revoke_tokens", id);
-  return store.update_client(*client, revoked, &audit);
+  return read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
+           client.updated_at = now();
+           revoked = revoke_generation(client, client.updated_at);
+           return audit::entry(actor, "client.revoke_tokens", id);
+         }).has_value();
 }
 
 bool delete_client(store::Store& store, const std::string& id, const audit::Actor& actor) {

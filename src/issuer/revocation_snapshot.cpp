@@ -54,7 +54,7 @@ std::shared_ptr<const RevocationSnapshot> RevocationSnapshot::with(const std::ve
     if (!recent) recent = std::make_shared<Layer>(*layers[2]);
     recent->add(r);
   }
-  if (!recent) return std::shared_ptr<const RevocationSnapshot>(new RevocationSnapshot(layers));
+  if (!recent) return nullptr;
   layers[2] = std::move(recent);
   // Fold a full layer into the one below it, from the top down: entries in a layer are in no
   // other, so a fold is a union.

@@ -28,7 +28,8 @@ class RevocationSnapshot {
   RevocationSnapshot();
   explicit RevocationSnapshot(const std::vector<store::RevocationRecord>& records);
 
-  // This snapshot and `added` (those it has already are skipped): shares this one's base.
+  // This snapshot and `added` (those it has already are skipped), sharing this one's layers; null
+  // if nothing in `added` is new (so that nothing is republished: signed lists stay cached).
   std::shared_ptr<const RevocationSnapshot> with(const std::vector<store::RevocationRecord>& added) const;
 
   bool token_revoked(std::string_view jti) const {

@@ -6,7 +6,7 @@ void RevocationUpdates::add(const std::vector<store::RevocationRecord>& records,
   if (records.empty()) return;
   std::lock_guard lock(mutex_);
   if (local) local_since_rebuild_.insert(local_since_rebuild_.end(), records.begin(), records.end());
-  cell_.publish(cell_.load()->with(records));
+  if (auto next = cell_.load()->with(records)) cell_.publish(std::move(next));
 }
 
 void RevocationUpdates::begin_rebuild() {
@@ -17,7 +17,8 @@ void RevocationUpdates::begin_rebuild() {
 void RevocationUpdates::replace(std::shared_ptr<const RevocationSnapshot> fresh) {
   std::lock_guard lock(mutex_);
   // What this node revoked while the store was being read may not be in it: kept.
-  cell_.publish(fresh->with(local_since_rebuild_));
+  auto with_local = fresh->with(local_since_rebuild_);
+  cell_.publish(with_local ? std::move(with_local) : std::move(fresh));
   local_since_rebuild_.clear();
 }
 

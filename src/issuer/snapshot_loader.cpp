@@ -22,11 +22,7 @@ int64_t SnapshotLoader::reload() {
     store_.purge_revocations(now);
     store_.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   }
-  auto clients = store_.list_clients();
-  auto keys = KeySet::build(store_.list_keys(), now, kek_);
-  int64_t next_change = keys->next_change;
-  state_.clients.publish(std::make_shared<const store::ClientSnapshot>(std::move(clients)));
-  state_.keys.publish(std::move(keys));
+  state_.clients.publish(std::make_shared<const store::ClientSnapshot>(store_.list_clients()));
   if (full) {
     state_.revocation_updates.begin_rebuild();
     auto all = store_.list_revocations(now);
@@ -38,6 +34,12 @@ int64_t SnapshotLoader::reload() {
     last_seq_ = highest_seq(recent, last_seq_);
     state_.revocation_updates.add(recent, /*local=*/false);  // those it has already are skipped
   }
+  // Keys last: keys this node cannot open (another node sealed them with a key-encryption key this
+  // one lacks) must not stop clients and revocations from reaching it. It keeps signing with the
+  // keys it has, reports the store unhealthy and says why, until it is given the KEK.
+  auto keys = KeySet::build(store_.list_keys(), now, kek_);
+  int64_t next_change = keys->next_change;
+  state_.keys.publish(std::move(keys));
   return next_change;
 }
 

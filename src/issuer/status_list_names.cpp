@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "common/random.hpp"
+#include "common/token_lifetime.hpp"
 #include "jose/base64url.hpp"
 
 namespace tokengate::issuer {
@@ -42,7 +43,7 @@ bool StatusListNames::may_exist(std::string_view list, int64_t now) const {
   return CRYPTO_memcmp(expected.data(), given.data(), kTagChars) == 0;
 }
 
-std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& store) {
+std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& store, int64_t longest_ttl) {
   std::string candidate(32, '\0');
   common::random_bytes(candidate.data(), candidate.size());
   std::string key = jose::base64url_decode(store.ensure_secret(kKeyName, jose::base64url_encode(candidate)))
@@ -53,6 +54,10 @@ std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& stor
   if (auto until = store.find_secret(kUntaggedUntilName)) {
     auto [end, ec] = std::from_chars(until->data(), until->data() + until->size(), untagged_until);
     if (ec != std::errc() || end != until->data() + until->size()) untagged_until = 0;
+    // The migration allowed the longest lifetime any token can have; the tokens in untagged lists
+    // were issued before it, with at most the longest lifetime this server gives.
+    int64_t upgraded_at = untagged_until - common::kMaxTokenLifetime;
+    untagged_until = std::min(untagged_until, upgraded_at + std::max<int64_t>(longest_ttl, 0));
   }
   return std::make_shared<const StatusListNames>(std::move(key), untagged_until);
 }

@@ -6,7 +6,8 @@
 // check a name without knowing who opened the list, and nobody else can make one.
 //
 // Lists named before tags existed (GENERATION.THREAD.SEGMENT) are still served while a token in
-// them may live: until 31 days after the upgrade that added the tags, on stores that had keys then.
+// them may live: for the longest token lifetime this server gives after the upgrade that added the
+// tags (31 days at most), on stores that had keys then.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,7 +34,8 @@ class StatusListNames {
   int64_t untagged_until_ = 0;
 };
 
-// The names for a server on `store`: the shared key made now if there is none yet.
-std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& store);
+// The names for a server on `store`: the shared key made now if there is none yet. `longest_ttl`:
+// the longest lifetime of a token this server gives (its default and every client's own).
+std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& store, int64_t longest_ttl);
 
 }  // namespace tokengate::issuer

@@ -51,8 +51,10 @@ ClientLimits::Window& ClientLimits::window_of(Table<Window>& table, typename Tab
         return now >= e.second.start + settings_.window && e.second.in_flight == 0;
       });
       if (shard.entries.size() >= per_shard) {
-        auto oldest = std::min_element(shard.entries.begin(), shard.entries.end(),
-                                       [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
+        // The oldest, preferring one that holds no slot (a release would find no entry to free).
+        auto oldest = std::min_element(shard.entries.begin(), shard.entries.end(), [](const auto& a, const auto& b) {
+          return std::make_pair(a.second.in_flight > 0, a.second.start) < std::make_pair(b.second.in_flight > 0, b.second.start);
+        });
         shard.entries.erase(oldest);
         ++gone;
       }
@@ -76,11 +78,12 @@ int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point
 }
 
 std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key, int limit, Clock::time_point now,
-                                          const char* what) {
+                                          const char* what, bool* known_good) {
   if (limit <= 0) return std::nullopt;
   auto& shard = table.shard(key);
   std::lock_guard lock(shard.mutex);
   Window& w = window_of(table, shard, std::move(key), now);
+  if (known_good) *known_good = w.known_good;
   if (w.count >= limit) {
     auto wait = ceil_seconds(w.start + settings_.window - now);
     return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
@@ -88,7 +91,10 @@ std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key,
                    wait, "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
                    "\"failures\";r=0;t=" + std::to_string(wait.count())};
   }
-  if (!w.known_good && w.count + w.in_flight >= limit)
+  // A pair known good may have more in flight (a busy client), yet not without bound: someone
+  // behind the same address with the client's ID must not be able to guess at will.
+  int cap = w.known_good ? limit * kKnownGoodFactor : limit;
+  if (w.count + w.in_flight >= cap)
     return Refusal{std::string("Too many unauthenticated requests in flight ") + what + "; retry in 1 s.",
                    std::chrono::seconds(1),
                    "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
@@ -104,19 +110,29 @@ void ClientLimits::unhold(Table<Window>& table, const std::string& key) {
   if (it != shard.entries.end() && it->second.in_flight > 0) --it->second.in_flight;
 }
 
-std::optional<Refusal> ClientLimits::reserve(std::string_view address, std::string_view client_id, Clock::time_point now) {
+std::optional<Refusal> ClientLimits::reserve(std::string_view address, std::string_view client_id, Clock::time_point now,
+                                             Reservation& held) {
+  held = {};
   std::string pair = pair_key(address, client_id);
-  if (auto r = hold(pair_failures_, pair, settings_.failures, now, "for this client from this address")) return r;
+  bool known_good = false;
+  if (auto r = hold(pair_failures_, pair, settings_.failures, now, "for this client from this address", &known_good))
+    return r;
+  held.pair = settings_.failures > 0;
+  // A pair known good does not spend the address's slots: a busy client behind one address is
+  // held back by its own pair's cap only.
+  if (known_good) return std::nullopt;
   if (auto r = hold(address_failures_, std::string(address), settings_.address_failures, now, "from this address")) {
-    if (settings_.failures > 0) unhold(pair_failures_, pair);
+    if (held.pair) unhold(pair_failures_, pair);
+    held = {};
     return r;
   }
+  held.address = settings_.address_failures > 0;
   return std::nullopt;
 }
 
-void ClientLimits::release(std::string_view address, std::string_view client_id) {
-  if (settings_.failures > 0) unhold(pair_failures_, pair_key(address, client_id));
-  if (settings_.address_failures > 0) unhold(address_failures_, std::string(address));
+void ClientLimits::release(std::string_view address, std::string_view client_id, const Reservation& held) {
+  if (held.pair) unhold(pair_failures_, pair_key(address, client_id));
+  if (held.address) unhold(address_failures_, std::string(address));
 }
 
 std::optional<Refusal> ClientLimits::check_failures(std::string_view address, std::string_view client_id,

@@ -12,8 +12,8 @@
 //   client's ID can spend its rate).
 // - Where authentication takes a round trip (proxy mode, the upstream decides), each request in
 //   flight holds a failure slot (`reserve`): failures counted plus requests in flight never exceed
-//   the limit, however many guesses arrive at once; a pair whose last answer was a success is not
-//   capped until one fails (a busy client keeps its concurrency).
+//   the limit, however many guesses arrive at once; a pair whose last answer was a success may have
+//   ten times as many in flight until one fails (a busy client keeps its concurrency).
 //
 // Memory is bounded whatever an attacker sends: each table holds `capacity` entries at most, the
 // oldest windows forgotten first. Sharded, so threads rarely meet on a lock; and while no failure
@@ -55,9 +55,18 @@ class ClientLimits {
   // Before authentication: refused if the pair or the address is locked out.
   std::optional<Refusal> check_failures(std::string_view address, std::string_view client_id, Clock::time_point now);
   // The same, and a failure slot of the pair and of the address held until release(): refused when
-  // failures and requests in flight together reach a limit.
-  std::optional<Refusal> reserve(std::string_view address, std::string_view client_id, Clock::time_point now);
-  void release(std::string_view address, std::string_view client_id);
+  // failures and requests in flight together reach a limit. A pair whose last answer was a success
+  // may have kKnownGoodFactor times its limit in flight, and spends no slot of the address.
+  struct Reservation {
+    bool pair = false;
+    bool address = false;
+  };
+  static constexpr int kKnownGoodFactor = 10;
+  std::optional<Refusal> reserve(std::string_view address, std::string_view client_id, Clock::time_point now,
+                                 Reservation& held);
+  // Gives back what reserve() held; after failed() or succeeded() for the same answer, so that no
+  // other request takes the slot before the failure is counted.
+  void release(std::string_view address, std::string_view client_id, const Reservation& held);
   // Before a grant, unauthenticated: refused if the address's rate is exceeded (takes a token if not).
   std::optional<Refusal> take_address_grant(std::string_view address, Clock::time_point now);
   // Once the client has authenticated: refused if its rate is exceeded (takes a token if not).
@@ -103,7 +112,8 @@ class ClientLimits {
   // The window of `key`, made if there is none (the table kept within capacity); shard lock held.
   Window& window_of(Table<Window>& table, typename Table<Window>::Shard& shard, std::string key, Clock::time_point now);
   int count(Table<Window>& table, std::string key, Clock::time_point now);
-  std::optional<Refusal> hold(Table<Window>& table, std::string key, int limit, Clock::time_point now, const char* what);
+  std::optional<Refusal> hold(Table<Window>& table, std::string key, int limit, Clock::time_point now, const char* what,
+                              bool* known_good = nullptr);
   void unhold(Table<Window>& table, const std::string& key);
   std::optional<Refusal> take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
                               const char* what);

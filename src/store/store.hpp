@@ -22,6 +22,12 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A conditional write found the row changed since it was read (another process wrote between):
+// read again and redo the change.
+struct ConcurrentChange : StoreError {
+  using StoreError::StoreError;
+};
+
 // Tells a watcher that the store changed, sooner than its polling would (PostgreSQL LISTEN/NOTIFY).
 // Destroying it stops it.
 class ChangeFeed {
@@ -37,9 +43,11 @@ class Store {
   virtual std::optional<ClientRecord> find_client(const std::string& id) = 0;
   virtual void insert_client(const ClientRecord& client, const AuditRecord* audit = nullptr) = 0;
   // Replaces an existing client's mutable fields and records `revocations`, in one transaction;
-  // false (and nothing written) if there is no such client.
+  // false (and nothing written) if there is no such client. With `read_generation` (the generation
+  // the client had when it was read), throws ConcurrentChange if it has another one now: a change
+  // written meanwhile revoked its tokens, and writing over it would bring them back.
   virtual bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations = {},
-                             const AuditRecord* audit = nullptr) = 0;
+                             const AuditRecord* audit = nullptr, const std::string* read_generation = nullptr) = 0;
   // Deletes the client and records `revocations`, in one transaction; false if there is no such client.
   virtual bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations = {},
                              const AuditRecord* audit = nullptr) = 0;

@@ -43,11 +43,13 @@ describe('the demo client is for trial runs only', () => {
       assert.ok(trial.demo.secret, 'the quick start prints a demo client');
     } finally { await trial.stop(); removeDir(trial.dataDir); }
 
-    const publicIssuer = await startServer({ args: ['--issuer', 'https://auth.example.com'] });
-    try {
-      assert.doesNotMatch(publicIssuer.stdout(), /client_secret/, 'no secret printed for a public issuer');
-      assert.equal(cliJson(['client', 'list', '--data-dir', publicIssuer.dataDir]).length, 0, 'no client created');
-    } finally { await publicIssuer.stop(); removeDir(publicIssuer.dataDir); }
+    for (const issuer of ['https://auth.example.com', 'https://127.evil.example']) {
+      const publicIssuer = await startServer({ args: ['--issuer', issuer] });
+      try {
+        assert.doesNotMatch(publicIssuer.stdout(), /client_secret/, `no secret printed for the issuer ${issuer}`);
+        assert.equal(cliJson(['client', 'list', '--data-dir', publicIssuer.dataDir]).length, 0, 'no client created');
+      } finally { await publicIssuer.stop(); removeDir(publicIssuer.dataDir); }
+    }
   });
 });
 

@@ -377,15 +377,20 @@ void PostgresStore::insert_revocation(const RevocationRecord& r) {
 }
 
 bool PostgresStore::update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations,
-                                  const AuditRecord* audit) {
+                                  const AuditRecord* audit, const std::string* read_generation) {
   return with_connection([&](Connection& c) {
     Transaction tx(c);
     auto params = client_params(client);
     params.erase(params.begin() + 7);  // created_at does not change
+    params.push_back(read_generation ? Param(*read_generation) : std::nullopt);
     auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
-                    "enabled = $7, updated_at = $8, generation = $9 WHERE id = $1",
+                    "enabled = $7, updated_at = $8, generation = $9 WHERE id = $1 AND ($10::text IS NULL OR generation = $10)",
                     params);
-    if (r.affected() != 1) return false;
+    if (r.affected() != 1) {
+      if (c.exec("SELECT 1 FROM clients WHERE id = $1", {client.id}).rows() == 1)
+        throw ConcurrentChange("client " + client.id + " was changed meanwhile");
+      return false;
+    }
     for (const auto& rev : revocations) insert_revocation(rev);
     if (audit) insert_audit(*audit);
     tx.commit();

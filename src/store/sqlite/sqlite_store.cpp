@@ -236,17 +236,23 @@ void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit)
 }
 
 bool SqliteStore::update_client(const ClientRecord& c, const std::vector<RevocationRecord>& revocations,
-                                const AuditRecord* audit) {
+                                const AuditRecord* audit, const std::string* read_generation) {
   std::lock_guard lock(mutex_);
   Transaction tx(conn_);
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
-              "enabled = ?7, updated_at = ?8, generation = ?9 WHERE id = ?1");
+              "enabled = ?7, updated_at = ?8, generation = ?9 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at).bind(9, c.generation);
+  if (read_generation) s.bind(10, *read_generation); else s.bind_null(10);
   s.run();
-  if (s.changes() != 1) return false;  // rolled back
+  if (s.changes() != 1) {  // rolled back
+    Statement exists(conn_, "SELECT 1 FROM clients WHERE id = ?1");
+    exists.bind(1, c.id);
+    if (exists.step()) throw ConcurrentChange("client " + c.id + " was changed meanwhile");
+    return false;
+  }
   for (const auto& r : revocations) insert_revocation(r);
   if (audit) insert_audit(*audit);
   tx.commit();

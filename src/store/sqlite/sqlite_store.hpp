@@ -18,7 +18,7 @@ class SqliteStore final : public Store {
   std::optional<ClientRecord> find_client(const std::string& id) override;
   void insert_client(const ClientRecord& client, const AuditRecord* audit) override;
   bool update_client(const ClientRecord& client, const std::vector<RevocationRecord>& revocations,
-                     const AuditRecord* audit) override;
+                     const AuditRecord* audit, const std::string* read_generation) override;
   bool delete_client(const std::string& id, const std::vector<RevocationRecord>& revocations,
                      const AuditRecord* audit) override;
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 #include "support/temp_store.hpp"
@@ -47,6 +49,44 @@ TEST_F(TrailWriterTest, AFloodOfDistinctIdsIsBoundedInMemoryAndInTheStore) {
   auto summary = boost::json::parse(entries.front().detail).as_object();
   EXPECT_TRUE(summary.at("summarised").as_bool());
   EXPECT_EQ(summary.at("count").as_int64(), 20000 - 50);
+}
+
+// A flood of plain failures must not hide the lock-out and the admin refusals among them.
+TEST_F(TrailWriterTest, LockOutsAndAdminRefusalsAreWrittenBeforeAFloodIsSummarised) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::hours(1), .max_pending = 1000, .max_entries_per_flush = 50});
+  for (int i = 0; i < 5000; ++i) writer.failed_authentication("random-" + std::to_string(i), "198.51.100.9");
+  writer.failed(audit::TrailWriter::Failure::lockout, "victim", "198.51.100.9");
+  writer.failed(audit::TrailWriter::Failure::admin_token, "", "198.51.100.9");
+  writer.flush();
+  auto entries = open()->list_audit({.target = "", .since = 0, .before_id = 0, .limit = 10000});
+  auto kinds = [&](std::string_view kind) {
+    return std::count_if(entries.begin(), entries.end(), [&](const auto& e) {
+      auto detail = boost::json::parse(e.detail).as_object();
+      return detail.contains("kind") && detail.at("kind").as_string() == kind;
+    });
+  };
+  EXPECT_EQ(kinds("lockout"), 1);
+  EXPECT_EQ(kinds("admin_invalid_token"), 1);
+}
+
+// What a request claims as its client ID is stored as valid UTF-8, cut at a character boundary.
+TEST_F(TrailWriterTest, ClaimedIdsAreStoredAsValidUtf8) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::hours(1)});
+  writer.failed_authentication("\xff\xfe", "192.0.2.1");
+  std::string long_id;
+  for (int i = 0; i < 100; ++i) long_id += "\xc3\xa9";  // é, two bytes each
+  writer.failed_authentication(long_id, "192.0.2.1");
+  writer.flush();
+  for (const auto& e : open()->list_audit({})) {
+    if (e.target.starts_with("\xc3\xa9")) {
+      EXPECT_LE(e.target.size(), 128u);
+      EXPECT_EQ(e.target.size() % 2, 0u) << "no é cut in half";
+    } else {
+      EXPECT_EQ(e.target, "\xef\xbf\xbd\xef\xbf\xbd");  // two U+FFFD
+    }
+  }
 }
 
 TEST_F(TrailWriterTest, AnOverlongClientIdIsCutAndFlushesHappenOnTheirOwn) {

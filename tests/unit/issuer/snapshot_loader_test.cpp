@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <ctime>
 
 #include "issuer/client_registry.hpp"
 #include "issuer/key_rotation.hpp"
+#include "jose/key_encryption.hpp"
 #include "support/temp_store.hpp"
 
 using namespace tokengate;
@@ -51,6 +53,28 @@ TEST_P(SnapshotLoaderTest, ClientsKeysAndNewRevocationsReachTheSnapshots) {
   EXPECT_TRUE(state.revocations.load()->token_revoked("g.t.0.3"));
   EXPECT_EQ(state.revocations.load()->size(), 4u);
   EXPECT_EQ(state.revocations.load()->base_size(), 1u) << "only the new one was read";
+}
+
+// Another node sealed the keys with a key-encryption key this one lacks: the reload says so
+// (throws), but clients and revocations still reach the snapshots, and the keys it had stay.
+TEST_P(SnapshotLoaderTest, KeysItCannotOpenDoNotStopClientsAndRevocations) {
+  auto store = open();
+  auto key = issuer::ensure_signing_key(*store, jose::Algorithm::ES256, nullptr);
+  issuer::IssuerState state({"https://as.test", "api", 600});
+  issuer::SnapshotLoader loader(*store, state, nullptr);
+  loader.reload();
+  auto keys_before = state.keys.load();
+  ASSERT_NE(keys_before->active, nullptr);
+
+  jose::KeyEncryption kek(std::array<unsigned char, 32>{7});
+  ASSERT_TRUE(store->seal_key(key.kid, key.private_pem, kek.seal(key.private_pem, key.kid)));
+  auto client = issuer::create_client(*store, {.name = "later", .scope = "", .audience = {}, .token_ttl = 0});
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  store->add_revocation({store::RevocationRecord::Kind::token, "g.t.0.9", client.record.id, now, now + 600});
+  EXPECT_THROW(loader.reload(), std::exception);
+  EXPECT_NE(state.clients.load()->find(client.record.id), nullptr);
+  EXPECT_TRUE(state.revocations.load()->token_revoked("g.t.0.9"));
+  EXPECT_EQ(state.keys.load(), keys_before) << "it keeps signing with the keys it has";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SnapshotLoaderTest, ::testing::Values(Backend::sqlite, Backend::postgres),

@@ -68,27 +68,43 @@ TEST(ClientLimits, TheFailureThatLocksOutSaysSo) {
 TEST(ClientLimits, ReservedSlotsCapRequestsInFlight) {
   ClientLimits limits({.failures = 3, .address_failures = 50, .window = 60s});
   auto t = ClientLimits::Clock::now();
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limits.reserve("a", "c", t)) << i;
-  auto refused = limits.reserve("a", "c", t);
+  ClientLimits::Reservation held[3];
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limits.reserve("a", "c", t, held[i])) << i;
+  ClientLimits::Reservation none;
+  auto refused = limits.reserve("a", "c", t, none);
   ASSERT_TRUE(refused);
   EXPECT_NE(refused->message.find("in flight"), std::string::npos) << refused->message;
-  EXPECT_FALSE(limits.reserve("b", "c", t)) << "another address is not held back";
-  // An answer fails: its slot becomes a counted failure, and the pair is still full.
-  limits.release("a", "c");
+  EXPECT_FALSE(none.pair || none.address) << "a refusal holds nothing";
+  ClientLimits::Reservation other;
+  EXPECT_FALSE(limits.reserve("b", "c", t, other)) << "another address is not held back";
+  // An answer fails: counted first, then its slot given back; the pair is still full.
   limits.failed("a", "c", t);
-  EXPECT_TRUE(limits.reserve("a", "c", t));
-  // An answer succeeds: the pair is known good, its count starts afresh, and its requests in flight
-  // are not capped (a busy client keeps its concurrency) until one of them fails.
-  limits.release("a", "c");
+  limits.release("a", "c", held[0]);
+  ClientLimits::Reservation again;
+  EXPECT_TRUE(limits.reserve("a", "c", t, again));
+  // An answer succeeds: the pair is known good, its count starts afresh, and it may have ten times
+  // its limit in flight (a busy client), no more, spending no slot of the address.
   limits.succeeded("a", "c", /*remember=*/true);
-  for (int i = 0; i < 20; ++i) EXPECT_FALSE(limits.reserve("a", "c", t)) << i;
-  limits.failed("a", "c", t);
-  EXPECT_TRUE(limits.reserve("a", "c", t));
+  limits.release("a", "c", held[1]);
+  int in_flight = 1;  // held[2]
+  ClientLimits::Reservation r;
+  while (!limits.reserve("a", "c", t, r)) {
+    EXPECT_TRUE(r.pair);
+    EXPECT_FALSE(r.address) << "a known-good pair spends no slot of the address";
+    ++in_flight;
+    ASSERT_LT(in_flight, 1000);
+  }
+  EXPECT_EQ(in_flight, 3 * ClientLimits::kKnownGoodFactor);
+  limits.failed("a", "c", t);  // one fails: capped as any pair again
+  EXPECT_TRUE(limits.reserve("a", "c", t, r));
   // Across client IDs the address cap holds: 5 slots at most from one address.
   ClientLimits spray({.failures = 100, .address_failures = 5, .window = 60s});
-  int held = 0;
-  for (int i = 0; i < 20; ++i) held += spray.reserve("x", "id" + std::to_string(i), t) ? 0 : 1;
-  EXPECT_EQ(held, 5);
+  int granted = 0;
+  for (int i = 0; i < 20; ++i) {
+    ClientLimits::Reservation h;
+    granted += spray.reserve("x", "id" + std::to_string(i), t, h) ? 0 : 1;
+  }
+  EXPECT_EQ(granted, 5);
 }
 
 TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
@@ -100,7 +116,8 @@ TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
     limits.failed(address, "client-" + std::to_string(i), t);
     limits.take_address_grant(address, t);
     limits.take_client_grant("client-" + std::to_string(i), t);
-    if (i % 2) limits.reserve(address, "client-" + std::to_string(i), t);
+    ClientLimits::Reservation held;
+    if (i % 2) limits.reserve(address, "client-" + std::to_string(i), t, held);
   }
   EXPECT_LE(limits.remembered(), 4 * 1600u);
 }

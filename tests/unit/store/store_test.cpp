@@ -45,6 +45,33 @@ TEST_P(StoreTest, ChangeCounterSeesOtherConnectionsCommits) {
   EXPECT_NE(reader.change_counter(), before);
 }
 
+// Two overlapping edits: one narrows the scopes (a new generation, the old one revoked), the other
+// read the client before and writes after. Its write must not bring the revoked generation back.
+TEST_P(StoreTest, AWriteOverARevokedGenerationIsRefusedAndRedone) {
+  auto store = open();
+  auto other = open();
+  auto created = issuer::create_client(*store, {.name = "svc", .scope = "admin read", .audience = "", .token_ttl = 0});
+  auto stale = store->find_client(created.record.id);  // read by the slow edit
+  ASSERT_TRUE(issuer::update_client(*other, created.record.id, {.name = {}, .scope = "read", .audience = {}, .token_ttl = {}}));
+  auto narrowed = other->find_client(created.record.id);
+  ASSERT_NE(narrowed->generation, stale->generation);
+
+  stale->name = "renamed";
+  std::string read_generation = stale->generation;
+  EXPECT_THROW(store->update_client(*stale, {}, nullptr, &read_generation), store::ConcurrentChange);
+  EXPECT_EQ(open()->find_client(created.record.id)->generation, narrowed->generation) << "nothing written";
+  // Through the registry, the edit is redone on what is there now.
+  ASSERT_TRUE(issuer::update_client(*store, created.record.id, {.name = "renamed", .scope = {}, .audience = {}, .token_ttl = {}}));
+  auto now = open()->find_client(created.record.id);
+  EXPECT_EQ(now->name, "renamed");
+  EXPECT_EQ(now->scopes, (std::vector<std::string>{"read"}));
+  EXPECT_EQ(now->generation, narrowed->generation);
+  std::string gone = "no-such-generation";
+  store::ClientRecord missing = *now;
+  missing.id = "no-such-client";
+  EXPECT_FALSE(store->update_client(missing, {}, nullptr, &gone)) << "no such client is not a conflict";
+}
+
 TEST_P(StoreTest, RevocationsPersistExpireAndAreIdempotent) {
   using Kind = store::RevocationRecord::Kind;
   {
