@@ -136,6 +136,7 @@ start_tokengate revoke100k "$WORK/revoked"
 log "revocations: $revocations with 100,000 outstanding"
 taskset -c 1 node "$HERE/lib/revocations.mjs" revoke100k "http://127.0.0.1:$SERVER_PORT" "$auth" "$revocations" >>"$RAW/results.jsonl" \
   || die "revoke100k: the revocations failed"
+stop_server
 cp -r "$WORK/es256" "$WORK/revoke0"
 start_tokengate revoke0 "$WORK/revoke0"
 log "revocations: $revocations with none outstanding"

@@ -14,7 +14,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jws_signer.hpp"
 #include "tokengate/token_source.hpp"
 #include "tokengate/verifier.hpp"
@@ -26,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 std::vector<std::string> make_tokens(std::shared_ptr<const tokengate::jose::SigningKey> shared, size_t n) {
   const auto& key = *shared;
   tokengate::jose::JwsSigner signer(shared);
-  std::string header = tokengate::jose::base64url_encode(
+  std::string header = tokengate::common::base64url_encode(
       R"({"alg":"ES256","typ":"at+jwt","kid":")" + key.kid() + R"("})");
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<std::string> out;
@@ -34,7 +34,7 @@ std::vector<std::string> make_tokens(std::shared_ptr<const tokengate::jose::Sign
   for (size_t i = 0; i < n; ++i) {
     std::string claims = R"({"iss":"https://issuer.bench","aud":"https://api.bench","sub":"c","client_id":"c","iat":)" +
                          std::to_string(now) + ",\"exp\":" + std::to_string(now + 3600) + ",\"jti\":\"" + std::to_string(i) + "\"}";
-    std::string token = header + "." + tokengate::jose::base64url_encode(claims);
+    std::string token = header + "." + tokengate::common::base64url_encode(claims);
     std::string input = token;
     token += '.';
     signer.sign_append(input, token);

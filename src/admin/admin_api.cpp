@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/json_member.hpp"
 #include "admin/admin_json.hpp"
 #include "audit/actor.hpp"
 #include "audit/since.hpp"
@@ -134,8 +135,7 @@ bool contains_scope(const boost::json::object& claims, std::string_view wanted) 
 }
 
 std::string claim(const boost::json::object& claims, std::string_view name) {
-  auto it = claims.find(name);
-  return it != claims.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+  return std::string(common::string_member(claims, name));
 }
 
 }  // namespace

@@ -40,6 +40,22 @@ struct ServeArgs {
   std::map<std::string, std::string> flags;
 };
 
+// The audit trail as the front's sink for failed authentications (the front knows no audit trail:
+// proxy mode has none).
+class TrailFailureSink final : public front::FailureSink {
+ public:
+  explicit TrailFailureSink(audit::TrailWriter& trail) : trail_(trail) {}
+  void failed_authentication(std::string_view client_id, std::string_view address) override {
+    trail_.failed_authentication(client_id, address);
+  }
+  void locked_out(std::string_view client_id, std::string_view address) override {
+    trail_.failed(audit::TrailWriter::Failure::lockout, client_id, address);
+  }
+
+ private:
+  audit::TrailWriter& trail_;
+};
+
 // On a store with no clients, the first start registers one and prints how to use it.
 void create_demo_client(store::Store& store, const std::string& token_url) {
   auto demo = issuer::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0},
@@ -174,7 +190,8 @@ int serve_issuer(const config::Config& config) {
   issuer::IssuerMode mode(state, watcher, *store);
   limits::ClientLimits limits(limit_settings(config));
   audit::TrailWriter trail(*store, {.retention_days = config.audit_retention});
-  front::Routes routes(mode, {&limits, &trail});
+  TrailFailureSink failures(trail);
+  front::Routes routes(mode, {&limits, &failures});
   routes.add_to(router);
   web::add_public_pages(router);
 

@@ -1,3 +1,4 @@
+#include "common/json_member.hpp"
 #include "client/discovery.hpp"
 
 #include <boost/json/parse.hpp>
@@ -5,10 +6,7 @@
 namespace tokengate::client {
 namespace {
 
-std::string member(const boost::json::object& o, const char* name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
+std::string member(const boost::json::object& o, const char* name) { return std::string(common::string_member(o, name)); }
 
 bool http_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
 

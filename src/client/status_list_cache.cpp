@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jwt_verifier.hpp"
 
 namespace tokengate::client {
@@ -98,7 +98,7 @@ std::variant<StatusListCache::Lookup, std::string> StatusListCache::fetch_and_lo
     return std::string("the status list token's status_list has no bits or lst");
   int64_t b = bits->value().as_int64();
   if (b != 1 && b != 2 && b != 4 && b != 8) return std::string("the status list's bits is not 1, 2, 4 or 8");
-  auto compressed = jose::base64url_decode(lst->value().as_string());
+  auto compressed = common::base64url_decode(lst->value().as_string());
   auto bytes = compressed ? inflate_bounded(*compressed) : std::nullopt;
   if (!bytes) return std::string("the status list's lst is not base64url ZLIB data");
 

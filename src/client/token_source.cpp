@@ -10,6 +10,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/json_member.hpp"
 #include "client/discovery.hpp"
 #include "client/http_fetch.hpp"
 #include "common/form_encoding.hpp"
@@ -20,10 +21,7 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-std::string member(const boost::json::object& o, const char* name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
+std::string member(const boost::json::object& o, const char* name) { return std::string(common::string_member(o, name)); }
 
 // What the server answered, as a token or as the error it names (RFC 6749 §5.1, §5.2).
 AccessToken parse_token_response(const client::FetchResponse& res, const std::string& url) {

@@ -19,7 +19,7 @@
 #include "client/status_list_cache.hpp"
 #include "common/job_thread.hpp"
 #include "common/scope_list.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jwt_verifier.hpp"
 #include "tokengate/error.hpp"
 
@@ -55,7 +55,7 @@ Header read_header(std::string_view token) {
   Header h;
   size_t dot = token.find('.');
   if (dot == std::string_view::npos || token.find('.', dot + 1) == std::string_view::npos) return h;
-  auto text = jose::base64url_decode(token.substr(0, dot));
+  auto text = common::base64url_decode(token.substr(0, dot));
   if (!text) return h;
   boost::system::error_code ec;
   auto v = boost::json::parse(*text, ec);

@@ -3,7 +3,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::common {
 
@@ -18,7 +18,7 @@ void append_form_param(std::string& form, std::string_view name, std::optional<s
 }
 
 std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
-  return "Basic " + jose::base64_encode(form_encode(client_id) + ":" + form_encode(client_secret));
+  return "Basic " + common::base64_encode(form_encode(client_id) + ":" + form_encode(client_secret));
 }
 
 }  // namespace tokengate::common

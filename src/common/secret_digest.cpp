@@ -4,7 +4,7 @@
 
 namespace tokengate::common {
 
-SecretDigest digest_secret(std::string_view secret) { return jose::sha256(secret); }
+SecretDigest digest_secret(std::string_view secret) { return common::sha256(secret); }
 
 bool secret_matches(std::string_view presented, const SecretDigest& stored) {
   SecretDigest d = digest_secret(presented);

@@ -4,11 +4,11 @@
 // choose; for 256-bit random secrets they add only latency.)
 #include <string_view>
 
-#include "jose/sha256.hpp"
+#include "common/sha256.hpp"
 
 namespace tokengate::common {
 
-using SecretDigest = jose::Sha256Digest;
+using SecretDigest = common::Sha256Digest;
 
 SecretDigest digest_secret(std::string_view secret);
 // Compares digest(presented) with `stored` in time independent of where they differ.

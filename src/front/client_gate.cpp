@@ -71,15 +71,15 @@ std::optional<http::Respond> ClientGate::pass(const http::Request& request, std:
     respond(std::move(*refusal));
     return std::nullopt;
   }
-  if (!limits && !trail) return respond;
-  return [limits = limits, trail = trail, reserving = reserve_slots, held, address = std::string(request.client_address),
+  if (!limits && !failures) return respond;
+  return [limits = limits, failures = failures, reserving = reserve_slots, held, address = std::string(request.client_address),
           id = std::string(client_id), respond = std::move(respond)](http::Response r) {
     // The answer is counted before its slot is given back, so no other guess takes the slot first.
     if (r.status == 401) {
       bool locked_now = limits && limits->failed(address, id, limits::ClientLimits::Clock::now());
-      if (trail) {
-        trail->failed_authentication(id, address);
-        if (locked_now) trail->failed(audit::TrailWriter::Failure::lockout, id, address);
+      if (failures) {
+        failures->failed_authentication(id, address);
+        if (locked_now) failures->locked_out(id, address);
       }
     } else if (r.status == 200 && limits) {
       limits->succeeded(address, id, /*remember=*/reserving);

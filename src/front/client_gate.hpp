@@ -12,15 +12,25 @@
 #include <optional>
 #include <string_view>
 
-#include "audit/trail_writer.hpp"
 #include "http/router.hpp"
 #include "limits/client_limits.hpp"
 
 namespace tokengate::front {
 
+// Where the gate reports failed authentications: the audit trail in issuer mode (the composition
+// root adapts it); proxy mode has no store and reports nowhere. Called on request threads: an
+// implementation must not wait on I/O.
+class FailureSink {
+ public:
+  virtual ~FailureSink() = default;
+  virtual void failed_authentication(std::string_view client_id, std::string_view address) = 0;
+  // The failure that locked the (address, client ID) pair or the address out.
+  virtual void locked_out(std::string_view client_id, std::string_view address) = 0;
+};
+
 struct ClientGate {
   limits::ClientLimits* limits = nullptr;  // null: no limits (unit tests)
-  audit::TrailWriter* trail = nullptr;     // null: failures are not audited (proxy mode has no store)
+  FailureSink* failures = nullptr;         // null: failures are reported nowhere (proxy mode)
   bool reserve_slots = false;              // authentication takes a round trip (proxy mode)
 
   // Why the request is refused before it is authenticated (cross-site, locked out, over the

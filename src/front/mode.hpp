@@ -24,6 +24,14 @@ struct PublishedKeys {
   int64_t max_age = 60;   // seconds verifiers may cache it: shorter than the key publish delay
 };
 
+// One list (GET /statuslists/LIST) and the aggregation of them (GET /statuslists, §9).
+class StatusLists {
+ public:
+  virtual ~StatusLists() = default;
+  virtual http::Response status_list(const http::Request& request, std::string_view list) const = 0;
+  virtual http::Response status_list_aggregation() const = 0;
+};
+
 class Mode {
  public:
   virtual ~Mode() = default;
@@ -45,11 +53,9 @@ class Mode {
   virtual void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                       std::optional<std::string_view> token, http::Respond respond) const = 0;
 
-  // Status lists for offline verifiers (draft-ietf-oauth-status-list): one list (GET
-  // /statuslists/LIST), and the aggregation of them (GET /statuslists, §9). Only the issuer has any.
-  virtual bool publishes_status_lists() const = 0;
-  virtual http::Response status_list(const http::Request& request, std::string_view list) const = 0;
-  virtual http::Response status_list_aggregation() const = 0;
+  // Status lists for offline verifiers (draft-ietf-oauth-status-list), or null: only the issuer
+  // has any.
+  virtual const StatusLists* status_lists() const { return nullptr; }
 
   // The keys clients verify our tokens with; `done` runs once, on `loop`.
   virtual void published_keys(boost::asio::io_context& loop, std::function<void(PublishedKeys)> done) const = 0;

@@ -52,8 +52,9 @@ void Routes::add_to(http::Router& router) const {
       observe::RouteKind::revocation);
 
   router.add("GET", "/statuslists", [this](const http::Request&) {
-    if (!mode_.publishes_status_lists()) return status_lists_absent();
-    return mode_.status_list_aggregation();
+    const StatusLists* lists = mode_.status_lists();
+    if (!lists) return status_lists_absent();
+    return lists->status_list_aggregation();
   });
   router.add_prefix("/statuslists/", [this](const http::Request& request, http::Respond respond) {
     if (request.method != "GET" && request.method != "HEAD") {
@@ -61,13 +62,14 @@ void Routes::add_to(http::Router& router) const {
       r.header("Allow", "GET, HEAD");
       return respond(std::move(r));
     }
-    if (!mode_.publishes_status_lists()) return respond(status_lists_absent());
-    respond(mode_.status_list(request, request.path.substr(std::string_view("/statuslists/").size())));
+    const StatusLists* lists = mode_.status_lists();
+    if (!lists) return respond(status_lists_absent());
+    respond(lists->status_list(request, request.path.substr(std::string_view("/statuslists/").size())));
   });
 
   auto metadata = [this](const http::Request&) {
     http::Response r;
-    r.body = metadata_json(issuer_, mode_.publishes_status_lists());
+    r.body = metadata_json(issuer_, mode_.status_lists() != nullptr);
     return r;
   };
   router.add("GET", "/.well-known/oauth-authorization-server", metadata);

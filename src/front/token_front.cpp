@@ -1,24 +1,17 @@
 #include "front/token_front.hpp"
 
 #include "common/echo.hpp"
+#include "front/client_auth_methods.hpp"
 #include "front/client_gate.hpp"
 
 namespace tokengate::front {
-namespace {
-
-std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods(const TokenRoute& route) {
-  std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
-  methods.push_back(
-      std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/route.cells_compatible || route.sdk_compatible));
-  methods.push_back(std::make_unique<oauth::ClientSecretPost>());
-  if (route.cells_compatible) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
-  return methods;
-}
-
-}  // namespace
 
 TokenFront::TokenFront(const Mode& mode, TokenRoute route, ClientGate gate)
-    : mode_(mode), route_(route), gate_(gate), authenticator_(auth_methods(route)) {}
+    : mode_(mode),
+      route_(route),
+      gate_(gate),
+      authenticator_(client_auth_methods({.cells_query = route.cells_compatible,
+                                          .ignore_bearer = route.cells_compatible || route.sdk_compatible})) {}
 
 void TokenFront::handle(const http::Request& request, http::Respond respond) const {
   auto parsed = oauth::parse_token_request(request, {.cells_compatible = route_.cells_compatible,

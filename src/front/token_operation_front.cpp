@@ -1,21 +1,12 @@
 #include "front/token_operation_front.hpp"
 
+#include "front/client_auth_methods.hpp"
 #include "front/client_gate.hpp"
 
 namespace tokengate::front {
-namespace {
-
-std::vector<std::unique_ptr<oauth::ClientAuthMethod>> auth_methods() {
-  std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
-  methods.push_back(std::make_unique<oauth::ClientSecretBasic>());
-  methods.push_back(std::make_unique<oauth::ClientSecretPost>());
-  return methods;
-}
-
-}  // namespace
 
 TokenOperationFront::TokenOperationFront(const Mode& mode, Operation operation, ClientGate gate)
-    : mode_(mode), operation_(operation), gate_(gate), authenticator_(auth_methods()) {}
+    : mode_(mode), operation_(operation), gate_(gate), authenticator_(client_auth_methods({})) {}
 
 void TokenOperationFront::handle(const http::Request& request, http::Respond respond) const {
   auto parsed = oauth::parse_token_request(request);

@@ -4,14 +4,14 @@
 #include <cstdio>
 
 #include "common/random.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::issuer {
 
 std::string generate_generation() {
   std::array<char, 8> bytes;
   common::random_bytes(bytes.data(), bytes.size());
-  return jose::base64url_encode(std::string_view(bytes.data(), bytes.size()));
+  return common::base64url_encode(std::string_view(bytes.data(), bytes.size()));
 }
 
 std::string generate_client_id() {

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/json_member.hpp"
 #include "http/conditional.hpp"
 #include "http/event_loop.hpp"
 #include "issuer/client_check.hpp"
@@ -15,8 +16,8 @@
 #include "issuer/status_list.hpp"
 #include "issuer/token_inspection.hpp"
 #include "issuer/token_status.hpp"
-#include "jose/base64url.hpp"
-#include "jose/sha256.hpp"
+#include "common/base64url.hpp"
+#include "common/sha256.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -24,8 +25,7 @@ namespace {
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 std::string string_claim(const boost::json::object& claims, const char* name) {
-  auto it = claims.find(name);
-  return it != claims.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+  return std::string(common::string_member(claims, name));
 }
 
 int64_t integer_claim(const boost::json::object& claims, const char* name) {
@@ -144,9 +144,9 @@ http::Response IssuerMode::status_list(const http::Request& request, std::string
   if (signed_list.jwt.empty()) {
     std::string lst = encode_status_list(status_list_bits(list, revocations));
     std::string uri = state_.settings.issuer + "/statuslists/" + std::string(list);
-    auto digest = jose::sha256(lst);
+    auto digest = common::sha256(lst);
     signed_list = {status_list_token(keys, uri, lst, now),
-                   "W/\"" + jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + "\"",
+                   "W/\"" + common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + "\"",
                    now, state_.revocations.version(), state_.keys.version()};
     std::lock_guard lock(lists_mutex_);
     if (lists_.size() > 10000) lists_.clear();  // bounded, whatever names are asked for

@@ -15,7 +15,7 @@
 
 namespace tokengate::issuer {
 
-class IssuerMode final : public front::Mode {
+class IssuerMode final : public front::Mode, public front::StatusLists {
  public:
   // `watcher` tells the health checks whether the store is reachable and reloads after a write.
   IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store);
@@ -28,7 +28,7 @@ class IssuerMode final : public front::Mode {
                   std::optional<std::string_view> token, http::Respond respond) const override;
   void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
               std::optional<std::string_view> token, http::Respond respond) const override;
-  bool publishes_status_lists() const override { return true; }
+  const front::StatusLists* status_lists() const override { return this; }
   http::Response status_list(const http::Request& request, std::string_view list) const override;
   http::Response status_list_aggregation() const override;
   void published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const override;

@@ -6,7 +6,7 @@
 
 #include "common/json_text.hpp"
 #include "common/token_lifetime.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -65,7 +65,7 @@ std::shared_ptr<const KeySet> KeySet::build(const std::vector<store::KeyRecord>&
     header += ',';
     common::append_json_member(header, "kid", set->active->kid());
     header += '}';
-    set->active_header_b64 = jose::base64url_encode(header);
+    set->active_header_b64 = common::base64url_encode(header);
   }
   boost::json::object doc;
   doc["keys"] = std::move(jwks);

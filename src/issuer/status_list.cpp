@@ -7,7 +7,7 @@
 #include "common/json_text.hpp"
 #include "issuer/token_issuer.hpp"
 #include "issuer/token_status.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::issuer {
 
@@ -29,7 +29,7 @@ std::string encode_status_list(std::string_view bits) {
                 static_cast<uLong>(bits.size()), Z_BEST_COMPRESSION) != Z_OK)
     throw std::runtime_error("zlib could not compress a status list");
   compressed.resize(size);
-  return jose::base64url_encode(compressed);
+  return common::base64url_encode(compressed);
 }
 
 std::string status_list_token(const KeySet& keys, std::string_view uri, std::string_view lst, int64_t now) {

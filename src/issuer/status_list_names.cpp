@@ -10,7 +10,7 @@
 
 #include "common/random.hpp"
 #include "common/token_lifetime.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -28,7 +28,7 @@ std::string StatusListNames::tag(std::string_view untagged) const {
   if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(untagged.data()),
             untagged.size(), out, &len))
     throw std::runtime_error("HMAC-SHA256 failed");
-  std::string tag = jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(out), 12));
+  std::string tag = common::base64url_encode(std::string_view(reinterpret_cast<const char*>(out), 12));
   return tag;
 }
 
@@ -46,7 +46,7 @@ bool StatusListNames::may_exist(std::string_view list, int64_t now) const {
 std::shared_ptr<const StatusListNames> load_status_list_names(store::Store& store, int64_t longest_ttl) {
   std::string candidate(32, '\0');
   common::random_bytes(candidate.data(), candidate.size());
-  std::string key = jose::base64url_decode(store.ensure_secret(kKeyName, jose::base64url_encode(candidate)))
+  std::string key = common::base64url_decode(store.ensure_secret(kKeyName, common::base64url_encode(candidate)))
                         .value_or(std::string());
   OPENSSL_cleanse(candidate.data(), candidate.size());
   if (key.size() < 32) throw store::StoreError("the store's status list key is malformed");

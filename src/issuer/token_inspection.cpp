@@ -2,18 +2,12 @@
 
 #include <algorithm>
 
+#include "common/json_member.hpp"
 #include "common/scope_list.hpp"
 #include "issuer/token_status.hpp"
 
 namespace tokengate::issuer {
-namespace {
-
-std::string_view string_claim(const boost::json::object& claims, const char* name) {
-  auto it = claims.find(name);
-  return it != claims.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
-}
-
-}  // namespace
+using common::string_member;
 
 std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::string_view token, const IssuerState& state,
                                                                          std::string_view audience, int64_t now) {
@@ -27,19 +21,19 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
   if (std::holds_alternative<F>(verified)) return verified;
   const auto& claims = std::get<boost::json::object>(verified);
 
-  std::string_view jti = string_claim(claims, "jti");
+  std::string_view jti = string_member(claims, "jti");
   const RevocationSnapshot& revoked = store::read_snapshot(state.revocations);
   if (revoked.token_revoked(jti)) return F{F::revoked, "The token has been revoked."};
   auto id = parse_token_id(jti);
   if (id && revoked.generation_revoked(id->generation))
     return F{F::revoked, "The token has been revoked (every token of its client was)."};
 
-  const store::ClientRecord* client = clients.find(string_claim(claims, "client_id"));
+  const store::ClientRecord* client = clients.find(string_member(claims, "client_id"));
   if (!client) return F{F::revoked, "The token's client no longer exists."};
   if (!client->enabled) return F{F::revoked, "The token's client is disabled."};
   // A token is worth no more than its client is allowed now: a scope taken from the client ends
   // every token that carries it (the admin API's rights among them), whatever the token says.
-  if (!common::scopes_within(string_claim(claims, "scope"), client->scopes))
+  if (!common::scopes_within(string_member(claims, "scope"), client->scopes))
     return F{F::revoked, "The token carries a scope its client is no longer allowed."};
   return verified;
 }

@@ -4,7 +4,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jws_signer.hpp"
 #include "issuer/token_status.hpp"
 #include "common/json_text.hpp"
@@ -73,7 +73,7 @@ std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims&
   token.clear();
   token += keys.active_header_b64;
   token += '.';
-  jose::base64url_append(token, payload);
+  common::base64url_append(token, payload);
   sign_in_place(keys, token);
   return token;
 }
@@ -87,9 +87,9 @@ std::string sign_jwt(const KeySet& keys, std::string_view typ, std::string_view 
   header += ',';
   common::append_json_member(header, "kid", keys.active->kid());
   header += '}';
-  std::string jws = jose::base64url_encode(header);
+  std::string jws = common::base64url_encode(header);
   jws += '.';
-  jose::base64url_append(jws, payload);
+  common::base64url_append(jws, payload);
   sign_in_place(keys, jws);
   return jws;
 }

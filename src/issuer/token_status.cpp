@@ -9,7 +9,7 @@
 
 #include "common/random.hpp"
 #include "issuer/status_list_names.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -64,7 +64,7 @@ struct ThreadLists {
   static std::string fresh_thread_id() {
     std::array<char, 9> bytes;  // 72 bits: threads of every process ever started never meet
     common::random_bytes(bytes.data(), bytes.size());
-    return jose::base64url_encode(std::string_view(bytes.data(), bytes.size()));
+    return common::base64url_encode(std::string_view(bytes.data(), bytes.size()));
   }
 };
 

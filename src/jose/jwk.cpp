@@ -6,7 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 namespace tokengate::jose {
 namespace {
@@ -34,7 +34,7 @@ std::optional<std::string> member(const boost::json::object& jwk, const char* na
 std::optional<std::string> b64_member(const boost::json::object& jwk, const char* name) {
   auto text = member(jwk, name);
   if (!text) return std::nullopt;
-  return base64url_decode(*text);
+  return common::base64url_decode(*text);
 }
 
 PkeyPtr from_params(const char* type, OSSL_PARAM_BLD* bld) {
@@ -55,8 +55,8 @@ boost::json::object public_key_members(EVP_PKEY* key, Algorithm alg) {
     case Algorithm::ES256:
       o["crv"] = "P-256";
       o["kty"] = "EC";
-      o["x"] = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, 32));
-      o["y"] = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, 32));
+      o["x"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, 32));
+      o["y"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, 32));
       break;
     case Algorithm::EdDSA: {
       unsigned char raw[32];
@@ -64,13 +64,13 @@ boost::json::object public_key_members(EVP_PKEY* key, Algorithm alg) {
       if (EVP_PKEY_get_raw_public_key(key, raw, &len) != 1) throw_openssl_error("reading Ed25519 public key");
       o["crv"] = "Ed25519";
       o["kty"] = "OKP";
-      o["x"] = base64url_encode(std::string_view(reinterpret_cast<char*>(raw), len));
+      o["x"] = common::base64url_encode(std::string_view(reinterpret_cast<char*>(raw), len));
       break;
     }
     case Algorithm::RS256:
-      o["e"] = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_E, 0));
+      o["e"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_E, 0));
       o["kty"] = "RSA";
-      o["n"] = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_N, 0));
+      o["n"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_N, 0));
       break;
   }
   return o;
@@ -80,7 +80,7 @@ std::string thumbprint(const boost::json::object& required_members) {
   std::string canonical = boost::json::serialize(required_members);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
-  return base64url_encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+  return common::base64url_encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
 }
 
 PkeyPtr public_key_from_jwk(const boost::json::object& jwk, Algorithm& alg) {

@@ -2,9 +2,9 @@
 
 #include <openssl/rsa.h>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/ecdsa_signature.hpp"
-#include "jose/sha256.hpp"
+#include "common/sha256.hpp"
 
 namespace tokengate::jose {
 
@@ -31,11 +31,11 @@ void JwsSigner::sign_append(std::string_view signing_input, std::string& out) {
     if (EVP_DigestSignInit(md_ctx_.get(), nullptr, nullptr, nullptr, key_->pkey()) != 1 ||
         EVP_DigestSign(md_ctx_.get(), sig, &sig_len, input, signing_input.size()) != 1)
       throw_openssl_error("EdDSA signing");
-    base64url_append(out, std::string_view(reinterpret_cast<char*>(sig), sig_len));
+    common::base64url_append(out, std::string_view(reinterpret_cast<char*>(sig), sig_len));
     return;
   }
 
-  Sha256Digest digest = sha256(signing_input);
+  common::Sha256Digest digest = common::sha256(signing_input);
   if (EVP_PKEY_sign(pkey_ctx_.get(), sig, &sig_len, digest.data(), digest.size()) != 1) throw_openssl_error("signing");
 
   if (key_->algorithm() == Algorithm::ES256) {
@@ -43,9 +43,9 @@ void JwsSigner::sign_append(std::string_view signing_input, std::string& out) {
     unsigned char raw[64];
     if (!ecdsa_der_to_raw(std::string_view(reinterpret_cast<char*>(sig), sig_len), 32, raw))
       throw std::runtime_error("OpenSSL returned a malformed ECDSA signature");
-    base64url_append(out, std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
+    common::base64url_append(out, std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
   } else {
-    base64url_append(out, std::string_view(reinterpret_cast<char*>(sig), sig_len));
+    common::base64url_append(out, std::string_view(reinterpret_cast<char*>(sig), sig_len));
   }
 }
 

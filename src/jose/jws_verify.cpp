@@ -6,9 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/ecdsa_signature.hpp"
-#include "jose/sha256.hpp"
+#include "common/sha256.hpp"
 
 namespace tokengate::jose {
 
@@ -17,9 +17,9 @@ std::optional<CompactJws> parse_compact(std::string_view token) {
   if (first == std::string_view::npos) return std::nullopt;
   size_t second = token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) return std::nullopt;
-  auto header = base64url_decode(token.substr(0, first));
-  auto payload = base64url_decode(token.substr(first + 1, second - first - 1));
-  auto signature = base64url_decode(token.substr(second + 1));
+  auto header = common::base64url_decode(token.substr(0, first));
+  auto payload = common::base64url_decode(token.substr(first + 1, second - first - 1));
+  auto signature = common::base64url_decode(token.substr(second + 1));
   if (!header || !payload || !signature) return std::nullopt;
   return CompactJws{token.substr(0, second), std::move(*header), std::move(*payload), std::move(*signature)};
 }
@@ -72,7 +72,7 @@ bool verify_signature(EVP_PKEY* key, Algorithm alg, std::string_view signing_inp
       if (!EVP_PKEY_is_a(key, "RSA")) return false;
       break;
   }
-  Sha256Digest digest = sha256(signing_input);
+  common::Sha256Digest digest = common::sha256(signing_input);
   EVP_PKEY_CTX* ctx = verify_context(key, alg);
   bool ok = ctx && EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(), digest.data(),
                                    digest.size()) == 1;

@@ -2,9 +2,10 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/json_member.hpp"
 #include "common/ascii.hpp"
 #include "jose/jws_verify.hpp"
-#include "jose/sha256.hpp"
+#include "common/sha256.hpp"
 #include "jose/verified_token_cache.hpp"
 
 namespace tokengate::jose {
@@ -17,10 +18,7 @@ std::optional<boost::json::object> parse_object(const std::string& text) {
   return std::move(v.as_object());
 }
 
-std::string_view string_member(const boost::json::object& o, const char* name) {
-  auto it = o.find(name);
-  return it != o.end() && it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view();
-}
+using common::string_member;
 
 bool audience_matches(const boost::json::object& claims, std::string_view audience) {
   auto it = claims.find("aud");
@@ -133,7 +131,7 @@ std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_vi
     return std::move(seen.claims);
   }
   // A token seen before skips the signature check, if the key it was verified with is still trusted.
-  Sha256Digest digest = sha256(token);
+  common::Sha256Digest digest = common::sha256(token);
   const VerifiedToken* seen = recall_verified(digest);
   if (seen) {
     const PublicKeySet::Key* key = keys.find(seen->kid);

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "common/random.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/openssl_ptr.hpp"
 
 namespace tokengate::jose {
@@ -49,8 +49,8 @@ KeyEncryption KeyEncryption::from_file(const std::string& path) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
   std::optional<std::string> raw = s.size() == 64 ? from_hex(s) : std::nullopt;
-  if (!raw) raw = base64url_decode(s);
-  if (!raw) raw = base64_decode(s);
+  if (!raw) raw = common::base64url_decode(s);
+  if (!raw) raw = common::base64_decode(s);
   if (!raw || raw->size() != 32)
     throw std::runtime_error("key_encryption_key_file " + path +
                              " must hold a 256-bit key: 64 hex digits or 43/44 base64 characters (e.g. `openssl rand "
@@ -76,11 +76,11 @@ std::string KeyEncryption::seal(std::string_view pem, std::string_view kid) cons
       EVP_EncryptFinal_ex(ctx.get(), bytes + kNonce + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, bytes + kNonce + pem.size()) != 1)
     throw_openssl_error("AES-256-GCM encryption of a signing key");
-  return std::string(kPrefix) + base64url_encode(out);
+  return std::string(kPrefix) + common::base64url_encode(out);
 }
 
 std::string KeyEncryption::open(std::string_view sealed, std::string_view kid) const {
-  auto raw = is_sealed(sealed) ? base64url_decode(sealed.substr(kPrefix.size())) : std::nullopt;
+  auto raw = is_sealed(sealed) ? common::base64url_decode(sealed.substr(kPrefix.size())) : std::nullopt;
   if (!raw || raw->size() < kNonce + kTag) throw std::runtime_error("signing key " + std::string(kid) + " is sealed but malformed");
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw->data());
   size_t n = raw->size() - kNonce - kTag;

@@ -8,7 +8,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "jose/sha256.hpp"
+#include "common/sha256.hpp"
 
 namespace tokengate::jose {
 
@@ -20,7 +20,7 @@ struct VerifiedToken {
 };
 
 // The calling thread's entry for `digest`, or null. Valid until the thread's next remember().
-const VerifiedToken* recall_verified(const Sha256Digest& digest);
-void remember_verified(const Sha256Digest& digest, VerifiedToken token);
+const VerifiedToken* recall_verified(const common::Sha256Digest& digest);
+void remember_verified(const common::Sha256Digest& digest, VerifiedToken token);
 
 }  // namespace tokengate::jose

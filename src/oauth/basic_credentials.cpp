@@ -1,7 +1,7 @@
 #include "oauth/basic_credentials.hpp"
 
 #include "common/ascii.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "oauth/form.hpp"
 
 namespace tokengate::oauth {
@@ -13,7 +13,7 @@ BasicParse parse_basic_authorization(std::string_view header, BasicCredentials& 
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
 
-  auto decoded = jose::base64_decode(token);
+  auto decoded = common::base64_decode(token);
   if (!decoded || decoded->empty()) {
     error = "The Basic Authorization header is not valid base64 (RFC 7617 §2).";
     return BasicParse::malformed;

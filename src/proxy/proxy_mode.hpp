@@ -31,9 +31,6 @@ class ProxyMode final : public front::Mode {
                   std::optional<std::string_view> token, http::Respond respond) const override;
   void revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
               std::optional<std::string_view> token, http::Respond respond) const override;
-  bool publishes_status_lists() const override { return false; }
-  http::Response status_list(const http::Request&, std::string_view) const override { return {}; }
-  http::Response status_list_aggregation() const override { return {}; }
   void published_keys(boost::asio::io_context& loop, std::function<void(front::PublishedKeys)> done) const override;
   const oauth::AccessTokenVerifier& token_verifier() const override { return verifier_; }
   observe::HealthReport readiness() const override;  // ready unless the circuit is open

@@ -10,7 +10,7 @@
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
 #include "issuer/token_status.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jws_verify.hpp"
 #include "support/temp_store.hpp"
 
@@ -69,7 +69,7 @@ class TokenFrontTest : public test_support::TempStoreTest {
   }
 
   static std::string basic(const std::string& id, const std::string& secret) {
-    return "Basic " + jose::base64_encode(id + ":" + secret);
+    return "Basic " + common::base64_encode(id + ":" + secret);
   }
   static std::string error_of(const http::Response& r) {
     return std::string(boost::json::parse(r.body).as_object().at("error").as_string());

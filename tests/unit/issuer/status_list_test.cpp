@@ -9,7 +9,7 @@
 
 #include "issuer/key_rotation.hpp"
 #include "issuer/token_status.hpp"
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jws_verify.hpp"
 
 using namespace tokengate;
@@ -18,7 +18,7 @@ using Kind = store::RevocationRecord::Kind;
 namespace {
 
 std::string inflate(const std::string& lst) {
-  auto compressed = jose::base64url_decode(lst);
+  auto compressed = common::base64url_decode(lst);
   EXPECT_TRUE(compressed);
   std::string out(issuer::kStatusListSize / 8, '\0');
   uLongf size = out.size();

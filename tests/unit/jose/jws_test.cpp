@@ -3,20 +3,21 @@
 #include <boost/json/parse.hpp>
 #include <memory>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jwk.hpp"
 #include "jose/jws_signer.hpp"
 #include "jose/jws_verify.hpp"
 #include "jose/signing_key.hpp"
 
 using namespace tokengate::jose;
+namespace common = tokengate::common;
 
 class JwsRoundTrip : public ::testing::TestWithParam<Algorithm> {};
 
 TEST_P(JwsRoundTrip, SignsAndVerifiesThroughThePublicJwk) {
   auto key = std::make_shared<const SigningKey>(SigningKey::generate(GetParam()));
   JwsSigner signer(key);
-  std::string input = base64url_encode(R"({"alg":"x"})") + "." + base64url_encode(R"({"sub":"a"})");
+  std::string input = common::base64url_encode(R"({"alg":"x"})") + "." + common::base64url_encode(R"({"sub":"a"})");
   std::string token = input + ".";
   signer.sign_append(input, token);
 

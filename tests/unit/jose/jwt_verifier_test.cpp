@@ -5,11 +5,12 @@
 #include <boost/json/serialize.hpp>
 #include <memory>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 #include "jose/jws_signer.hpp"
 #include "jose/signing_key.hpp"
 
 using namespace tokengate::jose;
+namespace common = tokengate::common;
 
 namespace {
 
@@ -24,7 +25,7 @@ struct JwtVerifier : ::testing::Test {
     for (auto& [k, v] : header) h[k] = v;
     boost::json::object c{{"iss", "https://iss"}, {"aud", "api"}, {"exp", now + 60}};
     for (auto& [k, v] : claims) c[k] = v;
-    std::string t = base64url_encode(boost::json::serialize(h)) + "." + base64url_encode(boost::json::serialize(c));
+    std::string t = common::base64url_encode(boost::json::serialize(h)) + "." + common::base64url_encode(boost::json::serialize(c));
     std::string input = t;
     t += '.';
     JwsSigner(key).sign_append(input, t);
@@ -79,7 +80,7 @@ TEST(PublicKeySet, RefusesWeakRsaKeys) {
   // A 1024-bit modulus padded with zero bytes to 256 bytes must not pass as a 2048-bit key.
   std::string n(128, '\0');
   n += std::string(128, '\xff');
-  boost::json::object jwk{{"kty", "RSA"}, {"n", base64url_encode(n)}, {"e", "AQAB"}, {"kid", "weak"}};
+  boost::json::object jwk{{"kty", "RSA"}, {"n", common::base64url_encode(n)}, {"e", "AQAB"}, {"kid", "weak"}};
   EXPECT_EQ(PublicKeySet::from_jwks({{"keys", boost::json::array{jwk}}}).size(), 0u);
 }
 

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 using namespace tokengate::oauth;
 
 TEST(BasicCredentials, ParsesAndFormDecodes) {
   BasicCredentials c;
   std::string error;
-  auto header = "Basic " + tokengate::jose::base64_encode("my%20id:s%3Acret+x");
+  auto header = "Basic " + tokengate::common::base64_encode("my%20id:s%3Acret+x");
   ASSERT_EQ(parse_basic_authorization(header, c, error), BasicParse::ok) << error;
   EXPECT_EQ(c.id, "my id");
   EXPECT_EQ(c.secret, "s:cret x");
@@ -18,7 +18,7 @@ TEST(BasicCredentials, ParsesAndFormDecodes) {
 TEST(BasicCredentials, SchemeIsCaseInsensitive) {
   BasicCredentials c;
   std::string error;
-  EXPECT_EQ(parse_basic_authorization("bAsIc " + tokengate::jose::base64_encode("a:b"), c, error), BasicParse::ok);
+  EXPECT_EQ(parse_basic_authorization("bAsIc " + tokengate::common::base64_encode("a:b"), c, error), BasicParse::ok);
 }
 
 TEST(BasicCredentials, OtherSchemesAreNotBasic) {
@@ -33,9 +33,9 @@ TEST(BasicCredentials, RejectsMalformedValues) {
   std::string error;
   EXPECT_EQ(parse_basic_authorization("Basic", c, error), BasicParse::malformed);
   EXPECT_EQ(parse_basic_authorization("Basic !!!!", c, error), BasicParse::malformed);
-  EXPECT_EQ(parse_basic_authorization("Basic " + tokengate::jose::base64_encode("nocolon"), c, error),
+  EXPECT_EQ(parse_basic_authorization("Basic " + tokengate::common::base64_encode("nocolon"), c, error),
             BasicParse::malformed);
   EXPECT_NE(error.find("':'"), std::string::npos);
-  EXPECT_EQ(parse_basic_authorization("Basic " + tokengate::jose::base64_encode("a%zz:b"), c, error),
+  EXPECT_EQ(parse_basic_authorization("Basic " + tokengate::common::base64_encode("a%zz:b"), c, error),
             BasicParse::malformed);
 }

@@ -1,8 +1,8 @@
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace tokengate::jose;
+using namespace tokengate::common;
 
 TEST(Base64Url, EncodesRfc4648Vectors) {
   EXPECT_EQ(base64url_encode(""), "");

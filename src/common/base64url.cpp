@@ -1,9 +1,9 @@
-#include "jose/base64url.hpp"
+#include "common/base64url.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace tokengate::jose {
+namespace tokengate::common {
 namespace {
 
 constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -97,4 +97,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return decode_unpadded(text.substr(0, text.size() - pad), kStdReverse);
 }
 
-}  // namespace tokengate::jose
+}  // namespace tokengate::common

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace tokengate::jose {
+namespace tokengate::common {
 
 // Appends the unpadded base64url encoding of `bytes` to `out` (no temporaries).
 void base64url_append(std::string& out, std::string_view bytes);
@@ -17,4 +17,4 @@ std::string base64_encode(std::string_view bytes);  // standard alphabet, '=' pa
 std::optional<std::string> base64url_decode(std::string_view text);
 std::optional<std::string> base64_decode(std::string_view text);  // standard alphabet, '=' padding required
 
-}  // namespace tokengate::jose
+}  // namespace tokengate::common

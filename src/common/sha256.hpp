@@ -4,9 +4,9 @@
 #include <array>
 #include <string_view>
 
-namespace tokengate::jose {
+namespace tokengate::common {
 
 using Sha256Digest = std::array<unsigned char, 32>;
 Sha256Digest sha256(std::string_view data);
 
-}  // namespace tokengate::jose
+}  // namespace tokengate::common

@@ -1,0 +1,15 @@
+#include "front/client_auth_methods.hpp"
+
+namespace tokengate::front {
+
+std::vector<std::unique_ptr<oauth::ClientAuthMethod>> client_auth_methods(AuthEndpoint endpoint) {
+  std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
+  methods.push_back(std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/endpoint.ignore_bearer));
+  methods.push_back(std::make_unique<oauth::ClientSecretPost>());
+  if (endpoint.cells_query) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
+  return methods;
+}
+
+std::vector<std::string> client_auth_method_names() { return {"client_secret_basic", "client_secret_post"}; }
+
+}  // namespace tokengate::front
