@@ -36,7 +36,9 @@ base_sha=$(git rev-parse --verify "$BASE_REV^{commit}") || die "no such commit: 
 log "building base $base_sha in build-bench/base/"
 rm -rf build-bench/base-src && git worktree prune
 git worktree add --detach build-bench/base-src "$base_sha" >/dev/null 2>&1 || die "git worktree add failed"
-cmake -S build-bench/base-src -B build-bench/base -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOKENGATE_BUILD_TESTS=OFF >"$RAW/base-cmake.log" 2>&1
+ln -s "$ROOT/node_modules" build-bench/base-src/node_modules  # the build embeds swagger-ui-dist from it
+cmake -S build-bench/base-src -B build-bench/base -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOKENGATE_BUILD_TESTS=OFF >"$RAW/base-cmake.log" 2>&1 \
+  || { tail -20 "$RAW/base-cmake.log" >&2; die "base configuration failed"; }
 ninja -C build-bench/base -j2 tokengate >"$RAW/base-ninja.log" 2>&1 || { tail -20 "$RAW/base-ninja.log" >&2; die "base build failed"; }
 git worktree remove --force build-bench/base-src
 log "building the working tree in build-release/"
