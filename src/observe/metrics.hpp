@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "observe/exposition.hpp"
+
 namespace tokengate::observe {
 
 // What a route is, for the metric families it feeds.
@@ -32,23 +34,6 @@ enum class Counter : uint8_t {
 
 // Histograms other than the per-route request durations.
 enum class Histogram : uint8_t { upstream_call, kCount };
-
-// Writes the exposition text: one family at a time, then its samples.
-class Exposition {
- public:
-  // `type`: counter, gauge or histogram.
-  void family(std::string_view name, std::string_view type, std::string_view help);
-  // `labels`: already formatted, `route="/connect/token",outcome="issued"` (values escaped with
-  // label_value), or empty.
-  void sample(std::string_view name, std::string_view labels, double value);
-  void sample(std::string_view name, std::string_view labels, uint64_t value);
-  void sample_text(std::string_view name, std::string_view labels, std::string_view value);  // already formatted
-  static std::string label_value(std::string_view raw);  // quoted and escaped
-  std::string& text() { return out_; }
-
- private:
-  std::string out_;
-};
 
 class Metrics {
  public:
