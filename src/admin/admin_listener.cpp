@@ -1,11 +1,10 @@
 #include "admin/admin_listener.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <stdexcept>
 
 #include "common/ascii.hpp"
+#include "common/host_name.hpp"
 #include "observe/metrics.hpp"
 
 namespace tokengate::admin {
@@ -20,28 +19,11 @@ void add_metrics_route(http::Router& router) {
   });
 }
 
-namespace {
-
-// The Host a request names, without its port; "[::1]" keeps its brackets.
-std::string_view host_name(std::string_view host) {
-  if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);
-  return host.substr(0, host.find(':'));
-}
-
-bool is_ip_literal(std::string_view name) {
-  unsigned char addr[16];
-  std::string text(name);
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
-    return inet_pton(AF_INET6, text.substr(1, text.size() - 2).c_str(), addr) == 1;
-  return inet_pton(AF_INET, text.c_str(), addr) == 1;
-}
-
-}  // namespace
 
 bool admin_host_allowed(std::string_view host, const std::vector<std::string>& extra_names) {
-  std::string_view name = host_name(host);
+  std::string_view name = common::host_without_port(host);
   if (name.empty()) return false;
-  if (is_ip_literal(name) || common::iequals(name, "localhost")) return true;
+  if (common::is_ip_literal(name) || common::iequals(name, "localhost")) return true;
   return std::any_of(extra_names.begin(), extra_names.end(), [&](const std::string& n) { return common::iequals(n, name); });
 }
 

@@ -27,6 +27,17 @@ const char* kind_name(TrailWriter::Failure kind) {
   return nullptr;
 }
 
+// What a request claimed as its client ID, fit for the store: valid UTF-8 (PostgreSQL refuses
+// anything else, and the audit API answers JSON), cut at a character boundary.
+std::string storable_client_id(std::string_view claimed) {
+  std::string text = common::valid_utf8(claimed.substr(0, kMaxClientId * 4));
+  if (text.size() <= kMaxClientId) return text;
+  size_t cut = kMaxClientId;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  text.resize(cut);
+  return text;
+}
+
 }  // namespace
 
 TrailWriter::TrailWriter(store::Store& store, Settings settings)
@@ -42,20 +53,6 @@ TrailWriter::~TrailWriter() {
   flush();
 }
 
-namespace {
-
-// What a request claimed as its client ID, fit for the store: valid UTF-8 (PostgreSQL refuses
-// anything else, and the audit API answers JSON), cut at a character boundary.
-std::string storable_client_id(std::string_view claimed) {
-  std::string text = common::valid_utf8(claimed.substr(0, kMaxClientId * 4));
-  if (text.size() <= kMaxClientId) return text;
-  size_t cut = kMaxClientId;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  text.resize(cut);
-  return text;
-}
-
-}  // namespace
 
 void TrailWriter::failed(Failure kind, std::string_view client_id, std::string_view address) {
   Key key{kind, storable_client_id(client_id), common::valid_utf8(address)};

@@ -1,7 +1,4 @@
 // tokengate serve: the token service.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -16,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/key_encryption_option.hpp"
 #include "cli/serve_metrics.hpp"
+#include "common/host_name.hpp"
 #include "common/token_lifetime.hpp"
 #include "config/config.hpp"
 #include "front/routes.hpp"
@@ -78,19 +76,7 @@ std::string advertised_issuer(const config::Config& config, uint16_t port) {
   return (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port);
 }
 
-// An IP address of the loopback range (127.0.0.0/8, ::1), or "localhost"; never a name that merely
-// begins like one (127.example.com).
-bool is_loopback_host(std::string_view host) {
-  std::string h(host);
-  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return h == "localhost";
-}
-
-bool listens_on_loopback(const config::Config& config) { return is_loopback_host(config.listen_host); }
+bool listens_on_loopback(const config::Config& config) { return common::is_loopback_host(config.listen_host); }
 
 // Said once at start: secrets and tokens would cross the network in clear.
 void warn_if_plain_on_network(const config::Config& config) {
@@ -130,8 +116,6 @@ void serve_routes(http::Server& server, front::Routes& routes, const std::string
   server.run();
 }
 
-
-
 // The admin listener, when admin_listen is not none: bound now, started by the caller once its
 // router is filled. Says where it is.
 std::unique_ptr<admin::AdminListener> bind_admin(const config::Config& config, const http::Router& router,
@@ -141,13 +125,12 @@ std::unique_ptr<admin::AdminListener> bind_admin(const config::Config& config, c
   bool v6 = config.admin_host.find(':') != std::string::npos;
   spdlog::info("admin listener on {}{}{}:{} ({})", v6 ? "[" : "", config.admin_host, v6 ? "]" : "", listener->port(),
                serves);
-  if (config.tls_cert.empty() && !is_loopback_host(config.admin_host))
+  if (config.tls_cert.empty() && !common::is_loopback_host(config.admin_host))
     spdlog::warn("the admin listener is on {} in plain HTTP: admin tokens, client secrets and /metrics cross the "
                  "network in clear; keep it on loopback (--admin-listen 127.0.0.1:PORT) or serve HTTPS (--tls-cert)",
                  config.admin_host);
   return listener;
 }
-
 
 // A demo client, whose secret is printed, only where a person is trying tokengate out: the
 // quick start's loopback listener and issuer on the embedded SQLite store. Never for a server
@@ -157,7 +140,7 @@ bool trial_run(const config::Config& config) {
   if (!config.db.empty() && !config.db.starts_with("sqlite:")) return false;
   if (config.issuer.empty()) return true;
   auto u = boost::urls::parse_uri(config.issuer);
-  return u && is_loopback_host(u->host());
+  return u && common::is_loopback_host(u->host());
 }
 
 // Issuer mode: clients, keys and revocations from the store, tokens signed here.

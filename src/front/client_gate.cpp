@@ -1,6 +1,7 @@
 #include "front/client_gate.hpp"
 
 #include "common/ascii.hpp"
+#include "common/host_name.hpp"
 #include "observe/request_context.hpp"
 
 namespace tokengate::front {
@@ -11,11 +12,6 @@ std::string_view origin_authority(std::string_view origin) {
   size_t scheme_end = origin.find("://");
   if (scheme_end == std::string_view::npos) return {};
   return origin.substr(scheme_end + 3);
-}
-
-std::string_view without_port(std::string_view authority) {
-  if (authority.starts_with('[')) return authority.substr(0, authority.find(']') + 1);
-  return authority.substr(0, authority.find(':'));
 }
 
 }  // namespace
@@ -38,7 +34,7 @@ bool cross_site(const http::Request& request) {
   std::string_view host = request.host;
   bool host_has_port = !host.empty() && host.back() != ']' && host.find(':') != std::string_view::npos;
   if (host_has_port) return !common::iequals(authority, host);
-  return !common::iequals(without_port(authority), host);
+  return !common::iequals(common::host_without_port(authority), host);
 }
 
 std::optional<http::Response> ClientGate::refusal_before(const http::Request& request, std::string_view client_id,

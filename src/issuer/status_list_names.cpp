@@ -28,8 +28,7 @@ std::string StatusListNames::tag(std::string_view untagged) const {
   if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(untagged.data()),
             untagged.size(), out, &len))
     throw std::runtime_error("HMAC-SHA256 failed");
-  std::string tag = common::base64url_encode(std::string_view(reinterpret_cast<const char*>(out), 12));
-  return tag;
+  return common::base64url_encode(std::string_view(reinterpret_cast<const char*>(out), 12));
 }
 
 bool StatusListNames::may_exist(std::string_view list, int64_t now) const {

@@ -30,9 +30,12 @@ std::optional<Refusal> ClientLimits::locked(Table<Window>& table, const std::str
   std::lock_guard lock(shard.mutex);
   auto it = shard.entries.find(key);
   if (it == shard.entries.end()) return std::nullopt;
-  auto ends = it->second.start + settings_.window;
-  if (now >= ends || it->second.count < limit) return std::nullopt;
-  auto wait = ceil_seconds(ends - now);
+  if (now >= it->second.start + settings_.window || it->second.count < limit) return std::nullopt;
+  return locked_out(it->second, limit, now, what);
+}
+
+Refusal ClientLimits::locked_out(const Window& w, int limit, Clock::time_point now, const char* what) const {
+  auto wait = ceil_seconds(w.start + settings_.window - now);
   return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
                      std::to_string(wait.count()) + " s.",
                  wait,
@@ -84,13 +87,7 @@ std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key,
   std::lock_guard lock(shard.mutex);
   Window& w = window_of(table, shard, std::move(key), now);
   if (known_good) *known_good = w.known_good;
-  if (w.count >= limit) {
-    auto wait = ceil_seconds(w.start + settings_.window - now);
-    return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
-                       std::to_string(wait.count()) + " s.",
-                   wait, "\"failures\";q=" + std::to_string(limit) + ";w=" + std::to_string(settings_.window.count()),
-                   "\"failures\";r=0;t=" + std::to_string(wait.count())};
-  }
+  if (w.count >= limit) return locked_out(w, limit, now, what);
   // A pair known good may have more in flight (a busy client), yet not without bound: someone
   // behind the same address with the client's ID must not be able to guess at will.
   int cap = w.known_good ? limit * kKnownGoodFactor : limit;

@@ -115,6 +115,7 @@ class ClientLimits {
   std::optional<Refusal> hold(Table<Window>& table, std::string key, int limit, Clock::time_point now, const char* what,
                               bool* known_good = nullptr);
   void unhold(Table<Window>& table, const std::string& key);
+  Refusal locked_out(const Window& w, int limit, Clock::time_point now, const char* what) const;
   std::optional<Refusal> take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
                               const char* what);
 
