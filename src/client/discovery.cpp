@@ -22,7 +22,7 @@ std::vector<std::string> metadata_urls(const std::string& issuer) {
   return {origin + "/.well-known/oauth-authorization-server" + rest, base + "/.well-known/openid-configuration"};
 }
 
-ServerMetadata discover(const std::string& issuer, const FetchRequest& settings) {
+ServerMetadata discover(const std::string& issuer, const FetchRequest& settings, const FetchFunction& fetch) {
   std::string problems;
   for (const std::string& url : metadata_urls(issuer)) {
     FetchRequest req = settings;

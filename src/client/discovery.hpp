@@ -15,6 +15,6 @@ std::vector<std::string> metadata_urls(const std::string& issuer);
 
 // The metadata of `issuer`; its `issuer` member must be `issuer` (RFC 8414 §3.3), and every
 // endpoint it names must be an http(s) URL. Throws tokengate::Error.
-ServerMetadata discover(const std::string& issuer, const FetchRequest& settings);
+ServerMetadata discover(const std::string& issuer, const FetchRequest& settings, const FetchFunction& fetch = client::fetch);
 
 }  // namespace tokengate::client

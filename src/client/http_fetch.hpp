@@ -3,6 +3,7 @@
 // the system's CA store or `ca_file`), a deadline, no redirects followed. libcurl, one easy handle
 // per thread, so that connections to the same server are reused.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,9 @@ struct FetchResponse {
 // Throws tokengate::Error: `unreachable` (DNS, connect, TLS, timeout: the message says which) or
 // `configuration` (a URL that is not http(s), an unreadable CA file).
 FetchResponse fetch(const FetchRequest& request);
+
+// How a cache of ours fetches: `fetch` above, or a test's own function.
+using FetchFunction = std::function<FetchResponse(const FetchRequest&)>;
 
 // max-age=N of a Cache-Control value (RFC 9111 §5.2.2.1); 0 for no-store/no-cache; nullopt if absent.
 std::optional<std::chrono::seconds> max_age(const std::string& cache_control);

@@ -8,6 +8,27 @@
 #include "jose/jwt_verifier.hpp"
 
 namespace tokengate::client {
+
+std::optional<StatusEntry> status_entry(const boost::json::object& claims, bool https_only, std::string& problem) {
+  auto status = claims.find("status");
+  if (status == claims.end()) return std::nullopt;
+  const boost::json::object* s = status->value().if_object();
+  const boost::json::value* list = s ? s->if_contains("status_list") : nullptr;
+  const boost::json::object* l = list ? list->if_object() : nullptr;
+  const boost::json::value* idx = l ? l->if_contains("idx") : nullptr;
+  const boost::json::value* uri = l ? l->if_contains("uri") : nullptr;
+  if (!idx || !uri || !uri->is_string() || !(idx->is_int64() || idx->is_uint64()) ||
+      (idx->is_int64() && idx->as_int64() < 0)) {
+    problem = "The token's status claim is not a status_list {idx, uri}.";
+    return StatusEntry{};
+  }
+  std::string u(uri->as_string());
+  if (!u.starts_with("https://") && (https_only || !u.starts_with("http://"))) {
+    problem = https_only ? "The token's status list URI is not an https URL." : "The token's status list URI is not an http(s) URL.";
+    return StatusEntry{};
+  }
+  return StatusEntry{std::move(u), idx->is_int64() ? static_cast<uint64_t>(idx->as_int64()) : idx->as_uint64()};
+}
 namespace {
 
 constexpr size_t kMaxListBytes = 16 * 1024 * 1024;  // a list of 2^27 one-bit entries
@@ -75,8 +96,7 @@ std::variant<StatusListCache::Lookup, std::string> StatusListCache::fetch_and_lo
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   jose::JwtExpectations expect;  // `iss` is optional in a Status List Token (§5.1): checked below if there
   expect.type = "statuslist+jwt";
-  expect.remember_signatures = false;  // each list is fetched once per TTL: nothing to remember
-  auto verified = jose::verify_access_token(token, keys, expect, now);
+  auto verified = jose::verify_jwt_once(token, keys, expect, now);  // fetched once per TTL: nothing to remember
   if (auto* failure = std::get_if<jose::JwtFailure>(&verified)) {
     std::string why = failure->message;
     if (!why.empty() && why.back() == '.') why.pop_back();

@@ -13,9 +13,20 @@
 #include <string>
 #include <variant>
 
+#include <boost/json/object.hpp>
+
 #include "jose/public_key_set.hpp"
 
 namespace tokengate::client {
+
+// The status claim's list entry (draft-ietf-oauth-status-list §6.2), if the token has one. A claim
+// that is there but unusable sets `problem`. `https_only`: the issuer is https, so its lists must
+// be too (a list fetched in clear could be replaced by an older one, signed but stale).
+struct StatusEntry {
+  std::string uri;
+  uint64_t index = 0;
+};
+std::optional<StatusEntry> status_entry(const boost::json::object& claims, bool https_only, std::string& problem);
 
 class StatusListCache {
  public:

@@ -14,7 +14,7 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
   using F = jose::JwtFailure;
   const KeySet& keys = store::read_snapshot(state.keys);
   const store::ClientSnapshot& clients = store::read_snapshot(state.clients);
-  jose::JwtExpectations expect{state.settings.issuer, std::string(audience)};
+  jose::JwtExpectations expect{state.settings.issuer, audience};
   // No token of ours lives longer than the longest TTL this server gives.
   expect.max_lifetime = std::max(state.settings.default_ttl, clients.max_token_ttl());
   auto verified = jose::verify_access_token(token, keys.public_keys, expect, now);

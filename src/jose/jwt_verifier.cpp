@@ -5,7 +5,6 @@
 #include "common/json_member.hpp"
 #include "common/ascii.hpp"
 #include "jose/jws_verify.hpp"
-#include "common/sha256.hpp"
 #include "jose/verified_token_cache.hpp"
 
 namespace tokengate::jose {
@@ -60,7 +59,7 @@ bool type_matches(std::string_view typ, std::string_view wanted) {
   return common::iequals(typ, wanted);
 }
 
-std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view token, const PublicKeySet& keys) {
+std::variant<std::shared_ptr<VerifiedToken>, JwtFailure> verify_signature_of(std::string_view token, const PublicKeySet& keys) {
   using F = JwtFailure;
   auto jws = parse_compact(token);
   if (!jws) return F{F::malformed, "The access token is not a JWT (three base64url parts)."};
@@ -80,7 +79,13 @@ std::variant<VerifiedToken, JwtFailure> verify_signature_of(std::string_view tok
 
   auto claims = parse_object(jws->payload);
   if (!claims) return F{F::malformed, "The token's claims are not a JSON object."};
-  return VerifiedToken{key->kid, key->pkey.get(), std::move(typ), std::move(*claims)};
+  auto verified = std::make_shared<VerifiedToken>();
+  verified->kid = key->kid;
+  verified->alg = key->alg;
+  verified->key = key->pkey;
+  verified->typ = std::move(typ);
+  verified->claims = std::move(*claims);
+  return verified;
 }
 
 // Every check but the signature's, on a token whose signature `seen` vouches for.
@@ -91,7 +96,7 @@ std::optional<JwtFailure> check_claims(const VerifiedToken& seen, const PublicKe
   if (!type_matches(seen.typ, expect.type))
     return F{F::wrong_type, expect.type == "at+jwt"
                                 ? "The token is not an access token (typ must be at+jwt, RFC 9068 §2.1)."
-                                : "The token is not a " + expect.type + " (typ)."};
+                                : "The token is not a " + std::string(expect.type) + " (typ)."};
   const boost::json::object& claims = seen.claims;
   const PublicKeySet::Key& key = *keys.find(seen.kid);
 
@@ -120,31 +125,45 @@ std::optional<JwtFailure> check_claims(const VerifiedToken& seen, const PublicKe
 
 }  // namespace
 
-std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
-                                                                  const JwtExpectations& expect, int64_t now) {
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const PublicKeySet& keys,
+                                                             const JwtExpectations& expect, int64_t now) {
+  return verify_remembered(token, recall_verified(token), keys, expect, now);
+}
+
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, VerifiedTokenPtr recalled,
+                                                             const PublicKeySet& keys, const JwtExpectations& expect,
+                                                             int64_t now) {
   using F = JwtFailure;
-  if (!expect.remember_signatures) {
-    auto verified = verify_signature_of(token, keys);
-    if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
-    auto& seen = std::get<VerifiedToken>(verified);
-    if (auto failure = check_claims(seen, keys, expect, now)) return std::move(*failure);
-    return std::move(seen.claims);
-  }
   // A token seen before skips the signature check, if the key it was verified with is still trusted.
-  common::Sha256Digest digest = common::sha256(token);
-  const VerifiedToken* seen = recall_verified(digest);
+  VerifiedTokenPtr seen = std::move(recalled);
   if (seen) {
     const PublicKeySet::Key* key = keys.find(seen->kid);
-    if (!key || key->pkey.get() != seen->key) seen = nullptr;
+    if (!key || key->pkey != seen->key) seen = nullptr;
   }
   if (!seen) {
     auto verified = verify_signature_of(token, keys);
     if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
-    remember_verified(digest, std::get<VerifiedToken>(std::move(verified)));
-    seen = recall_verified(digest);
+    seen = std::get<std::shared_ptr<VerifiedToken>>(std::move(verified));
+    remember_verified(token, seen);
   }
   if (auto failure = check_claims(*seen, keys, expect, now)) return std::move(*failure);
-  return seen->claims;
+  return seen;
+}
+
+std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
+                                                                  const JwtExpectations& expect, int64_t now) {
+  auto verified = verify_remembered(token, keys, expect, now);
+  if (auto* failure = std::get_if<JwtFailure>(&verified)) return std::move(*failure);
+  return std::get<VerifiedTokenPtr>(verified)->claims;
+}
+
+std::variant<boost::json::object, JwtFailure> verify_jwt_once(std::string_view token, const PublicKeySet& keys,
+                                                              const JwtExpectations& expect, int64_t now) {
+  auto verified = verify_signature_of(token, keys);
+  if (auto* failure = std::get_if<JwtFailure>(&verified)) return std::move(*failure);
+  auto& seen = *std::get<std::shared_ptr<VerifiedToken>>(verified);
+  if (auto failure = check_claims(seen, keys, expect, now)) return std::move(*failure);
+  return std::move(seen.claims);
 }
 
 }  // namespace tokengate::jose

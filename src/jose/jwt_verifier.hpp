@@ -11,21 +11,19 @@
 #include <boost/json/object.hpp>
 
 #include "jose/public_key_set.hpp"
+#include "jose/verified_token_cache.hpp"
 
 namespace tokengate::jose {
 
+// Views of the caller's strings, which outlive the call.
 struct JwtExpectations {
-  std::string issuer;    // empty: not checked
-  std::string audience;  // empty: not checked
-  std::string type = "at+jwt";  // the `typ` required (also as application/TYPE); empty: not checked
+  std::string_view issuer;    // empty: not checked
+  std::string_view audience;  // empty: not checked
+  std::string_view type = "at+jwt";  // the `typ` required (also as application/TYPE); empty: not checked
   int64_t leeway_seconds = 30;  // clock skew allowed on exp and nbf
   // When set: `iat` is required, and `exp - iat` may not exceed it (no issuer of ours makes a
   // token that lives longer).
   int64_t max_lifetime = 0;
-  // Whether this thread's memory of verified signatures is used (jose/verified_token_cache.hpp).
-  // A caller with a memory of its own (the library's Verifier) turns it off: no SHA-256 of the
-  // token, no copy of its claims.
-  bool remember_signatures = true;
 };
 
 struct JwtFailure {
@@ -37,10 +35,24 @@ struct JwtFailure {
   std::string message;  // for error_description: says what is wrong, never echoes the token
 };
 
-// The verified claims, or why the token is refused. A token whose signature this thread verified
-// before (with a key still in `keys`) is not verified again (jose/verified_token_cache.hpp),
-// unless `expect.remember_signatures` is off.
+// The verified token, or why it is refused. A token whose signature this thread verified before
+// (with a key still in `keys`) is not verified again (jose/verified_token_cache.hpp): for tokens
+// presented again and again (access tokens).
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const PublicKeySet& keys,
+                                                             const JwtExpectations& expect, int64_t now);
+
+// The same, for a caller that has looked the token up in the memory already (`recalled`: what
+// recall_verified answered, maybe null).
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, VerifiedTokenPtr recalled,
+                                                             const PublicKeySet& keys, const JwtExpectations& expect,
+                                                             int64_t now);
+
+// The same, its claims copied out.
 std::variant<boost::json::object, JwtFailure> verify_access_token(std::string_view token, const PublicKeySet& keys,
                                                                   const JwtExpectations& expect, int64_t now);
+
+// The same checks with no memory: for a JWT seen once (a status list token, fetched once per TTL).
+std::variant<boost::json::object, JwtFailure> verify_jwt_once(std::string_view token, const PublicKeySet& keys,
+                                                              const JwtExpectations& expect, int64_t now);
 
 }  // namespace tokengate::jose

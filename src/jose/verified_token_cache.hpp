@@ -1,26 +1,43 @@
 #pragma once
-// A per-thread memory of tokens whose signature this process has already verified, keyed by the
-// SHA-256 of the token (the tokens themselves are not kept): re-verifying a token costs a hash and
-// a lookup instead of a signature check. Only the signature is remembered; every claim is checked
-// again on each use, and an entry counts only while its key is still in the verifier's key set.
+// The process's one memory of verified tokens, per thread, shared by issuer mode and libtokengate:
+// a token whose signature was checked once costs a hash and a lookup the next time, instead of a
+// signature check. Only the signature is remembered: every claim is checked again on each use
+// (jose/jwt_verifier.hpp), and an entry counts only while the key it was verified with is still in
+// the verifier's key set.
+//
+// Entries are found by a 64-bit hash of the token and confirmed by the token's signature part (the
+// text after its last '.'); the token itself is not kept. A string that collides with a remembered
+// token and ends in the same signature could only be made by someone who holds that token, and all
+// it gets them is that token's own claims.
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
-#include "common/sha256.hpp"
+#include "jose/algorithm.hpp"
+#include "jose/openssl_ptr.hpp"
 
 namespace tokengate::jose {
 
 struct VerifiedToken {
   std::string kid;
-  const void* key = nullptr;  // the key it was verified with (identity, never dereferenced)
-  std::string typ;            // its header's, checked again on each use
+  Algorithm alg = Algorithm::ES256;  // its header's, which is its key's
+  std::shared_ptr<EVP_PKEY> key;  // the key it was verified with: held, so its identity is never reused
+  std::string typ;                // its header's, checked again on each use
   boost::json::object claims;
-};
 
-// The calling thread's entry for `digest`, or null. Valid until the thread's next remember().
-const VerifiedToken* recall_verified(const common::Sha256Digest& digest);
-void remember_verified(const common::Sha256Digest& digest, VerifiedToken token);
+  const std::string& claims_json() const;  // the claims as JSON text, made when first asked for
+
+ private:
+  mutable std::once_flag serialized_;
+  mutable std::string json_;
+};
+using VerifiedTokenPtr = std::shared_ptr<const VerifiedToken>;
+
+// The calling thread's entry for `token`, or null.
+VerifiedTokenPtr recall_verified(std::string_view token);
+void remember_verified(std::string_view token, VerifiedTokenPtr verified);
 
 }  // namespace tokengate::jose

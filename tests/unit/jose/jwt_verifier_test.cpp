@@ -85,3 +85,41 @@ TEST(PublicKeySet, RefusesWeakRsaKeys) {
 }
 
 }  // namespace
+
+// The one memory of verified tokens (jose/verified_token_cache.hpp): a hit is only as good as the
+// key it was verified with, and it is still checked for what each caller expects.
+TEST_F(JwtVerifier, ARememberedTokenCountsOnlyWithItsOwnKey) {
+  auto t = token({});
+  auto first = verify_remembered(t, keys, expect, now);
+  ASSERT_TRUE(std::holds_alternative<VerifiedTokenPtr>(first));
+  auto again = verify_remembered(t, keys, expect, now);
+  ASSERT_TRUE(std::holds_alternative<VerifiedTokenPtr>(again));
+  EXPECT_EQ(std::get<VerifiedTokenPtr>(first), std::get<VerifiedTokenPtr>(again)) << "the second answer is remembered";
+  EXPECT_EQ(recall_verified(t), std::get<VerifiedTokenPtr>(first));
+
+  // Another key under the same kid (a set rebuilt by someone else, a kid reused): verified afresh.
+  auto impostor = SigningKey::generate(Algorithm::ES256);
+  auto jwk = impostor.public_jwk();
+  jwk["kid"] = key->kid();
+  auto other = PublicKeySet::from_jwks({{"keys", boost::json::array{jwk}}});
+  auto r = verify_remembered(t, other, expect, now);
+  ASSERT_TRUE(std::holds_alternative<JwtFailure>(r));
+  EXPECT_EQ(std::get<JwtFailure>(r).reason, JwtFailure::bad_signature);
+
+  // What a caller expects is checked on every use.
+  JwtExpectations elsewhere{"https://iss", "web"};
+  auto refused = verify_remembered(t, keys, elsewhere, now);
+  ASSERT_TRUE(std::holds_alternative<JwtFailure>(refused));
+  EXPECT_EQ(std::get<JwtFailure>(refused).reason, JwtFailure::wrong_audience);
+
+  // The token itself is not what is kept: a string that merely ends like it is not a hit.
+  std::string forged = "x" + t.substr(t.find('.'));
+  EXPECT_EQ(recall_verified(forged), nullptr);
+}
+
+TEST_F(JwtVerifier, AJwtVerifiedOnceIsNotRemembered) {
+  auto t = token({{"sub", "once"}});
+  auto r = verify_jwt_once(t, keys, expect, now);
+  ASSERT_TRUE(std::holds_alternative<boost::json::object>(r));
+  EXPECT_EQ(recall_verified(t), nullptr);
+}
