@@ -54,7 +54,6 @@ AdminListener::AdminListener(const config::Config& config, const http::Router& r
   options.max_connections = 256;
   options.body_limit = 64 * 1024;
   options.access_log = config.access_log;
-  options.stop_on_signals = false;  // the main server takes SIGTERM; this one's owner stops it after
   if (!config.tls_cert.empty()) options.tls = http::TlsFiles{config.tls_cert, config.tls_key};
   try {
     server_ = std::make_unique<http::Server>(options, router);

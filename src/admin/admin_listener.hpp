@@ -1,7 +1,7 @@
 #pragma once
 // The admin listener (--admin-listen, default 127.0.0.1:8081): a second HTTP server, one thread of
 // its own, for what the public listener must not serve: /metrics, the admin API and the console.
-// It stops on the same SIGINT/SIGTERM as the public one.
+// Its owner (the serve command) stops it with the public one.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,11 +28,12 @@ class AdminListener {
   // Binds at once (throws std::runtime_error naming admin_listen if it cannot), so that a server
   // finds out before it writes anything; `router` is served, on a thread of its own, from start().
   AdminListener(const config::Config& config, const http::Router& router);
-  ~AdminListener();  // stops it, if no signal has, and waits for its thread
+  ~AdminListener();  // stops it, if nothing has, and waits for its thread
 
   void start();
 
   uint16_t port() const { return server_->port(); }
+  http::Server& server() { return *server_; }
 
  private:
   std::unique_ptr<http::Server> server_;

@@ -7,10 +7,12 @@
 // and address); once a second a thread of its own writes at most `max_entries_per_flush` rows, the
 // rest folded into one summary entry; failed authentications in the store are capped at
 // `max_failures_kept` rows (the oldest deleted first), on top of the retention.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -78,6 +80,8 @@ class TrailWriter {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point last_purge_{};
+  std::atomic<uint64_t> summarised_{0};  // failures folded into summary entries, for /metrics
+  std::shared_ptr<void> metrics_;         // the collector that shows it
   std::thread thread_;
 };
 

@@ -12,6 +12,7 @@
 #include "audit/trail_writer.hpp"
 #include "cli/commands.hpp"
 #include "cli/key_encryption_option.hpp"
+#include "cli/process_signals.hpp"
 #include "cli/serve_metrics.hpp"
 #include "common/host_name.hpp"
 #include "common/token_lifetime.hpp"
@@ -108,7 +109,7 @@ limits::LimitSettings limit_settings(const config::Config& config) {
   return s;
 }
 
-// Serves `mode` on the routes until SIGINT or SIGTERM. `server` is created first by the caller so
+// Serves `mode` on the routes until stopped (cli/process_signals.hpp). `server` is created first by the caller so
 // that it is destroyed last: what the mode still holds at the end (callers waiting on an abandoned
 // upstream call) goes while the event loops exist.
 void serve_routes(http::Server& server, front::Routes& routes, const std::string& issuer) {
@@ -151,6 +152,8 @@ int serve_issuer(const config::Config& config) {
   http::Server server(server_options(config), router);
   http::Router admin_router;
   auto admin = bind_admin(config, admin_router, "the admin API, /metrics, /console");
+  ProcessSignals signals;  // from now on SIGTERM stops both listeners, even before they run
+  auto public_signals = signals.add(server);
 
   auto store = store::open_store(config);
   auto alg = *jose::parse_algorithm(config.signing_alg);
@@ -193,8 +196,12 @@ int serve_issuer(const config::Config& config) {
   // However this function is left, the admin thread stops before what its routes use is gone.
   struct StopAdmin {
     std::unique_ptr<admin::AdminListener>& listener;
-    ~StopAdmin() { listener.reset(); }
-  } stop_admin{admin};
+    std::shared_ptr<void> signals;
+    ~StopAdmin() {
+      signals.reset();
+      listener.reset();
+    }
+  } stop_admin{admin, admin ? signals.add(admin->server()) : nullptr};
 
   if (store_was_empty && trial_run(config)) create_demo_client(*store, state.settings.issuer + "/connect/token");
   warn_if_plain_on_network(config);
@@ -206,6 +213,7 @@ int serve_issuer(const config::Config& config) {
   routes.set_issuer(state.settings.issuer);
   if (admin) admin->start();
   serve_routes(server, routes, state.settings.issuer);
+  stop_admin.signals.reset();
   admin.reset();
   watcher.stop();
   spdlog::info("stopped");
@@ -220,6 +228,8 @@ int serve_proxy(const config::Config& config) {
                                    std::chrono::duration_cast<std::chrono::seconds>(
                                        std::chrono::milliseconds(config.upstream_timeout_ms)) + std::chrono::seconds(1));
   http::Server server(options, router);
+  ProcessSignals signals;
+  auto public_signals = signals.add(server);
 
   proxy::ProxyMode mode(config);
   limits::ClientLimits limits(limit_settings(config));
@@ -246,8 +256,10 @@ int serve_proxy(const config::Config& config) {
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), mode.upstream_url(),
                config.token_cache ? "on" : "off");
   auto admin = bind_admin(config, admin_router, "/metrics");
+  auto admin_signals = admin ? signals.add(admin->server()) : nullptr;
   if (admin) admin->start();
   serve_routes(server, routes, advertised_issuer(config, server.port()));
+  admin_signals.reset();
   admin.reset();
   spdlog::info("stopped");
   return 0;

@@ -1,6 +1,7 @@
 #include "cli/serve_metrics.hpp"
 
 #include "observe/metrics.hpp"
+#include "proxy/proxy_metrics.hpp"
 
 namespace tokengate::cli {
 
@@ -41,7 +42,7 @@ MetricHandles issuer_metrics(const issuer::IssuerState& state, const store::Stor
 
 MetricHandles proxy_metrics(const proxy::ProxyMode& mode) {
   auto& metrics = observe::Metrics::instance();
-  return {metrics.add_collector([&mode](observe::Exposition& out) {
+  return {proxy::publish_proxy_metrics(), metrics.add_collector([&mode](observe::Exposition& out) {
     out.family("tokengate_upstream_circuit_state", "gauge",
                "The upstream token endpoint's circuit breaker: 0 closed, 1 half-open (probing), 2 open (refusing).");
     auto state = mode.circuit_state();

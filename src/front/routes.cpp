@@ -4,6 +4,7 @@
 
 #include "cells/status.hpp"
 #include "front/metadata.hpp"
+#include "observe/metrics.hpp"
 
 namespace tokengate::front {
 namespace {
@@ -11,6 +12,11 @@ namespace {
 http::Response status_lists_absent() {
   return http::json_error(404, "not_found",
                           "This server publishes no status lists in proxy mode: the upstream issued the tokens.");
+}
+
+// The metric id of a route that has a family of its own (observe/metrics.hpp).
+http::MetricId metric(std::string_view name, observe::RouteKind kind) {
+  return observe::Metrics::instance().register_route(name, kind);
 }
 
 }  // namespace
@@ -27,7 +33,7 @@ void Routes::add_token_route(http::Router& router, std::string_view metric_name)
   router.add_async(
       "POST", "/connect/token",
       [this](const http::Request& r, http::Respond respond) { token_.handle(r, std::move(respond)); },
-      observe::RouteKind::token, metric_name);
+      metric(metric_name.empty() ? "/connect/token" : metric_name, observe::RouteKind::token));
 }
 
 void Routes::add_to(http::Router& router) const {
@@ -35,21 +41,21 @@ void Routes::add_to(http::Router& router) const {
   router.add_async(
       "POST", "/v4.0/cells/connect/token",
       [this](const http::Request& r, http::Respond respond) { cells_token_.handle(r, std::move(respond)); },
-      observe::RouteKind::token);
+      metric("/v4.0/cells/connect/token", observe::RouteKind::token));
 
   for (const char* path : {"/oauth2/token", "/v1.1/connect/token", "/v3.0/connect/token", "/v4.0/connect/token"}) {
     router.add_async(
         "POST", path, [this](const http::Request& r, http::Respond respond) { sdk_token_.handle(r, std::move(respond)); },
-        observe::RouteKind::token);
+        metric(path, observe::RouteKind::token));
   }
   router.add_async(
       "POST", "/connect/introspect",
       [this](const http::Request& r, http::Respond respond) { introspection_.handle(r, std::move(respond)); },
-      observe::RouteKind::introspection);
+      metric("/connect/introspect", observe::RouteKind::introspection));
   router.add_async(
       "POST", "/connect/revocation",
       [this](const http::Request& r, http::Respond respond) { revocation_.handle(r, std::move(respond)); },
-      observe::RouteKind::revocation);
+      metric("/connect/revocation", observe::RouteKind::revocation));
 
   router.add("GET", "/statuslists", [this](const http::Request&) {
     const StatusLists* lists = mode_.status_lists();

@@ -1,19 +1,19 @@
 #include "http/router.hpp"
 
 #include "common/echo.hpp"
+#include "observe/metrics.hpp"
 
 namespace tokengate::http {
 
-void Router::add(std::string_view method, std::string path, Handler handler, observe::RouteKind kind) {
+void Router::add(std::string_view method, std::string path, Handler handler, std::optional<MetricId> metric) {
   add_async(
       method, std::move(path),
-      [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); }, kind);
+      [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); }, metric);
 }
 
-void Router::add_async(std::string_view method, std::string path, AsyncHandler handler, observe::RouteKind kind,
-                       std::string_view metric_name) {
-  uint16_t metric = observe::Metrics::instance().register_route(metric_name.empty() ? path : metric_name, kind);
-  routes_.push_back(Route{std::string(method), std::move(path), std::move(handler), metric});
+void Router::add_async(std::string_view method, std::string path, AsyncHandler handler, std::optional<MetricId> metric) {
+  MetricId id = metric ? *metric : observe::Metrics::instance().register_route(path, observe::RouteKind::other);
+  routes_.push_back(Route{std::string(method), std::move(path), std::move(handler), id});
 }
 
 void Router::add_prefix(std::string prefix, AsyncHandler handler) {

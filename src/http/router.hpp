@@ -13,7 +13,6 @@
 
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "observe/metrics.hpp"
 
 namespace tokengate::http {
 
@@ -25,17 +24,18 @@ using AsyncHandler = std::function<void(const Request&, Respond)>;
 // for none) is what logs and metrics name instead of the path, which may hold anything a client sent.
 struct RouteInfo {
   std::string_view name;
-  uint16_t metric = 0;  // its index in observe::Metrics
+  uint16_t metric = 0;  // the id its requests are counted under (observe::Metrics::register_route)
 };
+
+// The id a route's requests are counted under, opaque here: whoever adds the route registers it
+// with the metrics (front/routes.cpp). Without one, the route is counted among "other" routes
+// under its path.
+using MetricId = uint16_t;
 
 class Router {
  public:
-  // `kind` says which metric family counts the route's requests, under the `route` label
-  // `metric_name` (default: the path).
-  void add(std::string_view method, std::string path, Handler handler,
-           observe::RouteKind kind = observe::RouteKind::other);
-  void add_async(std::string_view method, std::string path, AsyncHandler handler,
-                 observe::RouteKind kind = observe::RouteKind::other, std::string_view metric_name = {});
+  void add(std::string_view method, std::string path, Handler handler, std::optional<MetricId> metric = {});
+  void add_async(std::string_view method, std::string path, AsyncHandler handler, std::optional<MetricId> metric = {});
   // Every path under `prefix` without a route of its own goes to `handler`, whatever the method.
   void add_prefix(std::string prefix, AsyncHandler handler);
 

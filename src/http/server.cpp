@@ -15,7 +15,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <spdlog/spdlog.h>
@@ -33,7 +32,6 @@ struct Server::Impl {
   Shared shared;
   std::vector<std::unique_ptr<ThreadState>> threads;
   std::optional<tcp::acceptor> acceptor;
-  std::optional<net::signal_set> signals;
   std::mutex stop_mutex;
   std::condition_variable stop_changed;
   bool finished = false;
@@ -111,16 +109,11 @@ struct Server::Impl {
     accept_failures = refused = 0;
   }
 
-  // SIGINT and SIGTERM stop; SIGHUP reloads the TLS certificate and key.
-  void wait_for_signal() {
-    signals->async_wait([this](beast::error_code ec, int signal) {
-      if (ec) return;
-      if (signal != SIGHUP) return begin_stop();
-      std::string error = tls->reload();
-      if (error.empty()) spdlog::info("SIGHUP: TLS certificate and key reloaded; new connections use them");
-      else spdlog::error("SIGHUP: TLS certificate not reloaded, the current one stays: {}", error);
-      wait_for_signal();
-    });
+  void reload_tls_now(const std::string& why) {  // on thread 0
+    if (!tls) return;
+    std::string error = tls->reload();
+    if (error.empty()) spdlog::info("{}: TLS certificate and key reloaded; new connections use them", why);
+    else spdlog::error("{}: TLS certificate not reloaded, the current one stays: {}", why, error);
   }
 
   // Also when the files change (a certificate renewed by a tool that sends no signal): checked every 2 s.
@@ -147,7 +140,6 @@ struct Server::Impl {
     acceptor->close(ec);
     accept_pause->cancel();
     if (tls_watch) tls_watch->cancel();
-    if (signals) signals->cancel();
     for (auto& t : threads) {
       net::post(t->ioc, [state = t.get()] {
         std::vector<SessionBase*> sessions(state->sessions.begin(), state->sessions.end());
@@ -194,23 +186,16 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     throw std::runtime_error("cannot listen on " + opts.host + ":" + std::to_string(opts.port) + ": " + ec.message());
-  // Signals are taken over here, not in run(): a SIGTERM between the two is kept for run() to
-  // answer, where it used to be lost to a second listener's signal set and left this one running.
-  if (opts.stop_on_signals || impl_->tls) {
-    auto& signals = impl_->signals.emplace(impl_->threads[0]->ioc);
-    if (opts.stop_on_signals) {
-      signals.add(SIGINT);
-      signals.add(SIGTERM);
-    }
-    if (impl_->tls) signals.add(SIGHUP);
-    impl_->wait_for_signal();
-  }
 }
 
 Server::~Server() = default;
 
 void Server::stop() {
   net::post(impl_->threads[0]->ioc, [impl = impl_.get()] { impl->begin_stop(); });
+}
+
+void Server::reload_tls(std::string why) {
+  net::post(impl_->threads[0]->ioc, [impl = impl_.get(), why = std::move(why)] { impl->reload_tls_now(why); });
 }
 
 uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }

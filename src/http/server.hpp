@@ -23,11 +23,8 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{10};    // on stop: how long in-flight requests may take
   bool access_log = false;                 // one debug line per request (method, route, status, time)
   size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
-  std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (reloaded on SIGHUP)
+  std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (see reload_tls)
   std::set<std::string> trusted_proxies;   // peers whose X-Forwarded-For names the client (IP addresses)
-  // SIGINT and SIGTERM stop this server (from its construction on: one that comes before run() is
-  // answered as soon as it runs). Off for a second listener, which its owner stops.
-  bool stop_on_signals = true;
 };
 
 class Server {
@@ -42,11 +39,16 @@ class Server {
   size_t open_connections() const;  // now, on every thread
   bool tls() const;                // serving HTTPS
 
-  // Serves until SIGINT or SIGTERM; then stops accepting, lets in-flight requests finish (at most
-  // drain_timeout), closes idle connections and returns.
+  // Serves until stop(); then stops accepting, lets in-flight requests finish (at most
+  // drain_timeout), closes idle connections and returns. Process signals are its owner's
+  // (cli/process_signals.hpp).
   void run();
-  // From any thread: stop as a SIGTERM would (run() returns once in-flight requests are done).
+  // From any thread, also before run(): run() returns once in-flight requests are done.
   void stop();
+  // From any thread: loads the TLS certificate and key again (new connections use them); the
+  // current ones stay if the files do not load. Also done by itself when the files change.
+  // `why` starts the log line ("SIGHUP").
+  void reload_tls(std::string why);
 
  private:
   struct Impl;

@@ -15,6 +15,8 @@ namespace tokengate::observe {
 namespace {
 
 constexpr size_t kMaxRoutes = 48;
+constexpr size_t kMaxCounters = 32;
+constexpr size_t kMaxHistograms = 8;
 
 // The RFC error codes a client error is counted by; anything else (an upstream's own code) is "other".
 constexpr std::array<std::string_view, 17> kErrors = {
@@ -61,8 +63,8 @@ struct RouteCells {
 // One thread's counts. alignas: two threads' shards never share a cache line.
 struct alignas(64) Shard {
   std::array<RouteCells, kMaxRoutes> routes{};
-  std::array<Cell, static_cast<size_t>(Counter::kCount)> counters{};
-  std::array<HistogramCells, static_cast<size_t>(Histogram::kCount)> histograms{};
+  std::array<Cell, kMaxCounters> counters{};
+  std::array<HistogramCells, kMaxHistograms> histograms{};
 };
 
 size_t outcome_slot(int status, std::string_view error, bool upstream_failure) {
@@ -138,6 +140,8 @@ struct Metrics::Impl {
   std::list<Shard> shards;  // stable addresses
   std::list<std::shared_ptr<Collector>> collectors;
   std::string mode = "issuer";
+  size_t counters = 0;    // registered so far
+  size_t histograms = 0;
 
   // This thread's shard, made on its first count.
   Shard& local() {
@@ -173,10 +177,38 @@ void Metrics::record_request(uint16_t route, int status, std::string_view error,
   cells.duration.add(static_cast<uint64_t>(std::max<int64_t>(0, duration.count())));
 }
 
-void Metrics::count(Counter counter, uint64_t n) { bump(impl_->local().counters[static_cast<size_t>(counter)], n); }
+CounterId Metrics::add_counter() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->counters >= kMaxCounters) throw std::logic_error("metrics: more than kMaxCounters counters");
+  return CounterId{static_cast<uint8_t>(impl_->counters++)};
+}
 
-void Metrics::observe(Histogram histogram, std::chrono::nanoseconds duration) {
-  impl_->local().histograms[static_cast<size_t>(histogram)].add(static_cast<uint64_t>(std::max<int64_t>(0, duration.count())));
+HistogramId Metrics::add_histogram() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->histograms >= kMaxHistograms) throw std::logic_error("metrics: more than kMaxHistograms histograms");
+  return HistogramId{static_cast<uint8_t>(impl_->histograms++)};
+}
+
+void Metrics::count(CounterId counter, uint64_t n) { bump(impl_->local().counters[counter.index], n); }
+
+void Metrics::observe(HistogramId histogram, std::chrono::nanoseconds duration) {
+  impl_->local().histograms[histogram.index].add(static_cast<uint64_t>(std::max<int64_t>(0, duration.count())));
+}
+
+uint64_t Metrics::total(CounterId counter) {
+  std::lock_guard lock(impl_->mutex);
+  uint64_t sum = 0;
+  for (const Shard& s : impl_->shards) sum += s.counters[counter.index].load(std::memory_order_relaxed);
+  return sum;
+}
+
+void Metrics::write_histogram(Exposition& out, std::string_view name, const std::string& labels, HistogramId histogram) {
+  HistogramTotals totals;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (const Shard& s : impl_->shards) totals.add(s.histograms[histogram.index]);
+  }
+  observe::write_histogram(out, name, labels, totals);
 }
 
 void Metrics::set_mode(std::string_view mode) {
@@ -200,8 +232,6 @@ std::string Metrics::exposition() {
   std::vector<std::pair<std::string, RouteKind>> routes;
   std::vector<std::array<uint64_t, kOutcomes>> outcomes;
   std::vector<HistogramTotals> durations;
-  std::array<uint64_t, static_cast<size_t>(Counter::kCount)> counters{};
-  std::array<HistogramTotals, static_cast<size_t>(Histogram::kCount)> histograms{};
   std::vector<std::shared_ptr<Collector>> collectors;
   std::string mode;
   {
@@ -216,8 +246,6 @@ std::string Metrics::exposition() {
         for (size_t o = 0; o < kOutcomes; ++o) outcomes[r][o] += s.routes[r].outcomes[o].load(std::memory_order_relaxed);
         durations[r].add(s.routes[r].duration);
       }
-      for (size_t c = 0; c < counters.size(); ++c) counters[c] += s.counters[c].load(std::memory_order_relaxed);
-      for (size_t h = 0; h < histograms.size(); ++h) histograms[h].add(s.histograms[h]);
     }
   }
 
@@ -272,32 +300,8 @@ std::string Metrics::exposition() {
     for (size_t i = 0; i < histogram_series.size(); ++i) {
       uint64_t asked = 0;
       for (uint64_t v : series[i].second) asked += v;
-      if (asked > 0) write_histogram(out, f.histogram, histogram_series[i].first, histogram_series[i].second);
+      if (asked > 0) observe::write_histogram(out, f.histogram, histogram_series[i].first, histogram_series[i].second);
     }
-  }
-
-  auto counter = [&](Counter c) { return counters[static_cast<size_t>(c)]; };
-  if (mode == "proxy") {
-    out.family("tokengate_upstream_requests_total", "counter",
-               "Calls to the upstream authorization server by outcome (answered: any HTTP status; circuit_open: "
-               "refused by the breaker, no call made).");
-    const std::pair<const char*, Counter> upstream[] = {
-        {"answered", Counter::upstream_answered}, {"unreachable", Counter::upstream_unreachable},
-        {"timeout", Counter::upstream_timeout},   {"broken", Counter::upstream_broken},
-        {"tls_failed", Counter::upstream_tls_failed}, {"circuit_open", Counter::upstream_circuit_open}};
-    for (const auto& [label, c] : upstream)
-      out.sample("tokengate_upstream_requests_total", std::string("outcome=\"") + label + "\"", counter(c));
-    out.family("tokengate_upstream_request_duration_seconds", "histogram", "Time of a call to the upstream, retries included.");
-    write_histogram(out, "tokengate_upstream_request_duration_seconds", "",
-                    histograms[static_cast<size_t>(Histogram::upstream_call)]);
-    out.family("tokengate_token_cache_hits_total", "counter", "Token requests answered from the proxy's token cache.");
-    out.sample("tokengate_token_cache_hits_total", "", counter(Counter::token_cache_hit));
-    out.family("tokengate_token_cache_misses_total", "counter", "Token requests the proxy's token cache could not answer.");
-    out.sample("tokengate_token_cache_misses_total", "", counter(Counter::token_cache_miss));
-  } else {
-    out.family("tokengate_audit_failures_summarised_total", "counter",
-               "Failed authentications recorded only in a summary entry of the audit trail (a flood).");
-    out.sample("tokengate_audit_failures_summarised_total", "", counter(Counter::audit_failures_summarised));
   }
 
   for (const auto& c : collectors) (*c)(out);

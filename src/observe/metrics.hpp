@@ -18,22 +18,15 @@ namespace tokengate::observe {
 // What a route is, for the metric families it feeds.
 enum class RouteKind : uint8_t { other, token, introspection, revocation };
 
-// Events counted off the request accounting (proxy mode's upstream and cache, the audit trail).
-enum class Counter : uint8_t {
-  token_cache_hit,
-  token_cache_miss,
-  upstream_answered,        // the upstream answered (any status)
-  upstream_unreachable,
-  upstream_timeout,
-  upstream_broken,
-  upstream_tls_failed,
-  upstream_circuit_open,    // refused by the breaker: no call went out
-  audit_failures_summarised,  // failed authentications folded into a summary entry (a flood)
-  kCount
+// Counters and histograms a room registers for itself (the proxy's upstream calls, the audit
+// trail's summaries), counted like the request metrics (per thread, no lock) and shown by that
+// room's own collector. Opaque indexes.
+struct CounterId {
+  uint8_t index = 0;
 };
-
-// Histograms other than the per-route request durations.
-enum class Histogram : uint8_t { upstream_call, kCount };
+struct HistogramId {
+  uint8_t index = 0;
+};
 
 class Metrics {
  public:
@@ -46,10 +39,17 @@ class Metrics {
   // ("" on success); `upstream_failure`: a 5xx that the upstream caused (proxy mode).
   void record_request(uint16_t route, int status, std::string_view error, bool upstream_failure,
                       std::chrono::nanoseconds duration);
-  void count(Counter counter, uint64_t n = 1);
-  void observe(Histogram histogram, std::chrono::nanoseconds duration);
 
-  // "issuer" or "proxy": the build_info label, and whether the proxy's families are shown.
+  // At start, by the room that counts: a counter or histogram of its own (a bounded number).
+  CounterId add_counter();
+  HistogramId add_histogram();
+  void count(CounterId counter, uint64_t n = 1);
+  void observe(HistogramId histogram, std::chrono::nanoseconds duration);
+  // For that room's collector: the total so far, and a histogram as a Prometheus family's samples.
+  uint64_t total(CounterId counter);
+  void write_histogram(Exposition& out, std::string_view name, const std::string& labels, HistogramId histogram);
+
+  // "issuer" or "proxy": the build_info label.
   void set_mode(std::string_view mode);
 
   // Gauges and other figures read at scrape time (snapshot sizes, breaker state). Returns a handle:

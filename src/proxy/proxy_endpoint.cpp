@@ -2,7 +2,7 @@
 
 #include "common/form_encoding.hpp"
 #include "http/event_loop.hpp"
-#include "observe/metrics.hpp"
+#include "proxy/proxy_metrics.hpp"
 
 namespace tokengate::proxy {
 namespace {
@@ -84,11 +84,11 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
       loop, [respond, via_basic](http::Response answer) { respond(challenge_for(std::move(answer), via_basic)); });
   auto lookup = cache_.lookup(key, now, std::move(joined));
   if (lookup.kind == TokenCache::Lookup::hit) {
-    observe::Metrics::instance().count(observe::Counter::token_cache_hit);
+    count_token_cache(true);
     return respond(lookup.token->respond(now));
   }
   // A miss, whether this request calls the upstream or joins a call already going out.
-  observe::Metrics::instance().count(observe::Counter::token_cache_miss);
+  count_token_cache(false);
   if (lookup.kind == TokenCache::Lookup::joined) return;
 
   // This caller leads: every caller that joins is answered when its call ends, however it ends.

@@ -23,7 +23,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/event_loop.hpp"
-#include "observe/metrics.hpp"
+#include "proxy/proxy_metrics.hpp"
 #include "observe/recent_stats.hpp"
 
 namespace tokengate::proxy {
@@ -312,20 +312,8 @@ observe::RecentStats::Summary UpstreamClient::recent() const { return impl_->sta
 
 namespace {
 
-// The metrics of one call (tokengate_upstream_requests_total, tokengate_upstream_request_duration_seconds).
 void count_call(const UpstreamResult& r, Clock::duration took) {
-  using O = UpstreamResult::Outcome;
-  using C = observe::Counter;
-  auto& metrics = observe::Metrics::instance();
-  switch (r.outcome) {
-    case O::response: metrics.count(C::upstream_answered); break;
-    case O::unreachable: metrics.count(C::upstream_unreachable); break;
-    case O::timeout: metrics.count(C::upstream_timeout); break;
-    case O::broken: metrics.count(C::upstream_broken); break;
-    case O::tls_failed: metrics.count(C::upstream_tls_failed); break;
-    case O::circuit_open: metrics.count(C::upstream_circuit_open); return;  // no call went out
-  }
-  metrics.observe(observe::Histogram::upstream_call, std::chrono::duration_cast<std::chrono::nanoseconds>(took));
+  count_upstream_call(r.outcome, std::chrono::duration_cast<std::chrono::nanoseconds>(took));
 }
 
 }  // namespace

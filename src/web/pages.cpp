@@ -1,5 +1,6 @@
 #include "web/pages.hpp"
 
+#include <stdexcept>
 #include <string>
 
 #include "http/conditional.hpp"

@@ -9,6 +9,7 @@
 #include "common/secret_digest.hpp"
 #include "issuer/issuer_mode.hpp"
 #include "issuer/key_rotation.hpp"
+#include "issuer/snapshot_loader.hpp"
 #include "issuer/token_status.hpp"
 #include "common/base64url.hpp"
 #include "jose/jws_verify.hpp"
@@ -34,8 +35,11 @@ class TokenFrontTest : public test_support::TempStoreTest {
     store::ClientRecord off = c;
     off.id = "client-off";
     off.enabled = false;
-    state.clients.publish(std::make_shared<const store::ClientSnapshot>(std::vector{c, off}));
-    state.keys.publish(issuer::KeySet::build({issuer::generate_key_record(jose::Algorithm::ES256, 1)}, 2));
+    // Into the store, and from there into the snapshots as the server loads them.
+    store_->insert_client(c);
+    store_->insert_client(off);
+    issuer::ensure_signing_key(*store_, jose::Algorithm::ES256, nullptr);
+    issuer::SnapshotLoader(*store_, state, nullptr).reload();
   }
 
   http::Response post(std::string body, std::string authorization = "", bool cells = false, std::string query = "") {

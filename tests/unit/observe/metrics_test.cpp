@@ -86,3 +86,33 @@ TEST(RequestId, ASaneOfferedIdIsKeptAnythingElseIsReplaced) {
 }
 
 }  // namespace
+
+// A room's own counters and histograms (the proxy's, say): counted per thread, shown by its collector.
+TEST(Metrics, ARoomsOwnCountersAddUpAndShowThroughItsCollector) {
+  auto& m = Metrics::instance();
+  observe::CounterId calls = m.add_counter();
+  observe::CounterId other = m.add_counter();
+  observe::HistogramId took = m.add_histogram();
+  EXPECT_NE(calls.index, other.index);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) m.count(calls);
+      m.observe(took, std::chrono::milliseconds(2));
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(m.total(calls), 3000u);
+  EXPECT_EQ(m.total(other), 0u);
+  auto handle = m.add_collector([&](observe::Exposition& out) {
+    out.family("test_room_calls_total", "counter", "Calls.");
+    out.sample("test_room_calls_total", "", m.total(calls));
+    out.family("test_room_seconds", "histogram", "Time.");
+    m.write_histogram(out, "test_room_seconds", "", took);
+  });
+  std::string text = m.exposition();
+  EXPECT_TRUE(has_line(text, "test_room_calls_total 3000")) << text;
+  EXPECT_TRUE(has_line(text, "test_room_seconds_bucket{le=\"0.001\"} 0")) << text;
+  EXPECT_TRUE(has_line(text, "test_room_seconds_bucket{le=\"0.0025\"} 3")) << text;
+  EXPECT_TRUE(has_line(text, "test_room_seconds_count 3")) << text;
+}
