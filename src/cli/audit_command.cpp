@@ -34,6 +34,7 @@ std::string printable(const std::string& s) {
 
 void add_audit_commands(CLI::App& app, Action& run) {
   static AuditArgs args;
+  args = AuditArgs{};  // a fresh command line each time the app is built (cli::run may run more than once)
   CLI::App* group = app.add_subcommand("audit", "read the audit trail");
   group->require_subcommand(1);
   CLI::App* list = group->add_subcommand("list", "list audit entries, newest first");

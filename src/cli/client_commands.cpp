@@ -65,6 +65,7 @@ CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, Clien
 
 void add_client_commands(CLI::App& app, Action& run) {
   static ClientArgs args;
+  args = ClientArgs{};  // a fresh command line each time the app is built (cli::run may run more than once)
   CLI::App* client = app.add_subcommand("client", "manage OAuth clients in the store");
   client->require_subcommand(1);
 

@@ -36,6 +36,7 @@ jose::Algorithm algorithm(const std::string& requested, const config::Config& co
 
 void add_key_commands(CLI::App& app, Action& run) {
   static KeyArgs args;
+  args = KeyArgs{};  // a fresh command line each time the app is built (cli::run may run more than once)
   CLI::App* key = app.add_subcommand("key", "manage the token signing keys");
   key->require_subcommand(1);
 

@@ -275,6 +275,7 @@ int serve(const ServeArgs& args) {
 
 void add_serve_command(CLI::App& app, Action& run) {
   static ServeArgs args;
+  args = ServeArgs{};  // a fresh command line each time the app is built (cli::run may run more than once)
   CLI::App* cmd = app.add_subcommand("serve", "run the token service");
   cmd->add_option("--config", args.config_file, "config file (TOML); also TOKENGATE_CONFIG");
   for (const auto& key : config::keys()) {

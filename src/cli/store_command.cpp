@@ -15,6 +15,8 @@ namespace tokengate::cli {
 void add_store_commands(CLI::App& app, Action& run) {
   static StoreOptions store;
   static bool json = false;
+  store = StoreOptions{};  // a fresh command line each time the app is built (cli::run may run more than once)
+  json = false;
   CLI::App* group = app.add_subcommand("store", "manage the store itself");
   group->require_subcommand(1);
   CLI::App* migrate = group->add_subcommand("migrate", "bring the store's schema up to this version's");

@@ -78,6 +78,9 @@ void add_token_command(CLI::App& app, Action& run) {
   static TokenArgs args;
   static StoreOptions store;
   static std::string jti;
+  args = TokenArgs{};  // a fresh command line each time the app is built (cli::run may run more than once)
+  store = StoreOptions{};
+  jti.clear();
   CLI::App* cmd = app.add_subcommand("token", "fetch an access token from an RFC 6749 token endpoint and print it");
   cmd->require_subcommand(0, 1);
   cmd->add_option("--url", args.url, "the token endpoint, e.g. http://127.0.0.1:8080/connect/token");
