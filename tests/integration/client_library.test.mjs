@@ -112,7 +112,7 @@ describe('libtokengate token source', () => {
       const a = await probe.ask('token');
       assert.equal(a.token, 'token-1');
       upstream.state.mode = '503';
-      await sleep(500);  // past refresh_at (0.0001 of 3600 s)
+      await sleep(500);  // time: refresh_at (0.0001 of 3600 s: 0.36 s) must pass, so every call wants a new token
       const during = await probe.ask('token 4 5');
       assert.equal(during.error_count, 0, 'no caller sees the outage');
       assert.equal(during.token, 'token-1');
@@ -205,7 +205,7 @@ describe('libtokengate verifier', () => {
     const kid = (t) => decodeJwt(t).header.kid;
     const second = await within(2000, async () => { const t = await grant(); return kid(t) !== kid(first) ? t : null; });
     assert.ok(second, 'the server signs with the new key');
-    await sleep(1100);  // the interval since the first fetch
+    await sleep(1100);  // time: the unknown-kid interval (1 s) since the first fetch must pass, or no fetch is allowed
     const v = await verifier.ask(`verify ${second}`);
     assert.equal(v.ok, true, v.message);
     assert.equal((await verifier.ask('stats')).key_fetches, 2, 'one fetch for the new key');

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { createDatabase, dropDatabase, startPostgres, stopPostgres } from './support/postgres.mjs';
-import { basic, cliJson, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
+import { clientReady, until } from './support/token_ops.mjs';
+import { basic, cliJson, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const NGINX_CONF = path.resolve(import.meta.dirname, '../../deploy/nginx.conf');
 
@@ -107,28 +108,29 @@ describe('three nodes behind nginx on one PostgreSQL, under load', () => {
   test('kill -9 a node and restart it; stop PostgreSQL for 5 s and start it: no failed grant', async () => {
     const c = cliJson(['client', 'create', '--name', 'load', '--db', db.url]);
     const auth = basic(c.client_id, c.client_secret);
-    await sleep(1000);
+    for (const n of nodes) await clientReady(n.base, c);
     const load = loadGenerator(nginx.base, auth, 8);
 
+    // Each phase is a span of time under load (the waits below are its length, not a condition).
     load.setPhase('steady');
-    await sleep(2000);
+    await sleep(2000);  // time: 2 s of load on three healthy nodes
 
     load.setPhase('node killed');
     const victim = nodes[1];
     await victim.stop('SIGKILL');
-    await sleep(2000);
+    await sleep(2000);  // time: 2 s of load with a node dead, which nginx must route around
     load.setPhase('node restarted');
     nodes[1] = await startServer({ dataDir: victim.dataDir, args: victim.args });
     nodes[1].args = victim.args;
-    await sleep(2000);
+    await sleep(2000);  // time: 2 s of load with the node back
 
     load.setPhase('PostgreSQL stopped');
     stopPostgres();
-    await sleep(5000);
+    await sleep(5000);  // time: the database stays away for 5 s, the outage this test is about
     const ready = await (await fetch(`${nodes[0].base}/readyz`)).json();
     load.setPhase('PostgreSQL started');
     startPostgres();
-    await sleep(2000);
+    await sleep(2000);  // time: 2 s of load once the database is back
     const counts = await load.stop();
 
     console.log('grants through nginx, per phase:');
@@ -142,7 +144,9 @@ describe('three nodes behind nginx on one PostgreSQL, under load', () => {
     }
     // The database is back: a change reaches every node again.
     const later = cliJson(['client', 'create', '--name', 'after', '--db', db.url]);
-    await sleep(1500);
+    await until(async () => (await Promise.all(nodes.map(async (n) =>
+      (await postToken(n.base, { form: { grant_type: 'client_credentials' }, auth: basic(later.client_id, later.client_secret) })).status === 200)))
+      .every(Boolean), 'every node accepts the new client', 1500);
     for (const n of nodes) {
       const r = await fetch(`${n.base}/connect/token`, { method: 'POST', headers: { authorization: basic(later.client_id, later.client_secret), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
       assert.equal(r.status, 200, `${n.base} did not catch up`);

@@ -7,6 +7,8 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { resign, storeSigningKey } from './support/forge.mjs';
+import { startProxyInFrontOfIssuer } from './support/proxy_fixture.mjs';
+import { until } from './support/token_ops.mjs';
 import { basic, cli, cliJson, decodeJwt, postToken, rawRequest, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -138,26 +140,25 @@ describe('hardening: error bodies and parsers', () => {
 
 describe('hardening: the proxy lags the upstream by the cache max age at most', () => {
   test('after the upstream rotates a secret, the old one stops working through the proxy', async () => {
-    const upstream = await startServer();
-    const proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}/connect/token`, '--token-cache-max-age', '2'] });
+    const { upstream, proxy, stop } = await startProxyInFrontOfIssuer({ proxyArgs: ['--token-cache-max-age', '2'] });
     try {
       const form = { grant_type: 'client_credentials' };
       const old = basic(upstream.demo.id, upstream.demo.secret);
       const first = await postToken(proxy.base, { form, auth: old });
+      const cachedBy = Date.now();  // the proxy cached that token before it answered
       assert.equal(first.status, 200);
       cliJson(['client', 'rotate-secret', upstream.demo.id, '--data-dir', upstream.dataDir]);
-      await sleep(1100);
+      await until(async () => (await postToken(upstream.base, { form, auth: old })).status === 401,
+        'the upstream picks up the new secret', 1500);
       // Within the max age the proxy may still answer from its cache...
       assert.equal((await postToken(upstream.base, { form, auth: old })).status, 401, 'the upstream refuses the old secret');
-      await sleep(1500);
+      // Time, not a condition: the cache max age (2 s) must pass since the proxy cached `first`.
+      await sleep(Math.max(0, cachedBy + 2250 - Date.now()));
       // ...after it, never: the old secret is refused through the proxy too.
       const later = await postToken(proxy.base, { form, auth: old });
       assert.equal(later.status, 401, JSON.stringify(later.body));
     } finally {
-      await proxy.stop();
-      await upstream.stop();
-      removeDir(proxy.dataDir);
-      removeDir(upstream.dataDir);
+      await stop();
     }
   });
 });
@@ -171,7 +172,8 @@ describe('hardening: a retired key signs nothing new', () => {
       const { kid } = decodeJwt(model).header;
       const stolen = await storeSigningKey(server.dataDir, kid);  // taken while it was in the store
       assert.equal(cli(['key', 'rotate', '--now', '--data-dir', server.dataDir]).status, 0);
-      await sleep(1100);
+      await until(async () => decodeJwt((await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth })).body.access_token).header.kid !== kid,
+        'the server signs with the new key', 1500);
       const now = Math.floor(Date.now() / 1000);
       const forged = await resign(model, { client_id: 'nobody', sub: 'nobody', iat: now, exp: now + 30 * 24 * 3600 }, stolen, kid);
       const res = await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${forged}` } });

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
+import { clientsLoaded } from './support/token_ops.mjs';
 import { basic, cliJson, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 // POST /connect/token from `from` (a loopback address) with HTTP Basic `auth`.
@@ -44,7 +45,7 @@ describe('brute-force protection (defaults: 10 failures per client and address, 
   before(async () => {
     server = await startServer({ defaultLimits: true });
     victim = cliJson(['client', 'create', '--name', 'victim', '--data-dir', server.dataDir]);
-    await sleep(1100);
+    await clientsLoaded(server);  // not by token requests: their failures would count
   });
   after(async () => { await server.stop(); removeDir(server.dataDir); });
 
@@ -93,7 +94,7 @@ describe('rate limits (--rate-limit client=5,address=8)', () => {
 
   test('a client over its rate gets 429 with the RateLimit headers; another client does not', async () => {
     const other = cliJson(['client', 'create', '--name', 'other', '--data-dir', server.dataDir]);
-    await sleep(1100);
+    await clientsLoaded(server);  // not by token requests: they would use up the rates
     const demo = basic(server.demo.id, server.demo.secret);
     const statuses = [];
     for (let i = 0; i < 7; i++) statuses.push((await grant(server.base, demo, '127.0.0.2')).status);
@@ -102,15 +103,15 @@ describe('rate limits (--rate-limit client=5,address=8)', () => {
     assertTooMany(over, 'over the client rate');
     assert.match(over.headers['ratelimit-policy'], /q=5;w=1/);
     assert.equal((await grant(server.base, basic(other.client_id, other.client_secret), '127.0.0.4')).status, 200);
-    await sleep(1100);
+    await sleep(1100);  // time: the 1 s window of the client rate passes, so the bucket is full again
     assert.equal((await grant(server.base, demo, '127.0.0.2')).status, 200, 'the bucket refills');
   });
 
   test('an address over its rate gets 429 whatever the client', async () => {
-    await sleep(1100);
+    await sleep(1100);  // time: a 1 s window passes, so no bucket the test before drained carries over
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(cliJson(['client', 'create', '--name', `c${i}`, '--data-dir', server.dataDir]));
-    await sleep(1100);
+    await clientsLoaded(server);
     const statuses = [];
     for (let i = 0; i < 12; i++) {
       const c = ids[i % 3];

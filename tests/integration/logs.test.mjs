@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
-import { basic, cli, cliJson, postToken, rawRequest, removeDir, sleep, startServer } from './support/tokengate.mjs';
+import { clientReady, until } from './support/token_ops.mjs';
+import { basic, cli, cliJson, postToken, rawRequest, removeDir, startServer } from './support/tokengate.mjs';
 
 describe('logs', () => {
   test('carry no secret and no token', async () => {
@@ -15,7 +16,7 @@ describe('logs', () => {
     try {
       const c = cliJson(['client', 'create', '--name', 'logged', '--scope', 'x', ...store]);
       secrets.push(c.client_secret);
-      await sleep(1100);
+      await clientReady(server.base, c);
       const id = c.client_id;
       const form = { grant_type: 'client_credentials' };
       const responses = [
@@ -33,8 +34,12 @@ describe('logs', () => {
       await rawRequest(server.port, `GET /healthz?ClientSecret=${c.client_secret} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       const rotated = cliJson(['client', 'rotate-secret', id, ...store]);
       secrets.push(rotated.client_secret);
+      const keys = async () => (await (await fetch(`${server.base}/.well-known/jwks.json`)).json()).keys.length;
+      const keysBefore = await keys();
       cli(['key', 'rotate', ...store]);
-      await sleep(1100);
+      // The server picks both changes up (and logs what it does about them) before it stops.
+      await until(async () => (await postToken(server.base, { form, auth: basic(id, c.client_secret) })).status === 401 &&
+        (await keys()) > keysBefore, 'the server picks up the new secret and the new key', 1500);
     } finally {
       await server.stop();
       removeDir(server.dataDir);

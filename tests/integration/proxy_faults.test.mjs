@@ -9,6 +9,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
+import { gauge } from './support/metrics.mjs';
+import { until } from './support/token_ops.mjs';
 import { basic, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const good = basic(GOOD.id, GOOD.secret);
@@ -193,7 +195,7 @@ describe('proxy: token cache and single-flight', () => {
       assert.equal(wrong.status, 401);
       assert.equal(upstream.state.requests, 2, 'the wrong secret went upstream');
 
-      await sleep(1100);
+      await sleep(1100);  // time: a second passes, so the cached answer's expires_in shows its age (< 3600)
       const again = await postToken(proxy.base, { form: grant, auth: good });
       assert.equal(again.body.access_token, 'token-1');
       assert.equal(upstream.state.requests, 2, 'served from the cache');
@@ -223,7 +225,9 @@ describe('proxy: graceful stop', () => {
     try {
       upstream.state.delayMs = 800;
       const pending = Array.from({ length: 20 }, () => postToken(proxy.base, { form: grant, auth: good }));
-      await sleep(300);
+      // All 20 are at the proxy and its one upstream call is out (answered after 800 ms).
+      await until(async () => upstream.state.requests === 1 &&
+        (await gauge(proxy.adminBase, 'tokengate_http_connections')) >= 20, 'the 20 requests wait on the upstream call', 700);
       proxy.child.kill('SIGTERM');
       const all = await Promise.all(pending);
       for (const r of all) assert.equal(r.status, 200);
@@ -255,7 +259,7 @@ describe('proxy: circuit breaker', () => {
       assert.equal(upstream.state.requests, 3, 'the open circuit made no call');
       assert.equal((await fetch(`${proxy.base}/readyz`)).status, 503);
 
-      await sleep(1100);
+      await sleep(1100);  // time: the circuit's cooldown (1000 ms) must pass before it lets a probe through
       const probe = await postToken(proxy.base, { form: grant, auth: good });
       assert.equal(probe.status, 200);
       assert.equal(upstream.state.requests, 4);

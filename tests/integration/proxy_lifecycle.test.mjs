@@ -10,8 +10,9 @@ import { after, before, describe, test } from 'node:test';
 
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
 import { OIDC_AUDIENCE, OIDC_CLIENT, OIDC_POST_CLIENT, startOidcProvider } from './support/oidc_provider.mjs';
-import { clientReady, getToken, introspect, revoke } from './support/token_ops.mjs';
-import { cliJson, removeDir, startServer } from './support/tokengate.mjs';
+import { startProxyInFrontOfIssuer } from './support/proxy_fixture.mjs';
+import { getToken, introspect, revoke } from './support/token_ops.mjs';
+import { removeDir, startServer } from './support/tokengate.mjs';
 
 function assertRevoked(r) {
   assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -20,22 +21,17 @@ function assertRevoked(r) {
 }
 
 describe('proxy in front of tokengate (issuer mode)', () => {
+  let fixture;
   let upstream;
   let proxy;
   let a;
   let b;
   before(async () => {
-    upstream = await startServer();
-    const store = ['--data-dir', upstream.dataDir];
-    a = await clientReady(upstream.base, cliJson(['client', 'create', '--name', 'a', '--scope', 'read write', ...store]));
-    b = await clientReady(upstream.base, cliJson(['client', 'create', '--name', 'b', '--scope', 'read', ...store]));
-    proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}/connect/token`] });
+    fixture = await startProxyInFrontOfIssuer({ clients: [{ name: 'a', scope: 'read write' }, { name: 'b', scope: 'read' }] });
+    ({ upstream, proxy, clients: [a, b] } = fixture);
   });
   after(async () => {
-    await proxy.stop();
-    await upstream.stop();
-    removeDir(proxy.dataDir);
-    removeDir(upstream.dataDir);
+    await fixture?.stop();
   });
 
   test('the metadata names both endpoints', async () => {

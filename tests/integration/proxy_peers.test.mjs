@@ -5,35 +5,32 @@ import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import { OIDC_AUDIENCE, OIDC_CLIENT, OIDC_POST_CLIENT, startOidcProvider } from './support/oidc_provider.mjs';
-import { basic, cliJson, postToken, removeDir, sleep, startServer } from './support/tokengate.mjs';
+import { startProxyInFrontOfIssuer } from './support/proxy_fixture.mjs';
+import { basic, postToken, removeDir, startServer } from './support/tokengate.mjs';
 
 describe('proxy in front of tokengate (issuer mode)', () => {
+  let fixture;
   let upstream;
   let proxy;
   let client;
   before(async () => {
-    upstream = await startServer();
-    client = cliJson(['client', 'create', '--name', 'proxied', '--scope', 'read write', '--data-dir', upstream.dataDir]);
-    await sleep(1100);
-    proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}/connect/token`] });
+    fixture = await startProxyInFrontOfIssuer({ clients: [{ name: 'proxied', scope: 'read write' }] });
+    ({ upstream, proxy, clients: [client] } = fixture);
   });
   after(async () => {
-    await proxy.stop();
-    await upstream.stop();
-    removeDir(proxy.dataDir);
-    removeDir(upstream.dataDir);
+    await fixture?.stop();
   });
 
   test('both routes return the upstream token, verifiable with the upstream JWKS', async () => {
     const jwks = createRemoteJWKSet(new URL(`${upstream.base}/.well-known/jwks.json`));
-    const viaStandard = await postToken(proxy.base, { form: { grant_type: 'client_credentials', scope: 'read' }, auth: basic(client.client_id, client.client_secret) });
+    const viaStandard = await postToken(proxy.base, { form: { grant_type: 'client_credentials', scope: 'read' }, auth: basic(client.id, client.secret) });
     assert.equal(viaStandard.status, 200);
     assert.equal(viaStandard.headers.get('cache-control'), 'no-store');
     assert.equal(viaStandard.body.scope, 'read');
     const { payload } = await jwtVerify(viaStandard.body.access_token, jwks, { issuer: upstream.base, typ: 'at+jwt' });
-    assert.equal(payload.client_id, client.client_id);
+    assert.equal(payload.client_id, client.id);
 
-    const q = `?ClientId=${client.client_id}&ClientSecret=${client.client_secret}`;
+    const q = `?ClientId=${client.id}&ClientSecret=${client.secret}`;
     const res = await fetch(`${proxy.base}/v4.0/cells/connect/token${q}`, { method: 'POST' });
     assert.equal(res.status, 200);
     const body = await res.json();
@@ -42,11 +39,11 @@ describe('proxy in front of tokengate (issuer mode)', () => {
   });
 
   test("the upstream's errors come back intact", async () => {
-    const wrong = await postToken(proxy.base, { form: { grant_type: 'client_credentials' }, auth: basic(client.client_id, 'wrong') });
-    const direct = await postToken(upstream.base, { form: { grant_type: 'client_credentials' }, auth: basic(client.client_id, 'wrong') });
+    const wrong = await postToken(proxy.base, { form: { grant_type: 'client_credentials' }, auth: basic(client.id, 'wrong') });
+    const direct = await postToken(upstream.base, { form: { grant_type: 'client_credentials' }, auth: basic(client.id, 'wrong') });
     assert.equal(wrong.status, 401);
     assert.deepEqual(wrong.body, direct.body);
-    const scope = await postToken(proxy.base, { form: { grant_type: 'client_credentials', scope: 'admin' }, auth: basic(client.client_id, client.client_secret) });
+    const scope = await postToken(proxy.base, { form: { grant_type: 'client_credentials', scope: 'admin' }, auth: basic(client.id, client.secret) });
     assert.equal(scope.status, 400);
     assert.equal(scope.body.error, 'invalid_scope');
   });

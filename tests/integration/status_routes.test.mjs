@@ -6,6 +6,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
+import { clientReady } from './support/token_ops.mjs';
 import { basic, cliJson, postToken, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 async function get(base, path, token) {
@@ -61,7 +62,7 @@ describe('status routes, issuer mode', () => {
     const forged = await new SignJWT(JSON.parse(Buffer.from(p, 'base64url'))).setProtectedHeader(header).sign(privateKey);
     assertInvalidToken(await get(server.base, '/v4.0/cells', forged), /signature/);
     const other = cliJson(['client', 'create', '--name', 'elsewhere', '--audience', 'https://other.api', '--data-dir', server.dataDir]);
-    await sleep(1100);
+    await clientReady(server.base, other);
     const foreign = (await postToken(server.base, { form: { grant_type: 'client_credentials' }, auth: basic(other.client_id, other.client_secret) })).body.access_token;
     assertInvalidToken(await get(server.base, '/v4.0/cells', foreign), /aud/);
   });
@@ -192,7 +193,7 @@ describe('status routes, proxy mode (upstream JWKS)', () => {
     const k2 = await keys.addKey('k2');
     const early = await get(proxy.base, '/v4.0/cells', await keys.sign(k2, {}));
     assertInvalidToken(early, /key/);  // within 5 s of the last fetch: not fetched again
-    await sleep(5100);
+    await sleep(5100);  // time: the 5 s between JWKS fetches must pass since the last one
     const before = keys.state.jwksFetches;
     assert.equal((await get(proxy.base, '/v4.0/cells', await keys.sign(k2, {}))).status, 200);
     assert.equal(keys.state.jwksFetches, before + 1);

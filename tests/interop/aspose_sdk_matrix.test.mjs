@@ -13,6 +13,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 
+import { clientReady } from '../integration/support/token_ops.mjs';
 import { basic, cli, cliJson, postToken, removeDir, sleep, startServer, within } from '../integration/support/tokengate.mjs';
 
 const RELEASES = [
@@ -121,7 +122,7 @@ describe('every Aspose.Cells Cloud SDK release × apiVersion, issuer mode', () =
       for (const version of VERSIONS)
         clients[`${release} ${version}`] = cliJson(['client', 'create', '--name', `sdk ${release} ${version}`, '--data-dir', server.dataDir]);
     }
-    await sleep(1100);
+    for (const c of Object.values(clients)) await clientReady(server.base, c);
     const rows = await runMatrix('issuer', server.base, (r, v) => clients[`${r} ${v}`], async () => {
       // A witness token per client, issued after the SDK's: once the server refuses it, it refuses
       // the SDK's too (a loaded machine may take longer than the 1 s a change usually needs).
@@ -164,11 +165,11 @@ describe('every Aspose.Cells Cloud SDK release × apiVersion, proxy mode', () =>
       for (const version of VERSIONS)
         clients[`${release} ${version}`] = cliJson(['client', 'create', '--name', `sdk ${release} ${version}`, '--ttl', '1', '--data-dir', upstream.dataDir]);
     }
-    await sleep(1100);
+    for (const c of Object.values(clients)) await clientReady(upstream.base, c);
     // Every SDK token was issued by the time phase 1 ends (the hook runs then): 1 s of lifetime and
     // 30 s of leeway later none is accepted, however long phase 1 took on a loaded machine.
     const rows = await runMatrix('proxy', proxy.base, (r, v) => clients[`${r} ${v}`], async () => {
-      await sleep(32_000);
+      await sleep(32_000);  // time: the tokens' 1 s lifetime and the 30 s leeway must pass
     });
     assertMatrix(rows);
   });

@@ -4,15 +4,16 @@
 // introspection and revocation, put node-oidc-provider in its opaque-token mode, as it introspects
 // and revokes no JWT access token.
 import { OIDC_AUDIENCE, OIDC_CLIENT, startOidcProvider } from '../integration/support/oidc_provider.mjs';
-import { cliJson, removeDir, sleep, startServer } from '../integration/support/tokengate.mjs';
+import { clientReady } from '../integration/support/token_ops.mjs';
+import { cliJson, removeDir, startServer } from '../integration/support/tokengate.mjs';
 
 async function issuer() {
   const server = await startServer();
-  const client = cliJson(['client', 'create', '--name', 'interop', '--scope', 'read write', '--data-dir', server.dataDir]);
-  await sleep(1100);  // the server picks the new client up within 1 s
+  const created = cliJson(['client', 'create', '--name', 'interop', '--scope', 'read write', '--data-dir', server.dataDir]);
+  const client = await clientReady(server.base, created);  // once the server has picked it up
   return {
     base: server.base,
-    client: { id: client.client_id, secret: client.client_secret, scope: 'read' },
+    client: { ...client, scope: 'read' },
     expect: { issuer: server.base, audience: server.base },
     async close() {
       await server.stop();

@@ -23,3 +23,10 @@ export function value(scraped, name, labels = {}) {
   }
   return total;
 }
+
+// One unlabelled sample, read from the text without the parser: cheap enough to poll.
+export async function gauge(adminBase, name) {
+  const text = await (await fetch(`${adminBase}/metrics`)).text();
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}

@@ -2,7 +2,8 @@
 // revoke it (RFC 7009), present it to a status route, and poll until something holds.
 import assert from 'node:assert/strict';
 
-import { basic, postToken, sleep } from './tokengate.mjs';
+import { gauge } from './metrics.mjs';
+import { basic, cliJson, postToken, sleep } from './tokengate.mjs';
 
 // Client authentication for a form POST: HTTP Basic, or client_id/client_secret in the body.
 function authenticated(client, form, post) {
@@ -64,4 +65,12 @@ export async function clientReady(base, created) {
   await until(async () => (await postToken(base, { form: { grant_type: 'client_credentials' }, auth: basic(client.id, client.secret) })).status === 200,
     `client ${client.id} accepted`, 1500);
   return client;
+}
+
+// Waits until the running server's snapshot holds every client in its store (`--data-dir`), as its
+// admin /metrics counts them: for suites where a token request per poll would count against a rate
+// limit or a lock-out.
+export async function clientsLoaded(server, limitMs = 1500) {
+  const inStore = cliJson(['client', 'list', '--data-dir', server.dataDir]).length;
+  await until(async () => (await gauge(server.adminBase, 'tokengate_clients')) === inStore, `${inStore} clients loaded`, limitMs);
 }
