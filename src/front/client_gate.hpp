@@ -37,7 +37,9 @@ struct ClientGate {
   // address's rate), or nullopt; a slot reserved here is released by pass()'s wrapper.
   std::optional<http::Response> refusal_before(const http::Request& request, std::string_view client_id, bool grant,
                                                limits::ClientLimits::Reservation& held) const;
-  // nullopt: go on, with `respond` wrapped to learn from the answer. Otherwise the refusal, already sent.
+  // The respond to go on with (the caller's `respond`, wrapped to learn from the answer: a 401
+  // counts as a failure, a slot held is released); nullopt when the request was refused here, the
+  // refusal already sent through `respond`, and the caller must do nothing more.
   std::optional<http::Respond> pass(const http::Request& request, std::string_view client_id, bool grant,
                                     http::Respond respond) const;
 
