@@ -4,7 +4,8 @@
 // JWKS URL), fetches and keeps per their Cache-Control; a token signed with a key it does not know
 // causes a new fetch at most once per `unknown_kid_interval` (a flood of forged kids is not a
 // flood of fetches). It honours the token's status claim (IETF Token Status List) where there is
-// one, with the list's own TTL. A token this process verified before costs a hash and a lookup.
+// one, with the list's own TTL. A token this thread verified before costs a SHA-256 and a lookup
+// instead of a signature check; its claims are checked again on every use.
 // Accepted algorithms: ES256, EdDSA, RS256 (never `none`, never an HMAC keyed with a public key);
 // `jku`, `x5u` and friends in a token's header are never followed. Thread-safe.
 //

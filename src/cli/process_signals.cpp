@@ -12,7 +12,7 @@ namespace tokengate::cli {
 
 struct ProcessSignals::Impl {
   boost::asio::io_context loop;
-  boost::asio::signal_set signals{loop, SIGINT, SIGTERM, SIGHUP};
+  boost::asio::signal_set signals{loop, SIGINT, SIGTERM};
   std::mutex mutex;  // servers, stopped
   std::vector<http::Server*> servers;
   bool stopped = false;  // a listener added after the stop signal is stopped at once
@@ -33,7 +33,8 @@ struct ProcessSignals::Impl {
   }
 };
 
-ProcessSignals::ProcessSignals() : impl_(std::make_unique<Impl>()) {
+ProcessSignals::ProcessSignals(bool reload_on_hangup) : impl_(std::make_unique<Impl>()) {
+  if (reload_on_hangup) impl_->signals.add(SIGHUP);
   impl_->wait();
   impl_->thread = std::thread([impl = impl_.get()] { impl->loop.run(); });
 }

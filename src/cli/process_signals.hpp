@@ -15,7 +15,9 @@ namespace tokengate::cli {
 
 class ProcessSignals {
  public:
-  ProcessSignals();
+  // `reload_on_hangup`: SIGHUP reloads certificates (a listener serves TLS); otherwise SIGHUP keeps
+  // its default action (it ends the process), as for any server without anything to reload.
+  explicit ProcessSignals(bool reload_on_hangup);
   ~ProcessSignals();  // gives the signals back (their default action) and joins its thread
   ProcessSignals(const ProcessSignals&) = delete;
   ProcessSignals& operator=(const ProcessSignals&) = delete;

@@ -152,7 +152,7 @@ int serve_issuer(const config::Config& config) {
   http::Server server(server_options(config), router);
   http::Router admin_router;
   auto admin = bind_admin(config, admin_router, "the admin API, /metrics, /console");
-  ProcessSignals signals;  // from now on SIGTERM stops both listeners, even before they run
+  ProcessSignals signals(!config.tls_cert.empty());  // from now on SIGTERM stops both listeners, even before they run
   auto public_signals = signals.add(server);
 
   auto store = store::open_store(config);
@@ -228,7 +228,7 @@ int serve_proxy(const config::Config& config) {
                                    std::chrono::duration_cast<std::chrono::seconds>(
                                        std::chrono::milliseconds(config.upstream_timeout_ms)) + std::chrono::seconds(1));
   http::Server server(options, router);
-  ProcessSignals signals;
+  ProcessSignals signals(!config.tls_cert.empty());
   auto public_signals = signals.add(server);
 
   proxy::ProxyMode mode(config);

@@ -90,27 +90,38 @@ std::shared_ptr<const KeyCache::Keys> KeyCache::fetch_now() {
     found.error = e.what();
   }
 
+  // Built before the lock, while this caller is the only writer (fetching is set); the allocation
+  // is in the try, so that a failure cannot leave `fetching` set for ever.
+  std::shared_ptr<Current> next;
+  try {
+    next = std::make_shared<Current>(*current());
+    if (set) {
+      // With discovery, `iss` must be the issuer the metadata names, exactly (RFC 8414 §3.3; discovery
+      // checks it against the configured one); with a JWKS URL, the configured one.
+      next->keys = Keys{std::move(set), settings_.jwks_url.empty() ? found.metadata.issuer : settings_.issuer};
+      next->published = std::move(found);
+    } else {  // a failed fetch keeps the keys we had: a brief outage refuses no valid token
+      next->published.error = found.error;
+      if (!next->keys.set) next->published.available = false;
+    }
+  } catch (...) {
+    next = nullptr;
+  }
+
   lock.lock();
   ++fetches_;
-  auto next = std::make_shared<Current>(*current());
-  if (set) {
-    // With discovery, `iss` must be the issuer the metadata names, exactly (RFC 8414 §3.3; discovery
-    // checks it against the configured one); with a JWKS URL, the configured one.
-    next->keys = Keys{std::move(set), settings_.jwks_url.empty() ? found.metadata.issuer : settings_.issuer};
-    next->published = std::move(found);
-    age_ = age;
-  } else {  // a failed fetch keeps the keys we had: a brief outage refuses no valid token
-    next->published.error = found.error;
-    if (!next->keys.set) next->published.available = false;
+  if (next) {
+    if (next->published.error.empty()) age_ = age;
+    if (next->keys.set) next->fresh_until = Clock::now() + age_;  // failed or not, asked again after age_
+    current_.store(next, std::memory_order_release);
   }
-  if (next->keys.set) next->fresh_until = Clock::now() + age_;  // failed or not, asked again after age_
-  current_.store(next, std::memory_order_release);
   cache_.fetching = false;
   cache_.fetched_once = true;
   cache_.fetched_at = Clock::now();
   lock.unlock();
   fetched_.notify_all();
-  return std::shared_ptr<const Keys>(next, &next->keys);
+  auto c = current();
+  return std::shared_ptr<const Keys>(c, &c->keys);
 }
 
 std::optional<PublishedKeys> KeyCache::try_published() const {

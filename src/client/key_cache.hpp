@@ -3,7 +3,8 @@
 // URL) or given, fetched through an injectable function, kept per their Cache-Control between a
 // minimum and a maximum age, and fetched again on an unknown kid at most once per interval
 // (client/key_refresh_policy.hpp). A failed fetch keeps the keys it had: a brief outage refuses
-// no valid token. Thread-safe; `usable` (the verification path) takes no lock.
+// no valid token. Thread-safe; `usable` (the verification path) takes no mutex: an atomic
+// shared_ptr load (libstdc++ guards it with a spin bit and counts a reference).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

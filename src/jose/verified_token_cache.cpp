@@ -1,27 +1,27 @@
 #include "jose/verified_token_cache.hpp"
 
-#include <functional>
+#include <cstring>
 #include <unordered_map>
 
 #include <boost/json/serialize.hpp>
+
+#include "common/sha256.hpp"
 
 namespace tokengate::jose {
 namespace {
 
 constexpr size_t kCapacity = 16384;  // per thread; forgotten all at once when full
 
-struct Entry {
-  std::string signature;  // the token's last part: confirms a hash match
-  VerifiedTokenPtr verified;
+struct DigestHash {
+  size_t operator()(const common::Sha256Digest& d) const {
+    size_t h;
+    std::memcpy(&h, d.data(), sizeof h);  // a SHA-256 prefix is as good a hash as any
+    return h;
+  }
 };
 
-std::string_view signature_part(std::string_view token) {
-  size_t dot = token.rfind('.');
-  return dot == std::string_view::npos ? std::string_view{} : token.substr(dot + 1);
-}
-
-std::unordered_map<size_t, Entry>& entries() {
-  thread_local std::unordered_map<size_t, Entry> memory;
+std::unordered_map<common::Sha256Digest, VerifiedTokenPtr, DigestHash>& entries() {
+  thread_local std::unordered_map<common::Sha256Digest, VerifiedTokenPtr, DigestHash> memory;
   return memory;
 }
 
@@ -33,20 +33,15 @@ const std::string& VerifiedToken::claims_json() const {
 }
 
 VerifiedTokenPtr recall_verified(std::string_view token) {
-  std::string_view signature = signature_part(token);
-  if (signature.empty()) return nullptr;
   auto& memory = entries();
-  auto it = memory.find(std::hash<std::string_view>{}(token));
-  if (it == memory.end() || it->second.signature != signature) return nullptr;
-  return it->second.verified;
+  auto it = memory.find(common::sha256(token));
+  return it == memory.end() ? nullptr : it->second;
 }
 
 void remember_verified(std::string_view token, VerifiedTokenPtr verified) {
-  std::string_view signature = signature_part(token);
-  if (signature.empty()) return;
   auto& memory = entries();
   if (memory.size() >= kCapacity) memory.clear();
-  memory.insert_or_assign(std::hash<std::string_view>{}(token), Entry{std::string(signature), std::move(verified)});
+  memory.insert_or_assign(common::sha256(token), std::move(verified));
 }
 
 }  // namespace tokengate::jose

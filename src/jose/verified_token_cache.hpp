@@ -5,10 +5,10 @@
 // (jose/jwt_verifier.hpp), and an entry counts only while the key it was verified with is still in
 // the verifier's key set.
 //
-// Entries are found by a 64-bit hash of the token and confirmed by the token's signature part (the
-// text after its last '.'); the token itself is not kept. A string that collides with a remembered
-// token and ends in the same signature could only be made by someone who holds that token, and all
-// it gets them is that token's own claims.
+// Entries are found by the SHA-256 of the whole token; the token itself is not kept (a crash dump
+// holds no bearer token of it). Not a faster hash: std::hash has a fixed seed and can be inverted
+// block by block, so a holder of one token could make a different string with the same hash and the
+// same signature part, and have it accepted as that token.
 #include <memory>
 #include <mutex>
 #include <string>

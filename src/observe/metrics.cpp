@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <list>
 #include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -139,6 +140,9 @@ struct Metrics::Impl {
   std::vector<std::pair<std::string, RouteKind>> routes;
   std::list<Shard> shards;  // stable addresses
   std::list<std::shared_ptr<Collector>> collectors;
+  // Held shared while a scrape runs the collectors, exclusively by a collector's handle as it goes:
+  // a collector never runs after its handle is gone (its owner may be destroyed next).
+  std::shared_mutex collecting;
   std::string mode = "issuer";
   size_t counters = 0;    // registered so far
   size_t histograms = 0;
@@ -222,8 +226,11 @@ std::shared_ptr<void> Metrics::add_collector(Collector collector) {
   Impl* impl = impl_;
   Collector* key = entry.get();
   return std::shared_ptr<void>(nullptr, [impl, key](void*) {
-    std::lock_guard lock(impl->mutex);
-    impl->collectors.remove_if([key](const std::shared_ptr<Collector>& c) { return c.get() == key; });
+    {
+      std::lock_guard lock(impl->mutex);
+      impl->collectors.remove_if([key](const std::shared_ptr<Collector>& c) { return c.get() == key; });
+    }
+    std::unique_lock wait_for_scrapes(impl->collecting);
   });
 }
 
@@ -238,7 +245,6 @@ std::string Metrics::exposition() {
     std::lock_guard lock(impl_->mutex);
     routes = impl_->routes;
     mode = impl_->mode;
-    collectors.assign(impl_->collectors.begin(), impl_->collectors.end());
     outcomes.assign(routes.size(), {});
     durations.assign(routes.size(), {});
     for (const Shard& s : impl_->shards) {
@@ -304,6 +310,11 @@ std::string Metrics::exposition() {
     }
   }
 
+  std::shared_lock running(impl_->collecting);  // until the collectors have run
+  {
+    std::lock_guard lock(impl_->mutex);  // the list as it is now: a collector removed meanwhile is not run
+    collectors.assign(impl_->collectors.begin(), impl_->collectors.end());
+  }
   for (const auto& c : collectors) (*c)(out);
   write_process_metrics(out);
   return std::move(out.text());

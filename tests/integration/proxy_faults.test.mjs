@@ -223,11 +223,12 @@ describe('proxy: graceful stop', () => {
     const upstream = await startFakeUpstream();
     const proxy = await startProxy(upstream.url);
     try {
-      upstream.state.delayMs = 800;
+      upstream.state.delayMs = 2000;
       const pending = Array.from({ length: 20 }, () => postToken(proxy.base, { form: grant, auth: good }));
-      // All 20 are at the proxy and its one upstream call is out (answered after 800 ms).
+      // All 20 are at the proxy and its one upstream call is out (answered after 2 s: room for a
+      // loaded machine, or a sanitizer build, to get there first).
       await until(async () => upstream.state.requests === 1 &&
-        (await gauge(proxy.adminBase, 'tokengate_http_connections')) >= 20, 'the 20 requests wait on the upstream call', 700);
+        (await gauge(proxy.adminBase, 'tokengate_http_connections')) >= 20, 'the 20 requests wait on the upstream call', 1800);
       proxy.child.kill('SIGTERM');
       const all = await Promise.all(pending);
       for (const r of all) assert.equal(r.status, 200);

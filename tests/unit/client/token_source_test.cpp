@@ -69,7 +69,7 @@ TEST(TokenSource, PostAndCellsQueryPutTheCredentialsWhereThoseServersReadThem) {
 }
 
 TEST(TokenSource, PastRefreshAtItFetchesANewOne) {
-  int n = 0;
+  std::atomic<int> n{0};
   LocalHttpServer server([&n](const ReceivedRequest&) { return token_reply("tok-" + std::to_string(++n), 3600); });
   auto o = options_for(server);
   o.refresh_at = 0.0001;  // 0.36 s of a 3,600 s token
@@ -92,9 +92,14 @@ TEST(TokenSource, TheLastGoodTokenIsKeptThroughAnOutage) {
     return down ? Reply::http(503, R"({"error":"temporarily_unavailable"})") : token_reply("good", 3600);
   });
   auto o = options_for(server);
+  o.refresh_at = 0.0001;  // a new token is due after 0.36 s
   TokenSource source(o);
   EXPECT_EQ(source.token(), "good");
   down = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // time itself: past refresh_at
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(source.token(), "good") << "the server fails: the valid token is kept";
+  EXPECT_GT(source.requests_sent(), 1u) << "and a new one was asked for";
+
   source.invalidate();  // a resource said 401: the next call must fetch
   EXPECT_THROW(source.token(), Error) << "invalidated: nothing left to serve";
   down = false;

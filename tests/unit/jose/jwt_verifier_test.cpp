@@ -112,9 +112,14 @@ TEST_F(JwtVerifier, ARememberedTokenCountsOnlyWithItsOwnKey) {
   ASSERT_TRUE(std::holds_alternative<JwtFailure>(refused));
   EXPECT_EQ(std::get<JwtFailure>(refused).reason, JwtFailure::wrong_audience);
 
-  // The token itself is not what is kept: a string that merely ends like it is not a hit.
+  // Only the very same token is a hit: not one with the same signature part, nor one whose
+  // header or claims differ by a byte (a fast hash could be made to collide; SHA-256 cannot).
   std::string forged = "x" + t.substr(t.find('.'));
   EXPECT_EQ(recall_verified(forged), nullptr);
+  std::string altered = t;
+  altered[t.find('.') + 3] ^= 1;
+  EXPECT_EQ(recall_verified(altered), nullptr);
+  EXPECT_TRUE(std::holds_alternative<JwtFailure>(verify_remembered(altered, keys, expect, now)));
 }
 
 TEST_F(JwtVerifier, AJwtVerifiedOnceIsNotRemembered) {

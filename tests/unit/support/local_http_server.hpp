@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -97,6 +98,8 @@ class LocalHttpServer {
       if (fds[0].revents & POLLIN) {
         int c = ::accept(fd_, nullptr, nullptr);
         if (c >= 0) {
+          timeval two_seconds{2, 0};  // a half-sent request cannot hold the server (and its join) for ever
+          ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof two_seconds);
           open.push_back(c);
           ++connections_;
         }
