@@ -182,6 +182,15 @@ url="http://127.0.0.1:$SERVER_PORT/v4.0/cells/connect/token?ClientId=${creds%%:*
 check_token cells ES256 "$url"
 BENCH_AUTH="" BENCH_BODY="" measure cells "$url"
 
+# The route the Python, Go, Java, .NET, PHP, Ruby and Perl SDKs authenticate at: the credentials in
+# a form body at /v3.0/cells/connect/token, then the same body at /connect/token, one after the other.
+sdk_body="grant_type=client_credentials&client_id=${creds%%:*}&client_secret=${creds#*:}"
+start_tokengate sdk_route "$WORK/es256"
+check_token sdk_route ES256 "http://127.0.0.1:$SERVER_PORT/v3.0/cells/connect/token" -d "$sdk_body"
+BENCH_AUTH="" BENCH_BODY="$sdk_body" measure sdk_route "http://127.0.0.1:$SERVER_PORT/v3.0/cells/connect/token"
+start_tokengate sdk_standard "$WORK/es256"
+BENCH_AUTH="" BENCH_BODY="$sdk_body" measure sdk_standard "http://127.0.0.1:$SERVER_PORT/connect/token"
+
 # A new TCP connection per grant (ES256 store).
 start_tokengate close "$WORK/es256"
 url="http://127.0.0.1:$SERVER_PORT/connect/token"

@@ -62,6 +62,8 @@ const CASES = [
   ['tls_node_full', 'the same from a Node client, full handshakes', 'ES256', 'TLS new, node'],
   ['tls_node_resume', 'the same from a Node client, sessions resumed', 'ES256', 'TLS resumed, node'],
   ['cells', 'tokengate ES256, `POST /v4.0/cells/connect/token?ClientId&ClientSecret`', 'ES256', 'Cells route'],
+  ['sdk_route', 'tokengate ES256, `POST /v3.0/cells/connect/token`, form body (the Cells SDKs\' route)', 'ES256', 'SDK route'],
+  ['sdk_standard', 'the same body at `POST /connect/token`, same server, just after', 'ES256', 'SDK body, standard route'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
@@ -164,6 +166,12 @@ const operations = [
   ['grants with /metrics scraped every second within 3% of the same run without', scraped ? `${fmt((100 * scraped.rps) / es.rps, 1)}% (${fmt(scraped.rps)} vs ${fmt(es.rps)}); against a build from before the metrics: \`bench/compare.sh\`, docs/PERFORMANCE.md` : '–', scraped ? verdict(scraped.rps >= 0.97 * es.rps, scraped, es) : 'not measured'],
 ];
 const operationsTable = table(['target (issue 12)', 'measured', 'verdict'], operations);
+const sdkRoute = cases.sdk_route;
+const sdkStandard = cases.sdk_standard;
+const sdk = [
+  ['the Cells SDKs\' route (`/v3.0/cells/connect/token`, form body) within 3% of `/connect/token` with the same body, same run', sdkRoute && sdkStandard ? `${fmt((100 * sdkRoute.rps) / sdkStandard.rps, 1)}% (${fmt(sdkRoute.rps)} vs ${fmt(sdkStandard.rps)})` : '–', sdkRoute && sdkStandard ? verdict(sdkRoute.rps >= 0.97 * sdkStandard.rps, sdkRoute, sdkStandard) : 'not measured'],
+];
+const sdkTable = table(['target (issue 17)', 'measured', 'verdict'], sdk);
 const statusRepeat = cases.status_repeat;
 const library = [
   ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate (measured just before and after)', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / verifyCeiling)}% of ${fmt(verifyCeiling)}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * verifyCeiling) : 'not measured'],
@@ -240,6 +248,8 @@ ${scaleTable}
 
 ${operationsTable}
 
+${sdkTable}
+
 ${libraryTable}
 
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
@@ -248,7 +258,7 @@ runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${libraryTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${libraryTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

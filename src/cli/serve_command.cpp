@@ -163,13 +163,14 @@ int serve_issuer(const config::Config& config) {
   auto key = issuer::ensure_signing_key(*store, alg, kek);
   auto clients_at_start = store->list_clients();
   bool store_was_empty = clients_at_start.empty();
-  int64_t longest_ttl = config.token_ttl;
+  int64_t longest_ttl = std::max(config.token_ttl, config.cells_token_ttl);
   for (const auto& c : clients_at_start) longest_ttl = std::max(longest_ttl, c.token_ttl);
 
   // The server was created before the mode, so that it is destroyed after it: a revocation still
   // being written when the server stops answers on an event loop that exists.
   issuer::IssuerState state({advertised_issuer(config, server.port()), config.audience, config.token_ttl,
-                             config.key_publish_delay, issuer::load_status_list_names(*store, longest_ttl)});
+                             config.key_publish_delay, issuer::load_status_list_names(*store, longest_ttl),
+                             config.cells_token_ttl});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
   issuer::SnapshotLoader loader(*store, state, kek);
   store::StoreWatcher watcher(*store, [&loader] { return loader.reload(); });

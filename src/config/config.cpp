@@ -53,6 +53,11 @@ const std::vector<Field>& fields() {
                  &Config::audience),
       integer_field({"token_ttl", "--token-ttl", "TOKENGATE_TOKEN_TTL", "default token lifetime, seconds"},
                     &Config::token_ttl),
+      integer_field({"cells_token_ttl", "--cells-token-ttl", "TOKENGATE_CELLS_TOKEN_TTL",
+                     "token lifetime on the Aspose SDK routes (/{v1.1,v3.0,v4.0}/cells/connect/token, /oauth2/token, "
+                     "/{v1.1,v3.0,v4.0}/connect/token) for clients without their own, seconds (the SDKs renew "
+                     "after 86,300 s)"},
+                    &Config::cells_token_ttl),
       text_field({"signing_alg", "--signing-alg", "TOKENGATE_SIGNING_ALG",
                   "algorithm of a newly generated key: ES256, EdDSA or RS256"},
                  &Config::signing_alg),
@@ -323,6 +328,9 @@ void validate(Config& c) {
   if (c.token_ttl < 1 || c.token_ttl > common::kMaxTokenLifetime)
     throw ConfigError("token_ttl must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
                       " seconds (31 days), got " + std::to_string(c.token_ttl));
+  if (c.cells_token_ttl < 1 || c.cells_token_ttl > common::kMaxTokenLifetime)
+    throw ConfigError("cells_token_ttl must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
+                      " seconds (31 days), got " + std::to_string(c.cells_token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))
     throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
   if (c.tls_cert.empty() != c.tls_key.empty())

@@ -26,6 +26,7 @@ struct Config {
   std::string upstream_token_url;  // proxy mode
   std::string audience;            // default `aud`; empty: the issuer
   int64_t token_ttl = 3600;
+  int64_t cells_token_ttl = 86400;  // for tokens from the Cells routes (clients without their own TTL)
   std::string signing_alg = "ES256";
   int64_t threads = 0;             // 0: one per core
   int64_t max_connections = 0;     // 0: derived from the file-descriptor limit

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cells/status.hpp"
+#include "common/echo.hpp"
 #include "front/metadata.hpp"
 #include "observe/metrics.hpp"
 
@@ -12,6 +13,20 @@ namespace {
 http::Response status_lists_absent() {
   return http::json_error(404, "not_found",
                           "This server publishes no status lists in proxy mode: the upstream issued the tokens.");
+}
+
+// A Cells API path at a version the Cells API does not have (/v2.0/cells/...): say which it has.
+std::optional<http::Response> unknown_cells_version(const http::Request& request) {
+  std::string_view path = request.path;
+  if (!path.starts_with("/v")) return std::nullopt;
+  size_t slash = path.find('/', 1);
+  if (slash == std::string_view::npos || !path.substr(slash).starts_with("/cells")) return std::nullopt;
+  std::string_view rest = path.substr(slash + 6);
+  if (!rest.empty() && rest.front() != '/') return std::nullopt;
+  return http::json_error(404, "not_found",
+                          "The Cells API has no version '" + common::safe_echo(path.substr(1, slash - 1), 16) +
+                              "': it has v1.1, v3.0 and v4.0 (the token route is POST /v3.0/cells/connect/token, "
+                              "also at v1.1 and v4.0).");
 }
 
 // The metric id of a route that has a family of its own (observe/metrics.hpp).
@@ -38,10 +53,14 @@ void Routes::add_token_route(http::Router& router, std::string_view metric_name)
 
 void Routes::add_to(http::Router& router) const {
   add_token_route(router);
-  router.add_async(
-      "POST", "/v4.0/cells/connect/token",
-      [this](const http::Request& r, http::Respond respond) { cells_token_.handle(r, std::move(respond)); },
-      metric("/v4.0/cells/connect/token", observe::RouteKind::token));
+  // The Cells Cloud token route at every API version its SDKs can be set to (Python, Go, Java,
+  // .NET, PHP, Ruby and Perl authenticate at /v3.0; PostAccessToken is /v4.0).
+  for (const char* path : {"/v4.0/cells/connect/token", "/v3.0/cells/connect/token", "/v1.1/cells/connect/token"}) {
+    router.add_async(
+        "POST", path, [this](const http::Request& r, http::Respond respond) { cells_token_.handle(r, std::move(respond)); },
+        metric(path, observe::RouteKind::token));
+  }
+  router.set_not_found(unknown_cells_version);
 
   for (const char* path : {"/oauth2/token", "/v1.1/connect/token", "/v3.0/connect/token", "/v4.0/connect/token"}) {
     router.add_async(

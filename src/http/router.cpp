@@ -62,6 +62,9 @@ void Router::route(const Request& request, Respond respond) const {
   for (const auto& p : prefixes_) {
     if (request.path.starts_with(p.path)) return p.handler(request, std::move(respond));
   }
+  if (not_found_) {
+    if (auto said = not_found_(request)) return respond(std::move(*said));
+  }
   respond(json_error(404, "not_found", "There is no resource at " + common::safe_echo(request.path) + "."));
 }
 

@@ -44,6 +44,9 @@ class Router {
   // Asked before any route: a response refuses the request, nullopt lets it through.
   void set_guard(std::function<std::optional<Response>(const Request&)> guard) { guard_ = std::move(guard); }
 
+  // Asked when no route matches, for a 404 that says more than "no resource" (nullopt: the plain one).
+  void set_not_found(std::function<std::optional<Response>(const Request&)> explain) { not_found_ = std::move(explain); }
+
   RouteInfo route_info(const Request& request) const;
   std::string_view route_name(const Request& request) const { return route_info(request).name; }
 
@@ -61,6 +64,7 @@ class Router {
   std::vector<Route> routes_;  // a handful: a linear scan beats hashing here
   std::vector<Route> prefixes_;  // path = the prefix; method = its name for the log (prefix + '*')
   std::function<std::optional<Response>(const Request&)> guard_;
+  std::function<std::optional<Response>(const Request&)> not_found_;
 };
 
 }  // namespace tokengate::http

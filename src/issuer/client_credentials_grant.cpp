@@ -47,7 +47,11 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const o
   if (!keys.active)
     return oauth::OAuthError{503, "temporarily_unavailable", "The server has no signing key loaded yet; retry shortly."};
 
-  int64_t ttl = client.token_ttl > 0 ? client.token_ttl : settings.default_ttl;
+  // A client's own lifetime wins; else the route's: the Aspose SDK routes' tokens live as long as
+  // the Cells Cloud service's do, so that its SDKs, which renew after 86,300 s, keep working.
+  int64_t ttl = client.token_ttl > 0 ? client.token_ttl
+                : request.sdk_route  ? settings.cells_token_ttl
+                                     : settings.default_ttl;
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   AccessTokenClaims claims{settings.issuer,   client.id, audience, *scope, client.generation,
                            now,               now + ttl, settings.status_list_names.get()};

@@ -1,6 +1,7 @@
 #pragma once
 // What the issuer's handlers read: the client, key and revocation snapshots (swapped when the
 // store changes) and the settings fixed at start.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +21,13 @@ struct TokenSettings {
   int64_t default_ttl = 3600;    // seconds, for clients without their own
   int64_t key_publish_delay = 600;  // seconds a new key is published before it signs
   std::shared_ptr<const StatusListNames> status_list_names;  // null: untagged names (tests)
+  // Seconds, for a token from a route of the Aspose SDKs (/{v1.1,v3.0,v4.0}/cells/connect/token,
+  // /oauth2/token, /{v1.1,v3.0,v4.0}/connect/token) to a client without its own: the Aspose.Cells
+  // Cloud SDKs keep a token for 86,300 s before they renew it.
+  int64_t cells_token_ttl = 86400;
+
+  // The longest a token of a client without a lifetime of its own may live.
+  int64_t longest_default_ttl() const { return std::max(default_ttl, cells_token_ttl); }
 };
 
 struct IssuerState {

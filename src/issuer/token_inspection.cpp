@@ -16,7 +16,7 @@ std::variant<boost::json::object, jose::JwtFailure> inspect_access_token(std::st
   const store::ClientSnapshot& clients = store::read_snapshot(state.clients);
   jose::JwtExpectations expect{state.settings.issuer, audience};
   // No token of ours lives longer than the longest TTL this server gives.
-  expect.max_lifetime = std::max(state.settings.default_ttl, clients.max_token_ttl());
+  expect.max_lifetime = std::max(state.settings.longest_default_ttl(), clients.max_token_ttl());
   auto verified = jose::verify_access_token(token, keys.public_keys, expect, now);
   if (std::holds_alternative<F>(verified)) return verified;
   const auto& claims = std::get<boost::json::object>(verified);

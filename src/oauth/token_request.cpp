@@ -37,7 +37,8 @@ std::variant<TokenRequest, OAuthError> parse_token_request(const http::Request& 
   if (!body) return OAuthError::invalid_request(error);
   auto query = shape.cells_compatible ? FormParams::parse(request.query, error) : FormParams();
   if (!query) return OAuthError::invalid_request(error + " (in the query string)");
-  return TokenRequest{request, std::move(*body), std::move(*query), shape.cells_compatible};
+  return TokenRequest{request, std::move(*body), std::move(*query), shape.cells_compatible,
+                      shape.cells_compatible || shape.multipart};
 }
 
 }  // namespace tokengate::oauth

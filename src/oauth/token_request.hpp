@@ -22,6 +22,9 @@ struct TokenRequest {
   FormParams body;
   FormParams query;
   bool cells_compatible = false;
+  // Asked at a route that exists for the Aspose Cloud SDKs (the Cells route, /oauth2/token,
+  // /{v1.1,v3.0,v4.0}/connect/token): their tokens live as long as the Cells Cloud service's.
+  bool sdk_route = false;
 
   // The requested grant type; the Cells route assumes client_credentials when none is named.
   std::optional<std::string_view> grant_type() const;

@@ -181,8 +181,9 @@ describe('hardening: a retired key signs nothing new', () => {
       // A token it really signed, before its retirement, still verifies.
       const old = await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${model}` } });
       assert.equal(old.status, 200);
-      // And no token may claim a longer life than the server gives (3600 s here).
-      const long = await resign(model, { iat: now - 10, exp: now + 7200 }, stolen, kid);
+      // And no token may claim a longer life than the server gives (86,400 s here: the Cells
+      // routes' lifetime, the longest of its defaults).
+      const long = await resign(model, { iat: now - 10, exp: now + 86400 + 60 }, stolen, kid);
       assert.equal((await fetch(`${server.base}/v4.0/cells`, { headers: { authorization: `Bearer ${long}` } })).status, 401);
       // The retired key's private half is gone from the store once it retired.
       await assert.rejects(storeSigningKey(server.dataDir, kid));

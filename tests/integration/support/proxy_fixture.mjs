@@ -4,9 +4,10 @@
 import { clientReady } from './token_ops.mjs';
 import { cliJson, removeDir, startServer } from './tokengate.mjs';
 
-// `clients`: [{ name, scope }] to create upstream; they come back, in order, as { id, secret }.
-// `proxyArgs`: more arguments for the proxy's `serve`. stop() stops both and removes their data.
-export async function startProxyInFrontOfIssuer({ clients = [], proxyArgs = [] } = {}) {
+// `clients`: [{ name, scope, ttl }] to create upstream; they come back, in order, as { id, secret }.
+// `proxyArgs`: more arguments for the proxy's `serve`; `upstreamPath`: the upstream's token route
+// the proxy forwards to. stop() stops both and removes their data.
+export async function startProxyInFrontOfIssuer({ clients = [], proxyArgs = [], upstreamPath = '/connect/token' } = {}) {
   const upstream = await startServer();
   let proxy;
   const stop = async () => {
@@ -19,12 +20,12 @@ export async function startProxyInFrontOfIssuer({ clients = [], proxyArgs = [] }
   };
   try {
     const ready = [];
-    for (const { name, scope } of clients) {
+    for (const { name, scope, ttl } of clients) {
       const created = cliJson(['client', 'create', '--name', name, ...(scope ? ['--scope', scope] : []),
-        '--data-dir', upstream.dataDir]);
+        ...(ttl ? ['--ttl', String(ttl)] : []), '--data-dir', upstream.dataDir]);
       ready.push(await clientReady(upstream.base, created));
     }
-    proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}/connect/token`, ...proxyArgs] });
+    proxy = await startServer({ args: ['--upstream-token-url', `${upstream.base}${upstreamPath}`, ...proxyArgs] });
     return { upstream, proxy, clients: ready, stop };
   } catch (e) {
     await stop();

@@ -22,6 +22,7 @@ TEST(Config, DefaultsAreTheDesignDefaults) {
   EXPECT_EQ(c.listen_port, 8080);
   EXPECT_EQ(c.data_dir, "./tokengate-data");
   EXPECT_EQ(c.token_ttl, 3600);
+  EXPECT_EQ(c.cells_token_ttl, 86400) << "the Aspose SDKs renew after 86,300 s";
   EXPECT_EQ(c.signing_alg, "ES256");
   EXPECT_EQ(c.admin_host, "127.0.0.1");
   EXPECT_EQ(c.admin_port, 8081);
@@ -54,6 +55,8 @@ TEST(Config, ErrorsNameTheKey) {
   };
   expect_error("", {{"token_ttl", "abc"}}, "token_ttl");
   expect_error("", {{"token_ttl", "0"}}, "token_ttl");
+  expect_error("", {{"cells_token_ttl", "0"}}, "cells_token_ttl");
+  expect_error("", {{"cells_token_ttl", "2678401"}}, "31 days");
   expect_error("", {{"listen", "nowhere"}}, "listen");
   expect_error("", {{"listen", "localhost:8080"}}, "listen");
   EXPECT_EQ(load("", {{"listen", "[::1]:0"}}).listen_host, "::1");
