@@ -317,12 +317,18 @@ http::Response AdminApi::client(const Call& call, const std::string& id, std::st
   if (method != "POST") throw MethodNotAllowed{"POST"};
   auto body = body_object(call.request);
   if (action == "rotate-secret") {
-    only(body, {"revoke_tokens"});
+    only(body, {"revoke_tokens", "grace_seconds"});
     bool revoke = boolean_field(body, "revoke_tokens").value_or(false);
-    auto secret = issuer::rotate_client_secret(store_, id, revoke, call.actor);
+    int64_t grace = integer_field(body, "grace_seconds").value_or(0);
+    auto secret = issuer::rotate_client_secret(store_, id, revoke, call.actor, grace);
     if (!secret) throw no_such_client(id);
     after_write();
-    return json(200, boost::json::object{{"client_id", id}, {"client_secret", *secret}, {"tokens_revoked", revoke}});
+    boost::json::object out{{"client_id", id}, {"client_secret", *secret}, {"tokens_revoked", revoke}};
+    if (auto c = store_.find_client(id); c && c->previous_secret_until > 0) {
+      out["old_secret_until"] = c->previous_secret_until;
+      out["old_secret_until_time"] = rfc3339(c->previous_secret_until);
+    }
+    return json(200, out);
   }
   only(body, {});
   bool found = action == "revoke-tokens" ? issuer::revoke_client_tokens(store_, id, call.actor)

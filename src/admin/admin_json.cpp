@@ -11,14 +11,20 @@
 namespace tokengate::admin {
 
 boost::json::object client_json(const store::ClientRecord& c) {
-  return {{"client_id", c.id},
-          {"name", c.name},
-          {"enabled", c.enabled},
-          {"scope", common::join_scopes(c.scopes)},
-          {"audience", c.audience},
-          {"token_ttl", c.token_ttl},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
+  boost::json::object o{{"client_id", c.id},
+                        {"name", c.name},
+                        {"enabled", c.enabled},
+                        {"scope", common::join_scopes(c.scopes)},
+                        {"audience", c.audience},
+                        {"token_ttl", c.token_ttl},
+                        {"created_at", c.created_at},
+                        {"updated_at", c.updated_at}};
+  // A rotation's grace period still running: the old secret works until then (never the secret).
+  if (c.previous_secret_until > static_cast<int64_t>(std::time(nullptr))) {
+    o["old_secret_until"] = c.previous_secret_until;
+    o["old_secret_until_time"] = rfc3339(c.previous_secret_until);
+  }
+  return o;
 }
 
 const char* key_status(const store::KeyRecord& k, int64_t now) {

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "common/duration.hpp"
+
 namespace tokengate::audit {
 namespace {
 
@@ -47,17 +49,10 @@ std::optional<int64_t> parse_since(std::string_view text, int64_t now) {
   if (text.empty()) return std::nullopt;
   if (auto seconds = number(text)) return seconds;
   if (auto t = calendar(text)) return t;
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: return std::nullopt;
+  if (text.back() < '0' || text.back() > '9') {  // an age: a count and a unit
+    if (auto age = common::parse_duration(text)) return now - *age;
   }
-  auto count = number(text.substr(0, text.size() - 1));
-  if (!count || *count > int64_t{100} * 365 * 86400 / unit) return std::nullopt;  // a century at most
-  return now - *count * unit;
+  return std::nullopt;
 }
 
 }  // namespace tokengate::audit

@@ -1,5 +1,6 @@
 // tokengate client create|list|show|update|delete|rotate-secret|revoke-tokens|disable|enable
 // Every change is audited as made by "cli:USER@HOST".
+#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
 #include "issuer/client_registry.hpp"
+#include "common/duration.hpp"
 #include "common/scope_list.hpp"
 
 namespace tokengate::cli {
@@ -25,7 +27,12 @@ void print_client(const store::ClientRecord& c) {
             << "status:     " << (c.enabled ? "enabled" : "disabled") << "\n"
             << "scope:      " << common::join_scopes(c.scopes) << "\n"
             << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
-            << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
+            << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n"
+            << "secrets:    "
+            << (c.previous_secret_until > static_cast<int64_t>(std::time(nullptr))
+                    ? "two: the current one, and the previous one until " + admin::rfc3339(c.previous_secret_until)
+                    : std::string("one"))
+            << "\n";
 }
 
 int no_such_client(const std::string& id) {
@@ -51,6 +58,7 @@ struct ClientArgs {
   issuer::ClientSpec spec;
   issuer::ClientUpdate update;
   bool revoke_tokens = false;
+  std::string grace;  // rotate-secret --grace: how long the old secret keeps working
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -142,12 +150,24 @@ void add_client_commands(CLI::App& app, Action& run) {
   CLI::App* rotate =
       subcommand(*client, "rotate-secret", "give a client a new secret; the old one stops working", args, true);
   rotate->add_flag("--revoke-tokens", args.revoke_tokens, "also revoke every token the client holds now");
+  rotate->add_option("--grace", args.grace,
+                     "the old secret keeps working this long beside the new one (90s, 30m, 24h, 7d; at most 31 "
+                     "days), on every node: callers move over without an outage");
   rotate->callback([&run] {
         run = [] {
+          int64_t grace = 0;
+          if (!args.grace.empty()) {
+            auto parsed = common::parse_duration(args.grace);
+            if (!parsed) throw UsageError("--grace must be a duration such as 90s, 30m, 24h or 7d, got '" + args.grace + "'");
+            grace = *parsed;
+          }
           auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens,
-                                                     audit::cli_actor());
+                                                     audit::cli_actor(), grace);
           if (!secret) return no_such_client(args.id);
           print_secret(args.id, *secret, args.json);
+          if (grace > 0 && !args.json)
+            std::cout << "The old secret keeps working until "
+                      << admin::rfc3339(static_cast<int64_t>(std::time(nullptr)) + grace) << ".\n";
           return 0;
         };
       });

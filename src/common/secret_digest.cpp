@@ -7,8 +7,11 @@ namespace tokengate::common {
 SecretDigest digest_secret(std::string_view secret) { return common::sha256(secret); }
 
 bool secret_matches(std::string_view presented, const SecretDigest& stored) {
-  SecretDigest d = digest_secret(presented);
-  return CRYPTO_memcmp(d.data(), stored.data(), d.size()) == 0;
+  return digest_matches(digest_secret(presented), stored);
+}
+
+bool digest_matches(const SecretDigest& presented, const SecretDigest& stored) {
+  return CRYPTO_memcmp(presented.data(), stored.data(), presented.size()) == 0;
 }
 
 }  // namespace tokengate::common

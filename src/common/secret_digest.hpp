@@ -13,5 +13,7 @@ using SecretDigest = common::Sha256Digest;
 SecretDigest digest_secret(std::string_view secret);
 // Compares digest(presented) with `stored` in time independent of where they differ.
 bool secret_matches(std::string_view presented, const SecretDigest& stored);
+// The same for a digest already made of the presented secret.
+bool digest_matches(const SecretDigest& presented, const SecretDigest& stored);
 
 }  // namespace tokengate::common

@@ -11,7 +11,9 @@ namespace tokengate::issuer {
 using AuthResult = std::variant<const store::ClientRecord*, oauth::OAuthError>;
 
 // An unknown client, a wrong secret and a disabled client get the same error after the same work
-// (one digest, one constant-time compare), so client IDs cannot be probed.
-AuthResult check_client(const oauth::PresentedCredentials& presented, const store::ClientSnapshot& clients);
+// (one digest, two constant-time compares: the current secret and the previous one, which counts
+// only until its grace period ends at `now`), so client IDs cannot be probed.
+AuthResult check_client(const oauth::PresentedCredentials& presented, const store::ClientSnapshot& clients,
+                        int64_t now);
 
 }  // namespace tokengate::issuer

@@ -46,10 +46,13 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
 std::optional<store::ClientRecord> update_client(store::Store& store, const std::string& id, const ClientUpdate& update,
                                                  const audit::Actor& actor = {});
 
-// Gives the client a new secret (the old one stops working) and, with `revoke_tokens`, revokes the
-// tokens it holds; nullopt if there is no such client.
+// Gives the client a new secret and, with `revoke_tokens`, revokes the tokens it holds; nullopt if
+// there is no such client. The old secret stops working at once, or, with `grace_seconds`, keeps
+// working that long beside the new one (on every node: the end is a time, in the store), so that
+// callers can move to the new one without an outage. A client has at most two secrets: a rotation
+// during a grace period drops the oldest. Throws InvalidClientInput for a grace over 31 days.
 std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false,
-                                                const audit::Actor& actor = {});
+                                                const audit::Actor& actor = {}, int64_t grace_seconds = 0);
 
 // Enables or disables; disabling revokes every token the client holds. False if there is no such client.
 bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor = {});

@@ -54,7 +54,7 @@ IssuerMode::IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                              const front::ClientGate& gate, http::Respond respond) const {
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
@@ -68,7 +68,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
 // caller may see it, what it is.
 void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCredentials& credentials,
                             std::optional<std::string_view> token, http::Respond respond) const {
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());
@@ -79,7 +79,7 @@ void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCr
 // answered 200 (§2.2), there being nothing to revoke.
 void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                         std::optional<std::string_view> token, http::Respond respond) const {
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients));
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());

@@ -1,7 +1,8 @@
 // Three tokengate nodes on one PostgreSQL database (the throwaway cluster ctest starts): a change
 // made through the CLI is honoured by every node within 1 s (NOTIFY wakes them); three nodes started
 // together on an empty database publish the same single key; a node without its database cannot
-// start; bad connection settings say what is wrong, never the password.
+// start; bad connection settings say what is wrong, never the password; a rotation's grace period
+// ends on every node together.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -39,7 +40,7 @@ describe('three nodes on one PostgreSQL database', () => {
     for (const j of jwks) assert.equal(j.keys.length, 1);
     assert.equal(new Set(jwks.map((j) => j.keys[0].kid)).size, 1);
     assert.equal(psql('SELECT count(*) FROM signing_keys', db.name).trim(), '1');
-    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '3 3', 'each migration applied once');
+    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '4 4', 'each migration applied once');
   });
 
   test('a client created, disabled, its secret rotated, a key rotated: every node within 1 s', async () => {
@@ -62,6 +63,25 @@ describe('three nodes on one PostgreSQL database', () => {
     assert.equal(cli(['client', 'disable', c.client_id, ...store]).status, 0);
     const disabled = await everyNodeWithin1s(nodes, async (n) => (await grant(n, fresh)) === 401, 'a disabled client');
     console.log(`honoured on all three nodes after: create ${created} ms, rotate-secret ${rotation} ms, key rotate ${keyed} ms, disable ${disabled} ms`);
+  });
+
+  test('a secret rotated with a grace period: both work on every node, then the old one stops on every node', async () => {
+    const store = ['--db', db.url];
+    const c = cliJson(['client', 'create', '--name', 'graced', ...store]);
+    const old = basic(c.client_id, c.client_secret);
+    const grant = async (n, a) => (await postToken(n.base, { form, auth: a })).status;
+    await everyNodeWithin1s(nodes, async (n) => (await grant(n, old)) === 200, 'the client');
+    const rotated = cliJson(['client', 'rotate-secret', c.client_id, '--grace', '3s', ...store]);
+    const rotatedAt = Date.now();
+    const fresh = basic(c.client_id, rotated.client_secret);
+    await everyNodeWithin1s(nodes, async (n) => (await grant(n, fresh)) === 200 && (await grant(n, old)) === 200,
+      'both secrets in the grace period');
+    await sleep(Math.max(0, rotatedAt + 3100 - Date.now()));  // time itself: the 3 s grace period ends
+    // No store change marks the end: each node compares the time the record names with its clock.
+    for (const n of nodes) {
+      assert.equal(await grant(n, old), 401, `the old secret on ${n.base}`);
+      assert.equal(await grant(n, fresh), 200);
+    }
   });
 
   test('a token revoked on one node is refused by the others within 1 s', async () => {
@@ -114,8 +134,8 @@ describe('PostgreSQL settings that cannot work', () => {
       const list = cli(['client', 'list', '--db', db.url]);
       assert.equal(list.status, 1);
       assert.match(list.stderr, /schema 0, this tokengate needs \d+: run tokengate store migrate/);
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 3 });
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 3, to: 3 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 4 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 4, to: 4 });
       assert.equal(cli(['client', 'list', '--db', db.url]).status, 0);
     } finally {
       dropDatabase(db.name);

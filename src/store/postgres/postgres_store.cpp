@@ -110,12 +110,18 @@ CREATE TRIGGER revocations_seq BEFORE INSERT ON revocations
   FOR EACH ROW EXECUTE FUNCTION tokengate_revocation_seq();
 CREATE INDEX revocations_by_seq ON revocations(seq);
 )sql",
+    // 4: a client's previous secret, accepted until the grace period of its rotation ends; as the
+    // SQLite store's schema 6.
+    R"sql(
+ALTER TABLE clients ADD COLUMN previous_secret_sha256 BYTEA;
+ALTER TABLE clients ADD COLUMN previous_secret_until BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSelectClient =
-    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation "
-    "FROM clients";
+    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
+    "previous_secret_sha256, previous_secret_until FROM clients";
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
 
@@ -136,6 +142,13 @@ ClientRecord read_client(const Result& r, int row) {
   c.created_at = r.integer(row, 7);
   c.updated_at = r.integer(row, 8);
   c.generation = r.text(row, 9);
+  if (!r.is_null(row, 10)) {
+    std::string previous = r.bytea(row, 10);
+    if (previous.size() != c.previous_secret_digest.size())
+      throw StoreError("client " + c.id + " has a malformed previous secret digest");
+    std::memcpy(c.previous_secret_digest.data(), previous.data(), previous.size());
+    c.previous_secret_until = r.integer(row, 11);
+  }
   return c;
 }
 
@@ -157,7 +170,10 @@ KeyRecord read_key(const Result& r, int row) {
 std::vector<Param> client_params(const ClientRecord& c) {
   return {c.id, c.name, bytea_param(c.secret_digest.data(), c.secret_digest.size()), common::join_scopes(c.scopes),
           c.audience, num(c.token_ttl), std::string(c.enabled ? "true" : "false"), num(c.created_at),
-          num(c.updated_at), c.generation};
+          num(c.updated_at), c.generation,
+          c.previous_secret_until > 0 ? Param(bytea_param(c.previous_secret_digest.data(), c.previous_secret_digest.size()))
+                                      : std::nullopt,
+          num(c.previous_secret_until > 0 ? c.previous_secret_until : 0)};
 }
 
 const char* kind_name(RevocationRecord::Kind kind) {
@@ -289,7 +305,8 @@ void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord*
   with_connection([&](Connection& c) {
     Transaction tx(c);
     c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-           "updated_at, generation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           "updated_at, generation, previous_secret_sha256, previous_secret_until) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
            client_params(client));
     if (audit) insert_audit(*audit);
     tx.commit();
@@ -381,10 +398,11 @@ bool PostgresStore::update_client(const ClientRecord& client, const std::vector<
   return with_connection([&](Connection& c) {
     Transaction tx(c);
     auto params = client_params(client);
-    params.erase(params.begin() + 7);  // created_at does not change
+    params.erase(params.begin() + 7);  // created_at does not change: $8 updated_at, $9 generation, $10, $11 previous
     params.push_back(read_generation ? Param(*read_generation) : std::nullopt);
     auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
-                    "enabled = $7, updated_at = $8, generation = $9 WHERE id = $1 AND ($10::text IS NULL OR generation = $10)",
+                    "enabled = $7, updated_at = $8, generation = $9, previous_secret_sha256 = $10, "
+                    "previous_secret_until = $11 WHERE id = $1 AND ($12::text IS NULL OR generation = $12)",
                     params);
     if (r.affected() != 1) {
       if (c.exec("SELECT 1 FROM clients WHERE id = $1", {client.id}).rows() == 1)

@@ -101,6 +101,11 @@ CREATE TRIGGER revocations_seq AFTER INSERT ON revocations BEGIN
 END;
 CREATE INDEX revocations_by_seq ON revocations(seq);
 )sql",
+    // 6: a client's previous secret, accepted until the grace period of its rotation ends.
+    R"sql(
+ALTER TABLE clients ADD COLUMN previous_secret_sha256 BLOB;
+ALTER TABLE clients ADD COLUMN previous_secret_until INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -110,6 +115,15 @@ void create_private_file(const std::string& path) {
   if (fd < 0) throw StoreError("cannot create the SQLite store " + path + ": " + std::strerror(errno));
   ::fchmod(fd, 0600);
   ::close(fd);
+}
+
+// The previous secret's digest and end at `index` and `index + 1`: NULL and 0 when there is none.
+void bind_previous_secret(Statement& s, int index, const ClientRecord& c) {
+  if (c.previous_secret_until > 0)
+    s.bind_blob(index, c.previous_secret_digest.data(), c.previous_secret_digest.size());
+  else
+    s.bind_null(index);
+  s.bind(index + 1, c.previous_secret_until > 0 ? c.previous_secret_until : int64_t{0});
 }
 
 ClientRecord read_client(const Statement& s) {
@@ -126,12 +140,19 @@ ClientRecord read_client(const Statement& s) {
   c.created_at = s.integer(7);
   c.updated_at = s.integer(8);
   c.generation = s.text(9);
+  if (!s.is_null(10)) {
+    std::string previous = s.blob(10);
+    if (previous.size() != c.previous_secret_digest.size())
+      throw StoreError("client " + c.id + " has a malformed previous secret digest");
+    std::memcpy(c.previous_secret_digest.data(), previous.data(), previous.size());
+    c.previous_secret_until = s.integer(11);
+  }
   return c;
 }
 
 constexpr const char* kSelectClient =
-    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation "
-    "FROM clients";
+    "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
+    "previous_secret_sha256, previous_secret_until FROM clients";
 
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
@@ -226,10 +247,12 @@ void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit)
   Transaction tx(conn_);
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-              "updated_at, generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+              "updated_at, generation, previous_secret_sha256, previous_secret_until) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
+  bind_previous_secret(s, 11, c);
   s.run();
   if (audit) insert_audit(*audit);
   tx.commit();
@@ -241,11 +264,13 @@ bool SqliteStore::update_client(const ClientRecord& c, const std::vector<Revocat
   Transaction tx(conn_);
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
-              "enabled = ?7, updated_at = ?8, generation = ?9 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
+              "enabled = ?7, updated_at = ?8, generation = ?9, previous_secret_sha256 = ?11, previous_secret_until = ?12 "
+              "WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at).bind(9, c.generation);
   if (read_generation) s.bind(10, *read_generation); else s.bind_null(10);
+  bind_previous_secret(s, 11, c);
   s.run();
   if (s.changes() != 1) {  // rolled back
     Statement exists(conn_, "SELECT 1 FROM clients WHERE id = ?1");

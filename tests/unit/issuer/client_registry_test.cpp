@@ -30,6 +30,35 @@ TEST_P(ClientRegistryTest, RotateDisableDelete) {
   EXPECT_FALSE(issuer::rotate_client_secret(s, "missing"));
 }
 
+// A rotation with a grace period: both secrets work until it ends, whichever node reads the store
+// (the end is a time in the client's record); a rotation during it drops the oldest secret.
+TEST_P(ClientRegistryTest, ARotationWithGraceKeepsTheOldSecretUntilItEnds) {
+  auto store = open();
+  auto& s = *store;
+  auto created = issuer::create_client(s, {.name = "svc", .scope = "", .audience = "", .token_ttl = 0});
+  int64_t before = static_cast<int64_t>(std::time(nullptr));
+  auto second = issuer::rotate_client_secret(s, created.record.id, false, {}, 3600);
+  ASSERT_TRUE(second);
+  auto c = open()->find_client(created.record.id);  // as another connection (another node) reads it
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(common::secret_matches(*second, c->secret_digest));
+  EXPECT_TRUE(common::secret_matches(created.secret, c->previous_secret_digest));
+  EXPECT_GE(c->previous_secret_until, before + 3600);
+  EXPECT_LE(c->previous_secret_until, static_cast<int64_t>(std::time(nullptr)) + 3600);
+
+  auto third = issuer::rotate_client_secret(s, created.record.id, false, {}, 60);
+  c = s.find_client(created.record.id);
+  EXPECT_TRUE(common::secret_matches(*second, c->previous_secret_digest)) << "the one before is the previous now";
+  EXPECT_FALSE(common::secret_matches(created.secret, c->previous_secret_digest)) << "the oldest is gone";
+
+  issuer::rotate_client_secret(s, created.record.id);  // no grace: the old one stops at once
+  c = s.find_client(created.record.id);
+  EXPECT_EQ(c->previous_secret_until, 0);
+  EXPECT_FALSE(common::secret_matches(*third, c->previous_secret_digest));
+  EXPECT_THROW(issuer::rotate_client_secret(s, created.record.id, false, {}, 32 * 86400), issuer::InvalidClientInput);
+  EXPECT_THROW(issuer::rotate_client_secret(s, created.record.id, false, {}, -1), issuer::InvalidClientInput);
+}
+
 TEST_P(ClientRegistryTest, RejectsInvalidClientInput) {
   auto store = open();
   auto& s = *store;
