@@ -320,13 +320,13 @@ http::Response AdminApi::client(const Call& call, const std::string& id, std::st
     only(body, {"revoke_tokens", "grace_seconds"});
     bool revoke = boolean_field(body, "revoke_tokens").value_or(false);
     int64_t grace = integer_field(body, "grace_seconds").value_or(0);
-    auto secret = issuer::rotate_client_secret(store_, id, revoke, call.actor, grace);
-    if (!secret) throw no_such_client(id);
+    auto rotated = issuer::rotate_client_secret(store_, id, revoke, call.actor, grace);
+    if (!rotated) throw no_such_client(id);
     after_write();
-    boost::json::object out{{"client_id", id}, {"client_secret", *secret}, {"tokens_revoked", revoke}};
-    if (auto c = store_.find_client(id); c && c->previous_secret_until > 0) {
-      out["old_secret_until"] = c->previous_secret_until;
-      out["old_secret_until_time"] = rfc3339(c->previous_secret_until);
+    boost::json::object out{{"client_id", id}, {"client_secret", rotated->secret}, {"tokens_revoked", revoke}};
+    if (rotated->old_secret_until > 0) {
+      out["old_secret_until"] = rotated->old_secret_until;
+      out["old_secret_until_time"] = rfc3339(rotated->old_secret_until);
     }
     return json(200, out);
   }

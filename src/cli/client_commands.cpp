@@ -161,13 +161,12 @@ void add_client_commands(CLI::App& app, Action& run) {
             if (!parsed) throw UsageError("--grace must be a duration such as 90s, 30m, 24h or 7d, got '" + args.grace + "'");
             grace = *parsed;
           }
-          auto secret = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens,
-                                                     audit::cli_actor(), grace);
-          if (!secret) return no_such_client(args.id);
-          print_secret(args.id, *secret, args.json);
-          if (grace > 0 && !args.json)
-            std::cout << "The old secret keeps working until "
-                      << admin::rfc3339(static_cast<int64_t>(std::time(nullptr)) + grace) << ".\n";
+          auto rotated = issuer::rotate_client_secret(*args.store.open_existing(), args.id, args.revoke_tokens,
+                                                      audit::cli_actor(), grace);
+          if (!rotated) return no_such_client(args.id);
+          print_secret(args.id, rotated->secret, args.json);
+          if (rotated->old_secret_until > 0 && !args.json)
+            std::cout << "The old secret keeps working until " << admin::rfc3339(rotated->old_secret_until) << ".\n";
           return 0;
         };
       });

@@ -109,7 +109,8 @@ struct Verifier::Impl {
 
     // A token verified before names its key already (and that key's alg was allowed); any other
     // has its header read first, so that a refused alg or an unknown kid costs no signature check.
-    jose::VerifiedTokenPtr recalled = jose::recall_verified(token);
+    common::Sha256Digest digest = common::sha256(token);  // once: the memory's lookup and, on a miss, its entry
+    jose::VerifiedTokenPtr recalled = jose::recall_verified(digest);
     Header header;
     std::optional<jose::Algorithm> alg;
     std::string_view kid;
@@ -140,7 +141,7 @@ struct Verifier::Impl {
     expect.audience = options.audience;
     expect.type = options.type;
     expect.leeway_seconds = options.leeway.count();
-    auto verified = jose::verify_remembered(token, std::move(recalled), *current->set, expect, now);
+    auto verified = jose::verify_remembered(token, digest, std::move(recalled), *current->set, expect, now);
     if (auto* failure = std::get_if<jose::JwtFailure>(&verified))
       return VerifyResult::failure(error_of(failure->reason), failure->message);
     jose::VerifiedTokenPtr token_of = std::get<jose::VerifiedTokenPtr>(std::move(verified));

@@ -126,15 +126,15 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
   });
 }
 
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens,
-                                                const audit::Actor& actor, int64_t grace_seconds) {
+std::optional<RotatedSecret> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens,
+                                                  const audit::Actor& actor, int64_t grace_seconds) {
   if (grace_seconds < 0 || grace_seconds > common::kMaxTokenLifetime)
     throw InvalidClientInput("the grace period of the old secret (--grace, grace_seconds) must be from 0 to " +
                              std::to_string(common::kMaxTokenLifetime) + " seconds (31 days), got " +
                              std::to_string(grace_seconds));
-  std::string secret;
+  RotatedSecret rotated;
   auto written = read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
-    secret = generate_client_secret();
+    rotated.secret = generate_client_secret();
     client.updated_at = now();
     if (grace_seconds > 0) {
       client.previous_secret_digest = client.secret_digest;
@@ -143,14 +143,15 @@ std::optional<std::string> rotate_client_secret(store::Store& store, const std::
       client.previous_secret_digest = {};
       client.previous_secret_until = 0;
     }
-    client.secret_digest = common::digest_secret(secret);
+    client.secret_digest = common::digest_secret(rotated.secret);
+    rotated.old_secret_until = client.previous_secret_until;
     if (revoke_tokens) revoked = revoke_generation(client, client.updated_at);
     boost::json::object detail{{"revoke_tokens", revoke_tokens}};
     if (grace_seconds > 0) detail["old_secret_until"] = client.previous_secret_until;
     return audit::entry(actor, "client.rotate_secret", id, boost::json::serialize(detail));
   });
   if (!written) return std::nullopt;
-  return secret;
+  return rotated;
 }
 
 bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor) {

@@ -51,8 +51,12 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
 // working that long beside the new one (on every node: the end is a time, in the store), so that
 // callers can move to the new one without an outage. A client has at most two secrets: a rotation
 // during a grace period drops the oldest. Throws InvalidClientInput for a grace over 31 days.
-std::optional<std::string> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false,
-                                                const audit::Actor& actor = {}, int64_t grace_seconds = 0);
+struct RotatedSecret {
+  std::string secret;            // the new one, to show once
+  int64_t old_secret_until = 0;  // with a grace period: when the old one stops working (Unix seconds)
+};
+std::optional<RotatedSecret> rotate_client_secret(store::Store& store, const std::string& id, bool revoke_tokens = false,
+                                                  const audit::Actor& actor = {}, int64_t grace_seconds = 0);
 
 // Enables or disables; disabling revokes every token the client holds. False if there is no such client.
 bool set_client_enabled(store::Store& store, const std::string& id, bool enabled, const audit::Actor& actor = {});

@@ -127,10 +127,12 @@ std::optional<JwtFailure> check_claims(const VerifiedToken& seen, const PublicKe
 
 std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const PublicKeySet& keys,
                                                              const JwtExpectations& expect, int64_t now) {
-  return verify_remembered(token, recall_verified(token), keys, expect, now);
+  common::Sha256Digest digest = common::sha256(token);
+  return verify_remembered(token, digest, recall_verified(digest), keys, expect, now);
 }
 
-std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, VerifiedTokenPtr recalled,
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const common::Sha256Digest& digest,
+                                                             VerifiedTokenPtr recalled,
                                                              const PublicKeySet& keys, const JwtExpectations& expect,
                                                              int64_t now) {
   using F = JwtFailure;
@@ -144,7 +146,7 @@ std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view to
     auto verified = verify_signature_of(token, keys);
     if (auto* failure = std::get_if<F>(&verified)) return std::move(*failure);
     seen = std::get<std::shared_ptr<VerifiedToken>>(std::move(verified));
-    remember_verified(token, seen);
+    remember_verified(digest, seen);
   }
   if (auto failure = check_claims(*seen, keys, expect, now)) return std::move(*failure);
   return seen;

@@ -41,9 +41,10 @@ struct JwtFailure {
 std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const PublicKeySet& keys,
                                                              const JwtExpectations& expect, int64_t now);
 
-// The same, for a caller that has looked the token up in the memory already (`recalled`: what
-// recall_verified answered, maybe null).
-std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, VerifiedTokenPtr recalled,
+// The same, for a caller that has looked the token up in the memory already: `digest` is the
+// token's SHA-256, `recalled` what recall_verified(digest) answered (maybe null).
+std::variant<VerifiedTokenPtr, JwtFailure> verify_remembered(std::string_view token, const common::Sha256Digest& digest,
+                                                             VerifiedTokenPtr recalled,
                                                              const PublicKeySet& keys, const JwtExpectations& expect,
                                                              int64_t now);
 

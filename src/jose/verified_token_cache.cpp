@@ -5,7 +5,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "common/sha256.hpp"
 
 namespace tokengate::jose {
 namespace {
@@ -32,16 +31,16 @@ const std::string& VerifiedToken::claims_json() const {
   return json_;
 }
 
-VerifiedTokenPtr recall_verified(std::string_view token) {
+VerifiedTokenPtr recall_verified(const common::Sha256Digest& digest) {
   auto& memory = entries();
-  auto it = memory.find(common::sha256(token));
+  auto it = memory.find(digest);
   return it == memory.end() ? nullptr : it->second;
 }
 
-void remember_verified(std::string_view token, VerifiedTokenPtr verified) {
+void remember_verified(const common::Sha256Digest& digest, VerifiedTokenPtr verified) {
   auto& memory = entries();
   if (memory.size() >= kCapacity) memory.clear();
-  memory.insert_or_assign(common::sha256(token), std::move(verified));
+  memory.insert_or_assign(digest, std::move(verified));
 }
 
 }  // namespace tokengate::jose

@@ -16,6 +16,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "common/sha256.hpp"
 #include "jose/algorithm.hpp"
 #include "jose/openssl_ptr.hpp"
 
@@ -36,8 +37,10 @@ struct VerifiedToken {
 };
 using VerifiedTokenPtr = std::shared_ptr<const VerifiedToken>;
 
-// The calling thread's entry for `token`, or null.
-VerifiedTokenPtr recall_verified(std::string_view token);
-void remember_verified(std::string_view token, VerifiedTokenPtr verified);
+// The calling thread's entry for the token whose SHA-256 is `digest`, or null. Callers hash a
+// token once and use the digest for both the lookup and, on a miss, the remembering.
+VerifiedTokenPtr recall_verified(const common::Sha256Digest& digest);
+void remember_verified(const common::Sha256Digest& digest, VerifiedTokenPtr verified);
+inline VerifiedTokenPtr recall_verified(std::string_view token) { return recall_verified(common::sha256(token)); }
 
 }  // namespace tokengate::jose
