@@ -32,7 +32,7 @@ struct VerifierOptions {
   std::string jwks_url;   // the keys, instead of discovery
   std::string jwks_json;  // or the keys themselves, fixed (no fetching at all)
   std::string audience;   // tokens must name it in `aud`; empty: not checked
-  std::vector<std::string> algorithms{"ES256", "EdDSA", "RS256"};  // a subset of these
+  std::vector<std::string> algorithms{"ES256", "EdDSA", "RS256", "PS256"};  // a subset of these
   std::string type = "at+jwt";  // the `typ` required (RFC 9068 §2.1); also application/at+jwt
   std::chrono::seconds leeway{30};  // clock skew allowed on exp and nbf
   bool check_status = true;         // honour the `status` claim (a Token Status List entry)

@@ -94,6 +94,14 @@ std::optional<bool> boolean_field(const boost::json::object& body, std::string_v
   return it->value().as_bool();
 }
 
+// A JWKS given as a JSON object (RFC 7591 §2 `jwks`), as its text.
+std::optional<std::string> jwks_field(const boost::json::object& body) {
+  auto it = body.find("jwks");
+  if (it == body.end()) return std::nullopt;
+  if (!it->value().is_object()) throw Refusal{400, "invalid_request", "jwks must be a JWKS: a JSON object with \"keys\"."};
+  return boost::json::serialize(it->value());
+}
+
 oauth::FormParams query(const http::Request& request) {
   std::string error;
   auto params = oauth::FormParams::parse(request.query, error);
@@ -260,8 +268,16 @@ http::Response AdminApi::clients(const Call& call) const {
 
 http::Response AdminApi::create_client(const Call& call) const {
   auto body = body_object(call.request);
-  only(body, {"name", "scope", "audience", "token_ttl"});
+  only(body, {"name", "scope", "audience", "token_ttl", "token_endpoint_auth_method", "jwks", "jwks_uri"});
   issuer::ClientSpec spec;
+  // RFC 7591 §2's names: client_secret_basic and client_secret_post are the same client here.
+  std::string method = string_field(body, "token_endpoint_auth_method").value_or("client_secret_basic");
+  if (method == "private_key_jwt") spec.auth = store::ClientRecord::Auth::private_key_jwt;
+  else if (method != "client_secret_basic" && method != "client_secret_post")
+    throw Refusal{400, "invalid_request",
+                  "token_endpoint_auth_method must be client_secret_basic, client_secret_post or private_key_jwt."};
+  spec.jwks = jwks_field(body).value_or("");
+  spec.jwks_uri = string_field(body, "jwks_uri").value_or("");
   auto name = string_field(body, "name");
   if (!name) throw Refusal{400, "invalid_request", "name is required."};
   spec.name = *name;
@@ -271,7 +287,7 @@ http::Response AdminApi::create_client(const Call& call) const {
   auto created = issuer::create_client(store_, spec, call.actor);
   after_write();
   auto out = client_json(created.record);
-  out["client_secret"] = created.secret;  // shown here only: the store keeps its digest
+  if (!created.secret.empty()) out["client_secret"] = created.secret;  // shown here only: the store keeps its digest
   http::Response r = json(201, out);
   r.header("Location", std::string(kClients) + created.record.id);
   return r;
@@ -293,10 +309,10 @@ http::Response AdminApi::client(const Call& call, const std::string& id, std::st
     }
     if (method == "PATCH") {
       auto body = body_object(call.request);
-      only(body, {"name", "scope", "audience", "token_ttl", "enabled"});
+      only(body, {"name", "scope", "audience", "token_ttl", "enabled", "jwks", "jwks_uri"});
       issuer::ClientUpdate update{string_field(body, "name"), string_field(body, "scope"),
                                   string_field(body, "audience"), integer_field(body, "token_ttl"),
-                                  boolean_field(body, "enabled")};
+                                  boolean_field(body, "enabled"), jwks_field(body), string_field(body, "jwks_uri")};
       auto c = issuer::update_client(store_, id, update, call.actor);  // one write, one audit entry
       if (!c) throw no_such_client(id);
       after_write();
@@ -357,7 +373,7 @@ http::Response AdminApi::key(const Call& call, const std::string& kid, std::stri
     jose::Algorithm alg = settings_.signing_alg;
     if (auto name = string_field(body, "alg")) {
       auto parsed = jose::parse_algorithm(*name);
-      if (!parsed) throw Refusal{400, "invalid_request", "alg must be ES256, EdDSA or RS256."};
+      if (!parsed) throw Refusal{400, "invalid_request", "alg must be ES256, EdDSA, RS256 or PS256."};
       alg = *parsed;
     }
     auto record = issuer::rotate_signing_key(store_, alg, now ? 0 : settings_.key_publish_delay, settings_.kek, call.actor);

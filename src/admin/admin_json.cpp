@@ -18,7 +18,16 @@ boost::json::object client_json(const store::ClientRecord& c) {
                         {"audience", c.audience},
                         {"token_ttl", c.token_ttl},
                         {"created_at", c.created_at},
-                        {"updated_at", c.updated_at}};
+                        {"updated_at", c.updated_at},
+                        {"token_endpoint_auth_method", c.auth == store::ClientRecord::Auth::private_key_jwt
+                                                           ? "private_key_jwt"
+                                                           : "client_secret_basic"}};
+  if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
+  if (!c.jwks.empty()) {
+    boost::system::error_code ec;
+    auto jwks = boost::json::parse(c.jwks, ec);
+    if (!ec) o["jwks"] = std::move(jwks);
+  }
   // A rotation's grace period still running: the old secret works until then (never the secret).
   if (c.previous_secret_until > static_cast<int64_t>(std::time(nullptr))) {
     o["old_secret_until"] = c.previous_secret_until;

@@ -1,7 +1,9 @@
 // tokengate client create|list|show|update|delete|rotate-secret|revoke-tokens|disable|enable
 // Every change is audited as made by "cli:USER@HOST".
 #include <ctime>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -27,12 +29,28 @@ void print_client(const store::ClientRecord& c) {
             << "status:     " << (c.enabled ? "enabled" : "disabled") << "\n"
             << "scope:      " << common::join_scopes(c.scopes) << "\n"
             << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
-            << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n"
-            << "secrets:    "
+            << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
+  if (c.auth == store::ClientRecord::Auth::private_key_jwt) {
+    std::cout << "auth:       private_key_jwt (no secret), keys "
+              << (c.jwks_uri.empty() ? std::string("registered inline (client show --json lists them)")
+                                     : "from " + c.jwks_uri)
+              << "\n";
+    return;
+  }
+  std::cout << "secrets:    "
             << (c.previous_secret_until > static_cast<int64_t>(std::time(nullptr))
                     ? "two: the current one, and the previous one until " + admin::rfc3339(c.previous_secret_until)
                     : std::string("one"))
             << "\n";
+}
+
+// The text of a JWKS file (--jwks FILE).
+std::string read_jwks_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("--jwks: cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 int no_such_client(const std::string& id) {
@@ -59,6 +77,8 @@ struct ClientArgs {
   issuer::ClientUpdate update;
   bool revoke_tokens = false;
   std::string grace;  // rotate-secret --grace: how long the old secret keeps working
+  std::string auth = "client_secret";  // create --auth
+  std::string jwks_file;               // create|update --jwks
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -82,10 +102,27 @@ void add_client_commands(CLI::App& app, Action& run) {
   create->add_option("--scope", args.spec.scope, "the scopes it may be granted, space-separated");
   create->add_option("--audience", args.spec.audience, "the `aud` of its tokens (default: the server's)");
   create->add_option("--ttl", args.spec.token_ttl, "token lifetime in seconds (default: the server's)");
+  create->add_option("--auth", args.auth,
+                     "how it authenticates: client_secret (a secret, shown once; the default) or private_key_jwt "
+                     "(a JWT signed with one of its keys, RFC 7523; no secret exists)");
+  create->add_option("--jwks", args.jwks_file, "private_key_jwt: a file holding the client's public keys (a JWKS)");
+  create->add_option("--jwks-uri", args.spec.jwks_uri, "private_key_jwt: the http(s) URL where it publishes its keys");
   create->callback([&run] {
     run = [] {
+      auto auth = store::parse_auth(args.auth);
+      if (!auth) throw UsageError("--auth must be client_secret or private_key_jwt, got '" + args.auth + "'");
+      args.spec.auth = *auth;
+      if (!args.jwks_file.empty()) args.spec.jwks = read_jwks_file(args.jwks_file);
       auto store = args.store.open();
       auto created = issuer::create_client(*store, args.spec, audit::cli_actor());
+      if (created.secret.empty()) {
+        if (args.json) std::cout << boost::json::serialize(client_json(created.record)) << "\n";
+        else
+          std::cout << "Created client '" << created.record.name << "'.\nclient_id:  " << created.record.id
+                    << "\nIt has no secret: it authenticates with a client_assertion signed by one of its keys "
+                       "(private_key_jwt, aud: this server's issuer).\n";
+        return 0;
+      }
       if (!args.json) std::cout << "Created client '" << created.record.name << "'.\n";
       print_secret(created.record.id, created.secret, args.json);
       return 0;
@@ -127,8 +164,12 @@ void add_client_commands(CLI::App& app, Action& run) {
                                            "the `aud` of its tokens (\"\": the server's)");
   update->add_option_function<int64_t>("--ttl", [](int64_t v) { args.update.token_ttl = v; },
                                        "token lifetime in seconds (0: the server's)");
+  update->add_option("--jwks", args.jwks_file, "private_key_jwt: replace its keys by those of this JWKS file");
+  update->add_option_function<std::string>("--jwks-uri", [](const std::string& v) { args.update.jwks_uri = v; },
+                                           "private_key_jwt: take its keys from this URL instead");
   update->callback([&run] {
     run = [] {
+      if (!args.jwks_file.empty()) args.update.jwks = read_jwks_file(args.jwks_file);
       auto c = issuer::update_client(*args.store.open_existing(), args.id, args.update, audit::cli_actor());
       if (!c) return no_such_client(args.id);
       if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";

@@ -28,7 +28,7 @@ struct KeyArgs {
 jose::Algorithm algorithm(const std::string& requested, const config::Config& config) {
   std::string name = requested.empty() ? config.signing_alg : requested;
   auto alg = jose::parse_algorithm(name);
-  if (!alg) throw UsageError("--alg must be ES256, EdDSA or RS256, got '" + name + "'");
+  if (!alg) throw UsageError("--alg must be ES256, EdDSA, RS256 or PS256, got '" + name + "'");
   return *alg;
 }
 

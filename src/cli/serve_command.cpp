@@ -57,7 +57,10 @@ class TrailFailureSink final : public front::FailureSink {
 
 // On a store with no clients, the first start registers one and prints how to use it.
 void create_demo_client(store::Store& store, const std::string& token_url) {
-  auto demo = issuer::create_client(store, {.name = "demo", .scope = "demo", .audience = {}, .token_ttl = 0},
+  issuer::ClientSpec spec;
+  spec.name = "demo";
+  spec.scope = "demo";
+  auto demo = issuer::create_client(store, spec,
                                     audit::server_actor());
   // stdout, not the log: this is the one place a secret is shown, as `client create` shows it.
   std::cout << "\nThe store had no clients, so a demo client was created (its secret is shown only now):\n"

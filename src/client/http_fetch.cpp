@@ -34,11 +34,16 @@ CURL* thread_handle() {
   return handle.get();
 }
 
+struct BodySink {
+  std::string& out;
+  size_t max;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  auto* out = static_cast<std::string*>(user);
+  auto* sink = static_cast<BodySink*>(user);
   size_t n = size * count;
-  if (out->size() + n > 4 * 1024 * 1024) return 0;  // bounded: a JWKS or token response is small
-  out->append(data, n);
+  if (sink->out.size() + n > sink->max) return 0;  // bounded: a JWKS or token response is small
+  sink->out.append(data, n);
   return n;
 }
 
@@ -72,7 +77,8 @@ FetchResponse fetch(const FetchRequest& request) {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{response.body, request.max_body};
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "libtokengate/" TOKENGATE_VERSION);
@@ -100,7 +106,7 @@ FetchResponse fetch(const FetchRequest& request) {
     if (curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno != 0)
       why += " (" + std::string(std::strerror(static_cast<int>(os_errno))) + ")";
     if (rc == CURLE_SSL_CACERT_BADFILE) throw Error(Error::Code::configuration, "ca_file: " + why);
-    if (rc == CURLE_WRITE_ERROR) why = "the answer is larger than 4 MiB";
+    if (rc == CURLE_WRITE_ERROR) why = "the answer is larger than " + std::to_string(request.max_body / 1024) + " KiB";
     // The URL without its query: a query may hold credentials (the Cells form).
     throw Error(Error::Code::unreachable, request.method + " " + request.url.substr(0, request.url.find('?')) + ": " + why);
   }

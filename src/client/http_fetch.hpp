@@ -20,6 +20,7 @@ struct FetchRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};
   std::string ca_file;
+  size_t max_body = 4 * 1024 * 1024;  // a longer answer fails (unreachable, "larger than …")
 };
 
 // A request carrying the transport settings (timeout, CA file) of a TokenSource or Verifier's options.

@@ -63,7 +63,7 @@ std::vector<jose::Algorithm> algorithms_of(const std::vector<std::string>& names
   std::vector<jose::Algorithm> algorithms;
   for (const auto& name : names) {
     auto alg = jose::parse_algorithm(name);
-    if (!alg) throw Error(Error::Code::configuration, "algorithm '" + name + "' is not ES256, EdDSA or RS256");
+    if (!alg) throw Error(Error::Code::configuration, "algorithm '" + name + "' is not ES256, EdDSA, RS256 or PS256");
     algorithms.push_back(*alg);
   }
   if (algorithms.empty()) throw Error(Error::Code::configuration, "no algorithm is accepted");

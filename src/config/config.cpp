@@ -332,7 +332,7 @@ void validate(Config& c) {
     throw ConfigError("cells_token_ttl must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
                       " seconds (31 days), got " + std::to_string(c.cells_token_ttl));
   if (!jose::parse_algorithm(c.signing_alg))
-    throw ConfigError("signing_alg must be ES256, EdDSA or RS256, got '" + c.signing_alg + "'");
+    throw ConfigError("signing_alg must be ES256, EdDSA, RS256 or PS256, got '" + c.signing_alg + "'");
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw ConfigError(std::string(c.tls_cert.empty() ? "tls_key" : "tls_cert") + " is set but " +
                       (c.tls_cert.empty() ? "tls_cert" : "tls_key") + " is not: HTTPS needs both");

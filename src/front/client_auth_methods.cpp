@@ -6,10 +6,15 @@ std::vector<std::unique_ptr<oauth::ClientAuthMethod>> client_auth_methods(AuthEn
   std::vector<std::unique_ptr<oauth::ClientAuthMethod>> methods;
   methods.push_back(std::make_unique<oauth::ClientSecretBasic>(/*ignore_other_schemes=*/endpoint.ignore_bearer));
   methods.push_back(std::make_unique<oauth::ClientSecretPost>());
+  methods.push_back(std::make_unique<oauth::ClientAssertion>());
   if (endpoint.cells_query) methods.push_back(std::make_unique<oauth::CellsQueryCredentials>());
   return methods;
 }
 
-std::vector<std::string> client_auth_method_names() { return {"client_secret_basic", "client_secret_post"}; }
+std::vector<std::string> client_auth_method_names() {
+  return {"client_secret_basic", "client_secret_post", "private_key_jwt"};
+}
+
+std::vector<std::string> client_auth_signing_alg_names() { return {"ES256", "EdDSA", "RS256", "PS256"}; }
 
 }  // namespace tokengate::front

@@ -21,5 +21,8 @@ std::vector<std::unique_ptr<oauth::ClientAuthMethod>> client_auth_methods(AuthEn
 // The registered names (RFC 8414 `*_endpoint_auth_methods_supported`) of the methods every
 // endpoint takes.
 std::vector<std::string> client_auth_method_names();
+// The JWS algorithms a client assertion (private_key_jwt) may be signed with (RFC 8414
+// `*_endpoint_auth_signing_alg_values_supported`): asymmetric only, never `none` or an HMAC.
+std::vector<std::string> client_auth_signing_alg_names();
 
 }  // namespace tokengate::front

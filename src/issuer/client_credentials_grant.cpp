@@ -29,6 +29,13 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const o
                                                                           const store::ClientRecord& client,
                                                                           const KeySet& keys,
                                                                           const TokenSettings& settings) {
+  return grant_client_credentials(GrantAsk{request.body, request.sdk_route}, client, keys, settings);
+}
+
+std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const GrantAsk& request,
+                                                                          const store::ClientRecord& client,
+                                                                          const KeySet& keys,
+                                                                          const TokenSettings& settings) {
   std::string error;
   auto scope = oauth::grant_scope(request.body.get("scope"), client.scopes, error);
   if (!scope) return oauth::OAuthError{400, "invalid_scope", error};

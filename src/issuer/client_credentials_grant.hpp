@@ -12,9 +12,20 @@
 
 namespace tokengate::issuer {
 
+// What the grant reads of a token request: a grant that waits (a client assertion's single use is
+// checked in the store) keeps a copy of the body, the request it came with being gone by then.
+struct GrantAsk {
+  const oauth::FormParams& body;
+  bool sdk_route = false;
+};
+
 // Settles scope (RFC 6749 §3.3) and audience (RFC 8707), then signs the token: the §5.1 response or
 // the §5.2 error.
 std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const oauth::TokenRequest& request,
+                                                                          const store::ClientRecord& client,
+                                                                          const KeySet& keys,
+                                                                          const TokenSettings& settings);
+std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const GrantAsk& request,
                                                                           const store::ClientRecord& client,
                                                                           const KeySet& keys,
                                                                           const TokenSettings& settings);

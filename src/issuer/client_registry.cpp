@@ -10,6 +10,9 @@
 #include "common/scope_list.hpp"
 #include "common/secret_digest.hpp"
 #include "common/token_lifetime.hpp"
+#include "common/base64url.hpp"
+#include "common/sha256.hpp"
+#include "issuer/client_keys.hpp"
 #include "issuer/client_secret.hpp"
 #include "issuer/identifiers.hpp"
 #include "oauth/scope.hpp"
@@ -33,6 +36,25 @@ void validate(const ClientSpec& spec) {
   if (spec.token_ttl < 0 || spec.token_ttl > common::kMaxTokenLifetime)
     throw InvalidClientInput("the token lifetime (--ttl, token_ttl) must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
                              " seconds (31 days), or 0 for the server default");
+  if (spec.auth == store::ClientRecord::Auth::secret) {
+    if (!spec.jwks.empty() || !spec.jwks_uri.empty())
+      throw InvalidClientInput("keys (--jwks, --jwks-uri) are for a client that authenticates with private_key_jwt "
+                               "(--auth private_key_jwt)");
+    return;
+  }
+  if (spec.jwks.empty() == spec.jwks_uri.empty())
+    throw InvalidClientInput("a private_key_jwt client needs its public keys: either a JWKS (--jwks FILE, jwks) or "
+                             "the URL where it publishes them (--jwks-uri URL, jwks_uri), not both");
+  if (!spec.jwks.empty()) {
+    if (spec.jwks.size() > 64 * 1024) throw InvalidClientInput("the JWKS is larger than 64 KiB");
+    if (std::string problem = jwks_problem(spec.jwks); !problem.empty()) throw InvalidClientInput("jwks: " + problem);
+  }
+  if (!spec.jwks_uri.empty()) {
+    bool web = spec.jwks_uri.starts_with("https://") || spec.jwks_uri.starts_with("http://");
+    if (!web || spec.jwks_uri.size() > 2048 ||
+        std::any_of(spec.jwks_uri.begin(), spec.jwks_uri.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7F; }))
+      throw InvalidClientInput("jwks_uri must be an http(s) URL without spaces, got '" + spec.jwks_uri + "'");
+  }
 }
 
 // Every token the client holds now stops being accepted: its generation is revoked (its tokens
@@ -48,10 +70,19 @@ std::vector<store::RevocationRecord> revoke_generation(store::ClientRecord& clie
 
 // What the audit entry says about a client: its settings, never its secret.
 std::string settings_json(const store::ClientRecord& c) {
-  return boost::json::serialize(boost::json::object{{"name", c.name},
-                                                    {"scope", common::join_scopes(c.scopes)},
-                                                    {"audience", c.audience},
-                                                    {"token_ttl", c.token_ttl}});
+  boost::json::object o{{"name", c.name},
+                        {"scope", common::join_scopes(c.scopes)},
+                        {"audience", c.audience},
+                        {"token_ttl", c.token_ttl}};
+  if (c.auth == store::ClientRecord::Auth::private_key_jwt) {
+    o["auth"] = store::auth_name(c.auth);
+    if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
+    else {
+      auto digest = common::sha256(c.jwks);  // which keys, in short
+      o["jwks_sha256"] = common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    }
+  }
+  return boost::json::serialize(o);
 }
 
 // Reads the client, changes it (`change` fills the revocations and the audit entry) and writes it
@@ -85,6 +116,10 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
   r.id = generate_client_id();
   r.name = spec.name;
   r.secret_digest = common::digest_secret(created.secret);
+  r.auth = spec.auth;
+  r.jwks = spec.jwks;
+  r.jwks_uri = spec.jwks_uri;
+  if (r.auth != store::ClientRecord::Auth::secret) created.secret.clear();  // its digest matches nothing given out
   r.scopes = common::split_scopes(spec.scope);
   r.audience = spec.audience;
   r.token_ttl = spec.token_ttl;
@@ -100,8 +135,18 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
                                                  const audit::Actor& actor) {
   return read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
     ClientSpec spec{update.name.value_or(client.name), update.scope.value_or(common::join_scopes(client.scopes)),
-                    update.audience.value_or(client.audience), update.token_ttl.value_or(client.token_ttl)};
+                    update.audience.value_or(client.audience), update.token_ttl.value_or(client.token_ttl),
+                    client.auth, client.jwks, client.jwks_uri};
+    if (update.jwks || update.jwks_uri) {
+      if (client.auth == store::ClientRecord::Auth::secret)
+        throw InvalidClientInput("the client authenticates with a secret; keys (--jwks, --jwks-uri) are for a "
+                                 "private_key_jwt client: create one");
+      spec.jwks = update.jwks.value_or("");
+      spec.jwks_uri = update.jwks_uri.value_or("");
+    }
     validate(spec);
+    client.jwks = spec.jwks;
+    client.jwks_uri = spec.jwks_uri;
     auto scopes = common::split_scopes(spec.scope);
     // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
     // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new
@@ -134,6 +179,9 @@ std::optional<RotatedSecret> rotate_client_secret(store::Store& store, const std
                              std::to_string(grace_seconds));
   RotatedSecret rotated;
   auto written = read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
+    if (client.auth != store::ClientRecord::Auth::secret)
+      throw InvalidClientInput("client " + id + " authenticates with private_key_jwt and has no secret; give it "
+                               "new keys with client update --jwks or --jwks-uri");
     rotated.secret = generate_client_secret();
     client.updated_at = now();
     if (grace_seconds > 0) {

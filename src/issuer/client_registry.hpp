@@ -22,11 +22,16 @@ struct ClientSpec {
   std::string scope;     // space-separated
   std::string audience;  // empty: the server default
   int64_t token_ttl = 0; // 0: the server default
+  // private_key_jwt: no secret; the client signs assertions with a key of `jwks` (a JWKS document,
+  // public keys only) or of the JWKS at `jwks_uri` (http(s)): exactly one of the two.
+  store::ClientRecord::Auth auth = store::ClientRecord::Auth::secret;
+  std::string jwks;
+  std::string jwks_uri;
 };
 
 struct CreatedClient {
   store::ClientRecord record;
-  std::string secret;  // shown once, never stored
+  std::string secret;  // shown once, never stored; empty for a private_key_jwt client
 };
 
 // What an update changes: the fields that are set.
@@ -36,6 +41,9 @@ struct ClientUpdate {
   std::optional<std::string> audience;
   std::optional<int64_t> token_ttl;
   std::optional<bool> enabled;  // disabling revokes the tokens the client holds
+  // A private_key_jwt client's keys, replaced (one of the two: the other is cleared).
+  std::optional<std::string> jwks;
+  std::optional<std::string> jwks_uri;
 };
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor = {});
@@ -50,7 +58,8 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
 // there is no such client. The old secret stops working at once, or, with `grace_seconds`, keeps
 // working that long beside the new one (on every node: the end is a time, in the store), so that
 // callers can move to the new one without an outage. A client has at most two secrets: a rotation
-// during a grace period drops the oldest. Throws InvalidClientInput for a grace over 31 days.
+// during a grace period drops the oldest. Throws InvalidClientInput for a grace over 31 days, and
+// for a private_key_jwt client (it has keys, not a secret).
 struct RotatedSecret {
   std::string secret;            // the new one, to show once
   int64_t old_secret_until = 0;  // with a grace period: when the old one stops working (Unix seconds)

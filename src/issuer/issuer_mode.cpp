@@ -10,6 +10,7 @@
 #include "common/json_member.hpp"
 #include "http/conditional.hpp"
 #include "http/event_loop.hpp"
+#include "issuer/client_assertion.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
 #include "issuer/introspection.hpp"
@@ -50,10 +51,80 @@ http::Response empty_ok() {
 }  // namespace
 
 IssuerMode::IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
-    : state_(state), watcher_(watcher), store_(store), verifier_(state) {}
+    : state_(state), watcher_(watcher), store_(store), verifier_(state), ledger_(store) {}
+
+void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
+                                           const oauth::PresentedCredentials& credentials,
+                                           std::function<void(ClientOrError)> then) const {
+  auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
+  auto clients = state_.clients.load();  // held: the client record outlives a fetch
+  const store::ClientRecord* client = clients->find(credentials.id);
+  // RFC 7523 §3 item 3: the issuer identifies this server; the URL posted to does too.
+  AssertionRules rules;
+  rules.audiences = {state_.settings.issuer, state_.settings.issuer + std::string(request.http.path),
+                     state_.settings.issuer + "/connect/token"};
+  std::string kid = assertion_kid(credentials.assertion);
+
+  auto verify = [this, clients, client, id = credentials.id, assertion = credentials.assertion,
+                 rules = std::move(rules), answer](const ClientKeys::Found& found) {
+    int64_t now = unix_now();
+    auto verified = verify_client_assertion(assertion, id, found.keys.get(), rules, now);
+    if (auto* e = std::get_if<oauth::OAuthError>(&verified)) {
+      if (client && !found.error.empty())
+        e->description += " The client's keys could not be fetched from its jwks_uri: " + found.error;
+      return answer(*e);
+    }
+    if (!client->enabled)
+      return answer(oauth::OAuthError::invalid_client("The client is disabled.", false));
+    auto& assertion_ok = std::get<VerifiedAssertion>(verified);
+    ledger_.record({client->id, assertion_ok.jti, assertion_ok.expires_at},
+                   [record = *client, answer](AssertionLedger::Verdict verdict) {
+                     using V = AssertionLedger::Verdict;
+                     switch (verdict) {
+                       case V::first_use: return answer(record);
+                       case V::replayed:
+                         return answer(oauth::OAuthError::invalid_client(
+                             "The client_assertion was used before (its jti); sign a new assertion with a new jti "
+                             "for each request (RFC 7523 §3).",
+                             false));
+                       case V::unavailable:
+                         return answer(oauth::OAuthError{
+                             503, "temporarily_unavailable",
+                             "Used client assertions are remembered in the store, which is unavailable: an assertion "
+                             "cannot be checked unused on every node now. Retry shortly."});
+                       case V::busy:
+                         return answer(oauth::OAuthError{503, "temporarily_unavailable",
+                                                         "Too many client assertions are waiting to be recorded; retry "
+                                                         "shortly."});
+                     }
+                   });
+  };
+
+  ClientKeys::Found found = client ? state_.client_keys.find(*client, kid) : ClientKeys::Found{};
+  if (!found.fetch_first) return verify(found);
+  bool queued = key_fetcher_.post([this, client, kid, cache = found.fetch_first, verify] {
+    cache->fetch_now();  // failed or not: find says what there is
+    verify(state_.client_keys.find(*client, kid));
+  });
+  if (!queued)
+    answer(oauth::OAuthError{503, "temporarily_unavailable", "Too many client key fetches are waiting; retry shortly."});
+}
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                              const front::ClientGate& gate, http::Respond respond) const {
+  if (credentials.by_assertion()) {
+    return authenticate_by_assertion(
+        request, credentials,
+        [this, &gate, body = request.body, sdk_route = request.sdk_route, respond = std::move(respond)](ClientOrError auth) {
+          if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
+          const store::ClientRecord& client = std::get<store::ClientRecord>(auth);
+          if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
+          auto result = grant_client_credentials(GrantAsk{body, sdk_route}, client, store::read_snapshot(state_.keys),
+                                                 state_.settings);
+          if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
+          respond(std::get<http::Response>(std::move(result)));
+        });
+  }
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
@@ -66,8 +137,19 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
 
 // RFC 7662 §2.1: the caller authenticates; the answer says whether the token is live and, if the
 // caller may see it, what it is.
-void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCredentials& credentials,
+void IssuerMode::introspect(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                             std::optional<std::string_view> token, http::Respond respond) const {
+  if (credentials.by_assertion()) {
+    return authenticate_by_assertion(
+        request, credentials,
+        [this, token = token ? std::optional<std::string>(*token) : std::nullopt,
+         respond = std::move(respond)](ClientOrError auth) {
+          if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
+          if (!token) return respond(missing_token());
+          respond(introspection_response(inspect_access_token(*token, state_, {}, unix_now()),
+                                         std::get<store::ClientRecord>(auth)));
+        });
+  }
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
@@ -79,14 +161,28 @@ void IssuerMode::introspect(const oauth::TokenRequest&, const oauth::PresentedCr
 // answered 200 (§2.2), there being nothing to revoke.
 void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                         std::optional<std::string_view> token, http::Respond respond) const {
+  if (credentials.by_assertion()) {
+    return authenticate_by_assertion(
+        request, credentials,
+        [this, loop = request.http.loop, token = token ? std::optional<std::string>(*token) : std::nullopt,
+         respond = std::move(respond)](ClientOrError auth) {
+          if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
+          if (!token) return respond(missing_token());
+          revoke_for(std::get<store::ClientRecord>(auth), *token, *loop, respond);
+        });
+  }
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());
+  revoke_for(caller, *token, *request.http.loop, std::move(respond));
+}
 
+void IssuerMode::revoke_for(const store::ClientRecord& caller, std::string_view token, boost::asio::io_context& loop,
+                            http::Respond respond) const {
   int64_t now = unix_now();
   const KeySet& keys = store::read_snapshot(state_.keys);
-  auto verified = jose::verify_access_token(*token, keys.public_keys, {state_.settings.issuer, {}}, now);
+  auto verified = jose::verify_access_token(token, keys.public_keys, {state_.settings.issuer, {}}, now);
   const auto* claims = std::get_if<boost::json::object>(&verified);
   if (!claims) return respond(empty_ok());  // not a live token of ours: nothing to revoke
   if (string_claim(*claims, "client_id") != caller.id)
@@ -99,7 +195,7 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
 
   store::RevocationRecord record{store::RevocationRecord::Kind::token, jti, caller.id, now,
                                  std::max(integer_claim(*claims, "exp"), now)};
-  auto answer = http::answer_on<http::Response>(*request.http.loop, std::move(respond));
+  auto answer = http::answer_on<http::Response>(loop, std::move(respond));
   bool queued = writer_.post([this, record, answer] {
     try {
       store_.add_revocation(record);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/job_thread.hpp"
+#include "issuer/assertion_ledger.hpp"
 #include "front/mode.hpp"
 #include "issuer/issuer_state.hpp"
 #include "issuer/issuer_token_verifier.hpp"
@@ -37,11 +38,21 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   observe::HealthReport health() const override;
 
  private:
+  using ClientOrError = std::variant<store::ClientRecord, oauth::OAuthError>;
+  // private_key_jwt: the assertion verified against the client's keys (fetched first if they must
+  // be, off the loop), then its single use recorded; `then` runs on the request's loop.
+  void authenticate_by_assertion(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
+                                 std::function<void(ClientOrError)> then) const;
+  void revoke_for(const store::ClientRecord& caller, std::string_view token, boost::asio::io_context& loop,
+                  http::Respond respond) const;
+
   IssuerState& state_;
   store::StoreWatcher& watcher_;
   store::Store& store_;
   IssuerTokenVerifier verifier_;
   mutable common::JobThread writer_;
+  mutable AssertionLedger ledger_;
+  mutable common::JobThread key_fetcher_{1000};  // the jwks_uri fetches of private_key_jwt clients
 
   // Signed status lists, kept while the revocations and keys they were made from are current and
   // for at most half their ttl.

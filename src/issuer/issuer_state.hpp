@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "issuer/client_keys.hpp"
 #include "issuer/key_set.hpp"
 #include "issuer/revocation_snapshot.hpp"
 #include "issuer/revocation_updates.hpp"
@@ -35,6 +36,7 @@ struct IssuerState {
 
   TokenSettings settings;
   store::SnapshotCell<store::ClientSnapshot> clients{std::make_shared<const store::ClientSnapshot>()};
+  ClientKeys client_keys;  // of the private_key_jwt clients among `clients`
   store::SnapshotCell<KeySet> keys{std::make_shared<const KeySet>()};
   store::SnapshotCell<RevocationSnapshot> revocations{std::make_shared<const RevocationSnapshot>()};
   RevocationUpdates revocation_updates{revocations};  // how `revocations` changes

@@ -22,7 +22,9 @@ int64_t SnapshotLoader::reload() {
     store_.purge_revocations(now);
     store_.purge_retired_keys(now - common::kMaxTokenLifetime, now);
   }
-  state_.clients.publish(std::make_shared<const store::ClientSnapshot>(store_.list_clients()));
+  auto clients = std::make_shared<const store::ClientSnapshot>(store_.list_clients());
+  state_.client_keys.update(*clients);  // first: a client is never there without its keys
+  state_.clients.publish(std::move(clients));
   if (full) {
     state_.revocation_updates.begin_rebuild();
     auto all = store_.list_revocations(now);

@@ -68,6 +68,7 @@ boost::json::object public_key_members(EVP_PKEY* key, Algorithm alg) {
       break;
     }
     case Algorithm::RS256:
+    case Algorithm::PS256:
       o["e"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_E, 0));
       o["kty"] = "RSA";
       o["n"] = common::base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_N, 0));
@@ -118,7 +119,9 @@ PkeyPtr public_key_from_jwk(const boost::json::object& jwk, Algorithm& alg) {
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get());
     OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get());
-    alg = Algorithm::RS256;
+    // An RSA key is for RS256 unless its JWK names PS256 (one key, one algorithm).
+    auto named = member(jwk, "alg");
+    alg = named && *named == "PS256" ? Algorithm::PS256 : Algorithm::RS256;
     return from_params("RSA", bld.get());
   }
   return nullptr;

@@ -20,6 +20,12 @@ JwsSigner::JwsSigner(std::shared_ptr<const SigningKey> key) : key_(std::move(key
       (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx_.get(), RSA_PKCS1_PADDING) != 1 ||
        EVP_PKEY_CTX_set_signature_md(pkey_ctx_.get(), EVP_sha256()) != 1))
     throw_openssl_error("initialising an RS256 signing context");
+  if (key_->algorithm() == Algorithm::PS256 &&
+      (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx_.get(), RSA_PKCS1_PSS_PADDING) != 1 ||
+       EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx_.get(), RSA_PSS_SALTLEN_DIGEST) != 1 ||
+       EVP_PKEY_CTX_set_rsa_mgf1_md(pkey_ctx_.get(), EVP_sha256()) != 1 ||
+       EVP_PKEY_CTX_set_signature_md(pkey_ctx_.get(), EVP_sha256()) != 1))
+    throw_openssl_error("initialising a PS256 signing context");
 }
 
 void JwsSigner::sign_append(std::string_view signing_input, std::string& out) {

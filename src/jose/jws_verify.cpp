@@ -26,24 +26,30 @@ std::optional<CompactJws> parse_compact(std::string_view token) {
 
 namespace {
 
-// This thread's verification context for `key` (ES256, RS256), initialised once: OpenSSL 3 spends
+// This thread's verification context for `key` (ES256, RS256, PS256), initialised once: OpenSSL 3 spends
 // microseconds looking the algorithm up on every EVP_DigestVerifyInit. A context holds a reference
 // to its key, so a cached key's address cannot be reused by another while it is here.
 EVP_PKEY_CTX* verify_context(EVP_PKEY* key, Algorithm alg) {
   struct Entry {
     EVP_PKEY* key;
+    Algorithm alg;  // an RSA key may verify RS256 and PS256: one context each
     PkeyCtxPtr ctx;
   };
   thread_local std::vector<Entry> entries;
   for (auto& e : entries) {
-    if (e.key == key) return e.ctx.get();
+    if (e.key == key && e.alg == alg) return e.ctx.get();
   }
   if (entries.size() >= 16) entries.clear();  // bounded: a few keys are in use at a time
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return nullptr;
   if (alg == Algorithm::RS256 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) return nullptr;
+  // PS256: MGF1 with SHA-256 and a salt as long as the hash (RFC 7518 §3.5).
+  if (alg == Algorithm::PS256 && (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) != 1 ||
+                                  EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) != 1 ||
+                                  EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) != 1))
+    return nullptr;
   if (EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1) return nullptr;
-  entries.push_back({key, std::move(ctx)});
+  entries.push_back({key, alg, std::move(ctx)});
   return entries.back().ctx.get();
 }
 
@@ -69,6 +75,7 @@ bool verify_signature(EVP_PKEY* key, Algorithm alg, std::string_view signing_inp
       return ok;
     }
     case Algorithm::RS256:
+    case Algorithm::PS256:
       if (!EVP_PKEY_is_a(key, "RSA")) return false;
       break;
   }

@@ -70,7 +70,7 @@ std::variant<std::shared_ptr<VerifiedToken>, JwtFailure> verify_signature_of(std
     return F{F::malformed, "The token requires extensions (crit) this server does not implement."};
   std::string typ(string_member(*header, "typ"));
   auto alg = parse_algorithm(string_member(*header, "alg"));
-  if (!alg) return F{F::malformed, "The token's alg is not one this server accepts (ES256, EdDSA, RS256)."};
+  if (!alg) return F{F::malformed, "The token's alg is not one this server accepts (ES256, EdDSA, RS256, PS256)."};
   const PublicKeySet::Key* key = keys.find(string_member(*header, "kid"));
   if (!key) return F{F::unknown_key, "The token was signed with a key this server does not know."};
   if (key->alg != *alg) return F{F::bad_signature, "The token's alg does not match its key."};

@@ -25,11 +25,16 @@ PublicKeySet PublicKeySet::from_jwks(const boost::json::object& jwks, int* skipp
         ++skip;
         continue;
       }
-      // A JWK that names its algorithm must name the one its key type implies.
+      // A JWK that names its algorithm must name one its key type allows: an RSA key is for RS256
+      // unless its JWK says PS256. One key, one algorithm (no RS256/PS256 confusion).
       auto named = jwk.find("alg");
-      if (named != jwk.end() && (!named->value().is_string() || parse_algorithm(named->value().as_string()) != alg)) {
-        ++skip;
-        continue;
+      if (named != jwk.end()) {
+        auto named_alg = named->value().is_string() ? parse_algorithm(named->value().as_string()) : std::nullopt;
+        if (named_alg && is_rsa(*named_alg) && is_rsa(alg)) alg = *named_alg;
+        if (named_alg != alg) {
+          ++skip;
+          continue;
+        }
       }
       std::string id = kid != jwk.end() && kid->value().is_string() ? std::string(kid->value().as_string()) : "";
       set.keys_.push_back(Key{std::move(id), alg, std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free)});

@@ -37,6 +37,7 @@ class PublicKeySet {
   // Records when the key `kid` signed (see Key); nothing if there is no such key.
   void set_signing_period(std::string_view kid, std::optional<int64_t> from, std::optional<int64_t> until);
   size_t size() const { return keys_.size(); }
+  const std::vector<Key>& keys() const { return keys_; }
 
  private:
   std::vector<Key> keys_;

@@ -12,7 +12,8 @@ PkeyPtr generate_pkey(Algorithm alg) {
   switch (alg) {
     case Algorithm::ES256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
     case Algorithm::EdDSA: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-    case Algorithm::RS256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}); break;
+    case Algorithm::RS256:
+    case Algorithm::PS256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}); break;
   }
   if (!key) throw_openssl_error("generating a signing key");
   return PkeyPtr(key);
@@ -22,7 +23,8 @@ bool key_matches(EVP_PKEY* key, Algorithm alg) {
   switch (alg) {
     case Algorithm::ES256: return EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) == 256;
     case Algorithm::EdDSA: return EVP_PKEY_is_a(key, "ED25519");
-    case Algorithm::RS256: return EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) >= 2048;
+    case Algorithm::RS256:
+    case Algorithm::PS256: return EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) >= 2048;
   }
   return false;
 }

@@ -11,7 +11,7 @@ namespace tokengate::jose {
 
 class SigningKey {
  public:
-  // Generates a fresh key: P-256 for ES256, Ed25519 for EdDSA, RSA-2048 for RS256.
+  // Generates a fresh key: P-256 for ES256, Ed25519 for EdDSA, RSA-2048 for RS256 and PS256.
   static SigningKey generate(Algorithm alg);
   // Loads a PKCS#8 PEM private key; throws if it is not a key of `alg`'s type.
   static SigningKey from_pem(Algorithm alg, const std::string& pem);

@@ -1,5 +1,9 @@
 #include "oauth/client_auth_method.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include "common/json_member.hpp"
+#include "jose/jws_verify.hpp"
 #include "oauth/basic_credentials.hpp"
 
 namespace tokengate::oauth {
@@ -42,6 +46,38 @@ Extraction ClientSecretBasic::extract(const TokenRequest& request) const {
 
 Extraction ClientSecretPost::extract(const TokenRequest& request) const {
   return from_pair(request.body, "client_id", "client_secret");
+}
+
+Extraction ClientAssertion::extract(const TokenRequest& request) const {
+  auto type = request.body.get("client_assertion_type");
+  auto assertion = request.body.get("client_assertion");
+  if (!type && !assertion) return std::nullopt;
+  if (!type) return OAuthError::invalid_request("The request has client_assertion but no client_assertion_type.");
+  if (!assertion) return OAuthError::invalid_request("The request has client_assertion_type but no client_assertion.");
+  if (*type != kJwtBearer)
+    return OAuthError::invalid_request("The client_assertion_type is not supported; use " + std::string(kJwtBearer) +
+                                       " (RFC 7523 §2.2).");
+  if (assertion->size() > kMaxLength)
+    return OAuthError::invalid_client("The client_assertion is " + std::to_string(assertion->size()) +
+                                          " bytes long; this server takes assertions of at most 8 KiB.",
+                                      false);
+  PresentedCredentials presented;
+  presented.assertion = std::string(*assertion);
+  if (auto id = request.body.get("client_id")) {
+    presented.id = std::string(*id);
+    return presented;
+  }
+  // Without client_id (RFC 7521 §4.2 makes it optional), the client the assertion names.
+  if (auto jws = jose::parse_compact(*assertion)) {
+    boost::system::error_code ec;
+    auto claims = boost::json::parse(jws->payload, ec);
+    if (!ec && claims.is_object()) presented.id = std::string(common::string_member(claims.as_object(), "sub"));
+  }
+  if (presented.id.empty())
+    return OAuthError::invalid_client(
+        "The client_assertion is not a JWT with a sub claim naming the client, and the request has no client_id.",
+        false);
+  return presented;
 }
 
 Extraction CellsQueryCredentials::extract(const TokenRequest& request) const {

@@ -15,6 +15,11 @@ struct PresentedCredentials {
   std::string id;
   std::string secret;
   bool via_basic = false;
+  // private_key_jwt (RFC 7523 §2.2): the client_assertion, not yet verified. `id` is then the
+  // client_id parameter or, without one, the `sub` the assertion claims: what the abuse limits
+  // count by; the assertion's signature decides which client it is.
+  std::string assertion;
+  bool by_assertion() const { return !assertion.empty(); }
 };
 
 // nullopt: the request does not use this method. Otherwise credentials, or an error if the method
@@ -43,6 +48,15 @@ class ClientSecretBasic final : public ClientAuthMethod {
 // client_secret_post, RFC 6749 §2.3.1: client_id and client_secret in the form body.
 class ClientSecretPost final : public ClientAuthMethod {
  public:
+  Extraction extract(const TokenRequest& request) const override;
+};
+
+// private_key_jwt, RFC 7523 §2.2 (RFC 7521 §4.2): client_assertion_type
+// urn:ietf:params:oauth:client-assertion-type:jwt-bearer and a client_assertion JWT in the body.
+class ClientAssertion final : public ClientAuthMethod {
+ public:
+  static constexpr std::string_view kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+  static constexpr size_t kMaxLength = 8 * 1024;  // a Kubernetes or GitHub token is 1-2 KiB
   Extraction extract(const TokenRequest& request) const override;
 };
 

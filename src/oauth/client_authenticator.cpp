@@ -13,14 +13,14 @@ std::variant<PresentedCredentials, OAuthError> ClientAuthenticator::extract(cons
     if (auto* error = std::get_if<OAuthError>(&*extraction)) return *error;
     if (presented)
       return OAuthError::invalid_request(
-          "The client authenticated in more than one way; use exactly one of HTTP Basic, the request body or "
-          "the ClientId/ClientSecret query (RFC 6749 §2.3).");
+          "The client authenticated in more than one way; use exactly one of HTTP Basic, client_secret in the "
+          "body, a client_assertion or the ClientId/ClientSecret query (RFC 6749 §2.3).");
     presented = std::get<PresentedCredentials>(std::move(*extraction));
   }
   if (!presented)
     return OAuthError::invalid_client(
         "The request carries no client credentials; send the client ID and secret with HTTP Basic or as "
-        "client_id and client_secret in the body.",
+        "client_id and client_secret in the body, or a client_assertion signed with the client's key.",
         false);
 
   auto body_id = request.body.get("client_id");

@@ -28,6 +28,12 @@ ProxyEndpoint::ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, con
     : upstream_(upstream), cache_(cache), keyer_(keyer), token_url_(std::move(token_url)), auth_(auth) {}
 
 void ProxyEndpoint::authenticate(UpstreamRequest& request, const oauth::PresentedCredentials& creds) const {
+  if (creds.by_assertion()) {  // private_key_jwt: passed on unchanged, for the upstream to check (RFC 7521 §4.2)
+    common::append_form_param(request.form, "client_id", creds.id);
+    common::append_form_param(request.form, "client_assertion_type", oauth::ClientAssertion::kJwtBearer);
+    common::append_form_param(request.form, "client_assertion", creds.assertion);
+    return;
+  }
   if (auth_ == UpstreamAuth::basic) {
     request.authorization = common::basic_authorization(creds.id, creds.secret);
   } else {
@@ -74,9 +80,28 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
   authenticate(upstream_request, creds);
 
   auto now = Clock::now();
-  std::string key = keyer_.key(creds.id, creds.secret, scope.value_or(""), resource.value_or(""), audience.value_or(""));
   bool via_basic = creds.via_basic;
   boost::asio::io_context& loop = *token_request.http.loop;
+  // An assertion cannot be checked here, so a token cached for one would go to whoever names the
+  // client: every assertion request goes to the upstream, which also sees each jti once.
+  if (creds.by_assertion()) {
+    auto answered = [respond, via_basic](UpstreamResult result) {
+      ProxyAnswer answer;
+      try {
+        answer = answer_for(result, via_basic, Clock::now());
+      } catch (const std::exception&) {
+        answer = internal_error();
+      }
+      respond(std::move(answer.response));
+    };
+    try {
+      upstream_.send(loop, std::move(upstream_request), std::move(answered));
+    } catch (const std::exception&) {
+      respond(internal_error().response);
+    }
+    return;
+  }
+  std::string key = keyer_.key(creds.id, creds.secret, scope.value_or(""), resource.value_or(""), audience.value_or(""));
 
   // A caller that joins another's call is answered on its own thread (answer_on), so the session
   // it holds is released there, never on the leader's.

@@ -17,6 +17,10 @@ class ClientSnapshot {
 
   const ClientRecord* find(std::string_view id) const;
   size_t size() const { return by_id_.size(); }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& [id, client] : by_id_) f(client);
+  }
   // The longest lifetime any client's own TTL gives its tokens (0: none has one).
   int64_t max_token_ttl() const { return max_token_ttl_; }
   // Whether some client's current generation is `generation` (by hash: a rare false yes is harmless,

@@ -17,6 +17,13 @@
 
 namespace tokengate::store {
 
+// A client assertion's `jti`, remembered until the assertion expires.
+struct UsedAssertion {
+  std::string client_id;
+  std::string jti;
+  int64_t expires_at = 0;  // Unix seconds
+};
+
 // A store that cannot be opened or used (unwritable directory, corrupt file, locked too long).
 struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -76,6 +83,13 @@ class Store {
   virtual std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) = 0;
   // Deletes the revocations expired before `now`.
   virtual int purge_revocations(int64_t now) = 0;
+
+  // Single use of client assertions (RFC 7523 §3 item 7): records each (client, jti) of `batch`, in
+  // one transaction, kept until its `expires_at`; answers, in order, whether each was new (false: it
+  // was used before, on this node or another). Only expired entries are ever deleted.
+  virtual std::vector<bool> record_assertions(const std::vector<UsedAssertion>& batch) = 0;
+  // Deletes the entries expired before `now`.
+  virtual int purge_assertions(int64_t now) = 0;
 
   // The audit trail: entries written on their own (failed authentications, in batches), listed
   // newest first, and deleted once older than `before` (Unix seconds). Failed authentications are

@@ -44,8 +44,10 @@ describe('introspection and revocation endpoints, issuer mode', () => {
     const m = await (await fetch(`${server.base}/.well-known/oauth-authorization-server`)).json();
     assert.equal(m.introspection_endpoint, `${server.base}/connect/introspect`);
     assert.equal(m.revocation_endpoint, `${server.base}/connect/revocation`);
-    assert.deepEqual(m.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
-    assert.deepEqual(m.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+    const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    assert.deepEqual(m.introspection_endpoint_auth_methods_supported, methods);
+    assert.deepEqual(m.revocation_endpoint_auth_methods_supported, methods);
+    assert.deepEqual(m.introspection_endpoint_auth_signing_alg_values_supported, ['ES256', 'EdDSA', 'RS256', 'PS256']);
     assert.equal(m.status_list_aggregation_endpoint, `${server.base}/statuslists`);
   });
 

@@ -116,16 +116,46 @@ CREATE INDEX revocations_by_seq ON revocations(seq);
 ALTER TABLE clients ADD COLUMN previous_secret_sha256 BYTEA;
 ALTER TABLE clients ADD COLUMN previous_secret_until BIGINT NOT NULL DEFAULT 0;
 )sql",
+    // 5: clients that authenticate with keys (private_key_jwt) and the assertions they used, each
+    // once on every node; as the SQLite store's schema 7. No trigger: a used assertion is no change
+    // a node reloads for.
+    R"sql(
+ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'client_secret';
+ALTER TABLE clients ADD COLUMN jwks TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN jwks_uri TEXT NOT NULL DEFAULT '';
+CREATE TABLE used_assertions (
+  client_id  TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (client_id, jti)
+);
+CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri FROM clients";
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
 
 std::string num(int64_t v) { return std::to_string(v); }
+
+// A PostgreSQL array literal of `values`, each quoted (with `"` and `\` escaped).
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 Param opt(const std::optional<int64_t>& v) { return v ? Param(num(*v)) : std::nullopt; }
 
 ClientRecord read_client(const Result& r, int row) {
@@ -149,6 +179,11 @@ ClientRecord read_client(const Result& r, int row) {
     std::memcpy(c.previous_secret_digest.data(), previous.data(), previous.size());
     c.previous_secret_until = r.integer(row, 11);
   }
+  auto auth = parse_auth(r.text(row, 12));
+  if (!auth) throw StoreError("client " + c.id + " has an unknown authentication method " + r.text(row, 12));
+  c.auth = *auth;
+  c.jwks = r.text(row, 13);
+  c.jwks_uri = r.text(row, 14);
   return c;
 }
 
@@ -173,7 +208,8 @@ std::vector<Param> client_params(const ClientRecord& c) {
           num(c.updated_at), c.generation,
           c.previous_secret_until > 0 ? Param(bytea_param(c.previous_secret_digest.data(), c.previous_secret_digest.size()))
                                       : std::nullopt,
-          num(c.previous_secret_until > 0 ? c.previous_secret_until : 0)};
+          num(c.previous_secret_until > 0 ? c.previous_secret_until : 0), std::string(auth_name(c.auth)), c.jwks,
+          c.jwks_uri};
 }
 
 const char* kind_name(RevocationRecord::Kind kind) {
@@ -305,8 +341,8 @@ void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord*
   with_connection([&](Connection& c) {
     Transaction tx(c);
     c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-           "updated_at, generation, previous_secret_sha256, previous_secret_until) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+           "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
            client_params(client));
     if (audit) insert_audit(*audit);
     tx.commit();
@@ -398,11 +434,14 @@ bool PostgresStore::update_client(const ClientRecord& client, const std::vector<
   return with_connection([&](Connection& c) {
     Transaction tx(c);
     auto params = client_params(client);
-    params.erase(params.begin() + 7);  // created_at does not change: $8 updated_at, $9 generation, $10, $11 previous
+    // created_at does not change: $8 updated_at, $9 generation, $10, $11 previous, $12 auth_method,
+    // $13 jwks, $14 jwks_uri
+    params.erase(params.begin() + 7);
     params.push_back(read_generation ? Param(*read_generation) : std::nullopt);
     auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
                     "enabled = $7, updated_at = $8, generation = $9, previous_secret_sha256 = $10, "
-                    "previous_secret_until = $11 WHERE id = $1 AND ($12::text IS NULL OR generation = $12)",
+                    "previous_secret_until = $11, auth_method = $12, jwks = $13, jwks_uri = $14 "
+                    "WHERE id = $1 AND ($15::text IS NULL OR generation = $15)",
                     params);
     if (r.affected() != 1) {
       if (c.exec("SELECT 1 FROM clients WHERE id = $1", {client.id}).rows() == 1)
@@ -534,6 +573,38 @@ std::vector<RevocationRecord> PostgresStore::list_revocations_after(int64_t seq,
 int PostgresStore::purge_revocations(int64_t now) {
   return with_connection(
       [&](Connection& c) { return c.exec("DELETE FROM revocations WHERE expires_at < $1", {num(now)}).affected(); });
+}
+
+std::vector<bool> PostgresStore::record_assertions(const std::vector<UsedAssertion>& batch) {
+  return with_connection([&](Connection& c) {
+    // One statement, one round trip for the batch: the rows inserted are the new ones.
+    std::vector<std::string> ids, jtis, expiries;
+    for (const auto& a : batch) {
+      ids.push_back(a.client_id);
+      jtis.push_back(a.jti);
+      expiries.push_back(num(a.expires_at));
+    }
+    auto r = c.exec(
+        "INSERT INTO used_assertions (client_id, jti, expires_at) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING RETURNING client_id, jti",
+        {text_array(ids), text_array(jtis), text_array(expiries)});
+    std::vector<bool> fresh(batch.size(), false);
+    for (int row = 0; row < r.rows(); ++row) {
+      std::string id = r.text(row, 0), jti = r.text(row, 1);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!fresh[i] && batch[i].client_id == id && batch[i].jti == jti) {
+          fresh[i] = true;
+          break;
+        }
+      }
+    }
+    return fresh;
+  });
+}
+
+int PostgresStore::purge_assertions(int64_t now) {
+  return with_connection(
+      [&](Connection& c) { return c.exec("DELETE FROM used_assertions WHERE expires_at < $1", {num(now)}).affected(); });
 }
 
 uint64_t PostgresStore::change_counter() {

@@ -73,6 +73,11 @@ void Statement::run() {
   if (step()) throw StoreError("a statement returned a row where none was expected");
 }
 
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 int Statement::changes() const { return sqlite3_changes(conn_.get()); }
 
 std::string Statement::text(int column) const {

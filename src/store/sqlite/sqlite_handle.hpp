@@ -40,6 +40,7 @@ class Statement {
 
   bool step();  // true while there is a row
   void run();   // step once, expecting no row
+  void reset();  // ready to run again, with new bindings
   int changes() const;
 
   std::string text(int column) const;

@@ -106,6 +106,20 @@ CREATE INDEX revocations_by_seq ON revocations(seq);
 ALTER TABLE clients ADD COLUMN previous_secret_sha256 BLOB;
 ALTER TABLE clients ADD COLUMN previous_secret_until INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 7: clients that authenticate with keys instead of a secret (private_key_jwt), and the
+    // assertions they used, each once.
+    R"sql(
+ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'client_secret';
+ALTER TABLE clients ADD COLUMN jwks TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN jwks_uri TEXT NOT NULL DEFAULT '';
+CREATE TABLE used_assertions (
+  client_id  TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, jti)
+);
+CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -147,12 +161,17 @@ ClientRecord read_client(const Statement& s) {
     std::memcpy(c.previous_secret_digest.data(), previous.data(), previous.size());
     c.previous_secret_until = s.integer(11);
   }
+  auto auth = parse_auth(s.text(12));
+  if (!auth) throw StoreError("client " + c.id + " has an unknown authentication method " + s.text(12));
+  c.auth = *auth;
+  c.jwks = s.text(13);
+  c.jwks_uri = s.text(14);
   return c;
 }
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri FROM clients";
 
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
@@ -247,12 +266,13 @@ void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit)
   Transaction tx(conn_);
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-              "updated_at, generation, previous_secret_sha256, previous_secret_until) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+              "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
   bind_previous_secret(s, 11, c);
+  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri);
   s.run();
   if (audit) insert_audit(*audit);
   tx.commit();
@@ -264,13 +284,14 @@ bool SqliteStore::update_client(const ClientRecord& c, const std::vector<Revocat
   Transaction tx(conn_);
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
-              "enabled = ?7, updated_at = ?8, generation = ?9, previous_secret_sha256 = ?11, previous_secret_until = ?12 "
-              "WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
+              "enabled = ?7, updated_at = ?8, generation = ?9, previous_secret_sha256 = ?11, previous_secret_until = ?12, "
+              "auth_method = ?13, jwks = ?14, jwks_uri = ?15 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at).bind(9, c.generation);
   if (read_generation) s.bind(10, *read_generation); else s.bind_null(10);
   bind_previous_secret(s, 11, c);
+  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri);
   s.run();
   if (s.changes() != 1) {  // rolled back
     Statement exists(conn_, "SELECT 1 FROM clients WHERE id = ?1");
@@ -419,6 +440,28 @@ std::vector<RevocationRecord> SqliteStore::list_revocations_after(int64_t seq, i
 int SqliteStore::purge_revocations(int64_t now) {
   std::lock_guard lock(mutex_);
   Statement s(conn_, "DELETE FROM revocations WHERE expires_at < ?1");
+  s.bind(1, now).run();
+  return s.changes();
+}
+
+std::vector<bool> SqliteStore::record_assertions(const std::vector<UsedAssertion>& batch) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  std::vector<bool> fresh;
+  fresh.reserve(batch.size());
+  Statement s(conn_, "INSERT OR IGNORE INTO used_assertions (client_id, jti, expires_at) VALUES (?1, ?2, ?3)");
+  for (const auto& a : batch) {
+    s.reset();
+    s.bind(1, a.client_id).bind(2, a.jti).bind(3, a.expires_at).run();
+    fresh.push_back(s.changes() == 1);
+  }
+  tx.commit();
+  return fresh;
+}
+
+int SqliteStore::purge_assertions(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "DELETE FROM used_assertions WHERE expires_at < ?1");
   s.bind(1, now).run();
   return s.changes();
 }

@@ -33,6 +33,8 @@ class SqliteStore final : public Store {
   std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) override;
   std::vector<RevocationRecord> list_revocations(int64_t now) override;
   int purge_revocations(int64_t now) override;
+  std::vector<bool> record_assertions(const std::vector<UsedAssertion>& batch) override;
+  int purge_assertions(int64_t now) override;
 
   std::string ensure_secret(const std::string& name, const std::string& candidate) override;
   std::optional<std::string> find_secret(const std::string& name) override;

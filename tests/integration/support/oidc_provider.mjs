@@ -10,8 +10,9 @@ import Provider from 'oidc-provider';
 export const OIDC_CLIENT = { id: 'oidc-client', secret: 'oidc-client-secret-0123456789' };
 export const OIDC_POST_CLIENT = { id: 'oidc-post-client', secret: 'oidc-post-client-secret-0123456789' };
 export const OIDC_AUDIENCE = 'https://cells.example/api';
+export const OIDC_KEY_CLIENT_ID = 'oidc-key-client';  // private_key_jwt, with the JWKS given to startOidcProvider
 
-export async function startOidcProvider({ opaqueTokens = false } = {}) {
+export async function startOidcProvider({ opaqueTokens = false, keyClientJwks } = {}) {
   const server = http.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -37,7 +38,15 @@ export async function startOidcProvider({ opaqueTokens = false } = {}) {
       redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_post',
       scope: 'cells.read',
-    }],
+    }, ...(keyClientJwks ? [{
+      client_id: OIDC_KEY_CLIENT_ID,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: keyClientJwks,
+      scope: 'cells.read',
+    }] : [])],
     scopes: ['cells.read', 'cells.write'],
     jwks: { keys },
     features: {

@@ -17,8 +17,13 @@ TEST(AdminJson, AClientNeverShowsItsSecretDigest) {
   c.name = "one";
   c.secret_digest = common::digest_secret("s3cret");
   c.scopes = {"read", "write"};
-  auto text = boost::json::serialize(admin::client_json(c));
-  EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+  auto json = admin::client_json(c);
+  auto text = boost::json::serialize(json);
+  EXPECT_FALSE(json.contains("client_secret")) << text;
+  EXPECT_EQ(text.find("digest"), std::string::npos) << text;
+  EXPECT_EQ(text.find("sha256"), std::string::npos) << text;
+  // RFC 7591's name of how it authenticates is all that says "secret".
+  EXPECT_EQ(json.at("token_endpoint_auth_method"), "client_secret_basic") << text;
   EXPECT_NE(text.find("\"scope\":\"read write\""), std::string::npos) << text;
 }
 

@@ -44,8 +44,21 @@ TEST_P(JwsRoundTrip, PemRoundTripKeepsTheKid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, JwsRoundTrip,
-                         ::testing::Values(Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256),
+                         ::testing::Values(Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256, Algorithm::PS256),
                          [](const auto& info) { return std::string(to_string(info.param)); });
+
+TEST(Jws, AnRsaSignatureVerifiesOnlyWithItsOwnPadding) {
+  // RS256 (PKCS #1 v1.5) and PS256 (PSS) on the same key: neither passes for the other.
+  auto key = std::make_shared<const SigningKey>(SigningKey::generate(Algorithm::PS256));
+  JwsSigner pss(key);
+  std::string input = common::base64url_encode(R"({"alg":"PS256"})") + "." + common::base64url_encode("{}");
+  std::string token = input + ".";
+  pss.sign_append(input, token);
+  auto parsed = parse_compact(token);
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(verify_signature(key->pkey(), Algorithm::PS256, parsed->signing_input, parsed->signature));
+  EXPECT_FALSE(verify_signature(key->pkey(), Algorithm::RS256, parsed->signing_input, parsed->signature));
+}
 
 TEST(Jwk, ThumbprintMatchesRfc7638Example) {
   // RFC 7638 §3.1: the example RSA key and its thumbprint.

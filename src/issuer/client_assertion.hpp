@@ -1,0 +1,42 @@
+#pragma once
+// private_key_jwt, second half in issuer mode (RFC 7523 §3, RFC 7521 §4.2, OpenID Connect Core §9):
+// whether a client assertion is a JWT the client signed with one of its registered keys, for this
+// server, now. Single use (`jti`) is the AssertionLedger's part, asked after this says yes.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "jose/public_key_set.hpp"
+#include "oauth/oauth_error.hpp"
+
+namespace tokengate::issuer {
+
+struct AssertionRules {
+  // `aud` must hold one of these: the issuer identifier, or the URL of the endpoint posted to
+  // (many clients still send the token endpoint's).
+  std::vector<std::string> audiences;
+  int64_t leeway_seconds = 30;  // clock skew allowed on exp, nbf and iat
+  // `exp` may lie at most this far ahead: the `jti` is remembered that long on every node.
+  int64_t max_ahead_seconds = 600;
+};
+
+struct VerifiedAssertion {
+  std::string jti;
+  int64_t expires_at = 0;  // Unix seconds: `exp`
+};
+
+// Checks `assertion` as `client_id`'s, signed by one of `keys` (null: no such client, or none of
+// its keys could be had: the same work is done with a key nobody holds, and the same error
+// follows, so that a known and an unknown client take the same time). Never fetches anything:
+// `jku`, `x5u`, `jwk` and `x5c` headers are refused, not followed.
+std::variant<VerifiedAssertion, oauth::OAuthError> verify_client_assertion(std::string_view assertion,
+                                                                           std::string_view client_id,
+                                                                           const jose::PublicKeySet* keys,
+                                                                           const AssertionRules& rules, int64_t now);
+
+// The `kid` an assertion's header names (empty: none, or not a JWT).
+std::string assertion_kid(std::string_view assertion);
+
+}  // namespace tokengate::issuer
