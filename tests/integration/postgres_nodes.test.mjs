@@ -2,12 +2,15 @@
 // made through the CLI is honoured by every node within 1 s (NOTIFY wakes them); three nodes started
 // together on an empty database publish the same single key; a node without its database cannot
 // start; bad connection settings say what is wrong, never the password; a rotation's grace period
-// ends on every node together.
+// ends on every node together; a client assertion is used once across all nodes.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { PG_PASSWORD, PG_PORT, createDatabase, dropDatabase, psql } from './support/postgres.mjs';
-import { basic, cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer } from './support/tokengate.mjs';
+import { assertion, assertionForm, clientKey, jwksOf } from './support/client_keys.mjs';
+import { basic, cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const form = { grant_type: 'client_credentials' };
 
@@ -82,6 +85,35 @@ describe('three nodes on one PostgreSQL database', () => {
       assert.equal(await grant(n, old), 401, `the old secret on ${n.base}`);
       assert.equal(await grant(n, fresh), 200);
     }
+  });
+
+  test('a client assertion used on one node is refused on every other (single use across the cluster)', async () => {
+    const key = await clientKey('ES256');
+    const dir = tempDir();
+    const file = path.join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify(jwksOf(key)));
+    const c = cliJson(['client', 'create', '--name', 'keyed', '--auth', 'private_key_jwt', '--jwks', file, '--db', db.url]);
+    removeDir(dir);
+    const issuer = 'http://tokengate.test';
+    const grant = async (n, signed) => postToken(n.base, { form: { ...form, ...assertionForm(c.client_id, signed) } });
+    await everyNodeWithin1s(nodes, async (n) => (await grant(n, await assertion(key, c.client_id, issuer))).status === 200, 'the client');
+    // Each node in turn goes first; the other two refuse the same assertion.
+    for (let first = 0; first < 3; first += 1) {
+      const signed = await assertion(key, c.client_id, issuer);
+      assert.equal((await grant(nodes[first], signed)).status, 200);
+      for (const other of nodes.filter((_, i) => i !== first)) {
+        const r = await grant(other, signed);
+        assert.equal(r.status, 401, `a replay on ${other.base}`);
+        assert.match(r.body.error_description, /was used before/);
+      }
+    }
+    // The same assertion sent to all three at once: exactly one wins.
+    const used = () => Number(psql(`SELECT count(*) FROM used_assertions WHERE client_id = '${c.client_id}'`, db.name).trim());
+    const before = used();
+    const signed = await assertion(key, c.client_id, issuer);
+    const raced = await Promise.all(nodes.map((n) => grant(n, signed)));
+    assert.deepEqual(raced.map((r) => r.status).sort(), [200, 401, 401]);
+    assert.equal(used(), before + 1, 'one row for the assertion the three nodes raced on');
   });
 
   test('a token revoked on one node is refused by the others within 1 s', async () => {
