@@ -22,8 +22,9 @@
 
 namespace tokengate {
 
-// How the client authenticates (RFC 6749 §2.3.1), or the Aspose Cells Cloud query form
-// (POST token_url?ClientId=…&ClientSecret=…).
+// How the client authenticates with its secret (RFC 6749 §2.3.1), or the Aspose Cells Cloud query
+// form (POST token_url?ClientId=…&ClientSecret=…). Ignored when it authenticates with an assertion
+// (private_key_file or assertion_file below).
 enum class ClientAuth { basic, post, cells_query };
 
 struct TokenSourceOptions {
@@ -40,6 +41,20 @@ struct TokenSourceOptions {
   std::chrono::milliseconds min_backoff{250};    // after a failure, before the next attempt
   std::chrono::milliseconds max_backoff{30000};
   std::string ca_file;    // PEM CA certificates for https, instead of the system's
+
+  // Without a secret (set one of the two, and no client_secret):
+  // private_key_jwt (RFC 7523 §2.2): each request carries a client assertion signed with this
+  // PKCS #8 PEM private key (EC P-256: ES256, Ed25519: EdDSA, RSA: RS256, or PS256 with
+  // `key_algorithm`), `key_id` as its kid (empty: none), aud `assertion_audience` (default: the
+  // issuer, else the token URL), 60 s to live, a fresh jti.
+  std::string private_key_file;
+  std::string key_id;
+  std::string key_algorithm;
+  std::string assertion_audience;
+  // An assertion another issuer gave this workload, read from this file at every request
+  // (workload identity federation: the path where Kubernetes projects a service account token,
+  // which it renews in place). client_id may then be empty: the server's mapping names the client.
+  std::string assertion_file;
 };
 
 struct AccessToken {

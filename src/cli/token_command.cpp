@@ -1,4 +1,5 @@
 // tokengate token --url TOKEN_URL --client-id ID --client-secret SECRET [--scope S]
+//                 (or --private-key FILE [--key-id KID], or --assertion-file FILE)
 // Fetches a token from any RFC 6749 token endpoint with the client credentials grant.
 #include <ctime>
 #include <iostream>
@@ -28,6 +29,10 @@ struct TokenArgs {
   std::string client_secret;
   std::string scope;
   std::string auth = "basic";
+  std::string private_key;
+  std::string key_id;
+  std::string key_alg;
+  std::string assertion_file;
   bool json = false;
   double timeout = 10;
 };
@@ -41,6 +46,10 @@ int fetch(const TokenArgs& a) {
   options.client_id = a.client_id;
   options.client_secret = a.client_secret;
   options.scope = a.scope;
+  options.private_key_file = a.private_key;
+  options.key_id = a.key_id;
+  options.key_algorithm = a.key_alg;
+  options.assertion_file = a.assertion_file;
   if (a.auth == "basic") options.auth = ClientAuth::basic;
   else if (a.auth == "post") options.auth = ClientAuth::post;
   else if (a.auth == "cells") options.auth = ClientAuth::cells_query;
@@ -91,12 +100,20 @@ void add_token_command(CLI::App& app, Action& run) {
   cmd->add_option("--scope", args.scope, "requested scopes, space-separated");
   cmd->add_option("--auth", args.auth, "client authentication: basic (default), post, or cells (the Cells query form)");
   cmd->add_option("--timeout", args.timeout, "seconds to wait for the answer (default 10)");
+  cmd->add_option("--private-key", args.private_key,
+                  "instead of a secret: sign a client assertion (private_key_jwt) with this PEM private key");
+  cmd->add_option("--key-id", args.key_id, "with --private-key: the kid of the key, as the client registered it");
+  cmd->add_option("--key-alg", args.key_alg, "with --private-key and an RSA key: RS256 (default) or PS256");
+  cmd->add_option("--assertion-file", args.assertion_file,
+                  "instead of a secret: send the token in this file as the client assertion, read anew each time "
+                  "(a Kubernetes projected service account token)");
   cmd->add_flag("--json", args.json, "print the whole token response");
   cmd->callback([&run, cmd] {
     if (cmd->got_subcommand("revoke")) return;
-    for (auto [value, name] : {std::pair{&args.client_id, "--client-id"}, {&args.client_secret, "--client-secret"}}) {
-      if (value->empty()) throw CLI::RequiredError(name);
-    }
+    int ways = !args.client_secret.empty() + !args.private_key.empty() + !args.assertion_file.empty();
+    if (ways == 0) throw CLI::RequiredError("--client-secret, --private-key or --assertion-file");
+    if (ways > 1) throw CLI::ValidationError("use one of --client-secret, --private-key and --assertion-file");
+    if (args.client_id.empty() && args.assertion_file.empty()) throw CLI::RequiredError("--client-id");
     if (args.url.empty() && args.issuer.empty()) throw CLI::RequiredError("--url or --issuer");
     run = [] { return fetch(args); };
   });

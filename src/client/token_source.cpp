@@ -15,11 +15,14 @@
 #include "client/http_fetch.hpp"
 #include "common/form_encoding.hpp"
 #include "common/job_thread.hpp"
+#include "client/client_assertion_signer.hpp"
 
 namespace tokengate {
 namespace {
 
 using Clock = std::chrono::system_clock;
+
+constexpr const char* kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 std::string member(const boost::json::object& o, const char* name) { return std::string(common::string_member(o, name)); }
 
@@ -76,6 +79,8 @@ struct TokenSource::Impl {
   uint64_t sent = 0;
   std::mt19937_64 random{std::random_device{}()};
 
+  std::unique_ptr<client::ClientAssertionSigner> assertions;  // private_key_jwt
+
   common::JobThread worker{1000};  // last: joined first, while the rest still exists
 
 
@@ -102,7 +107,18 @@ struct TokenSource::Impl {
     if (!options.resource.empty()) common::append_form_param(req.body, "resource", options.resource);
     if (!options.audience.empty()) common::append_form_param(req.body, "audience", options.audience);
     req.url = url;
-    switch (options.auth) {
+    if (assertions) {  // private_key_jwt: a new assertion for each request (its jti is single use)
+      if (!options.client_id.empty()) common::append_form_param(req.body, "client_id", options.client_id);
+      common::append_form_param(req.body, "client_assertion_type", kJwtBearer);
+      std::string audience = !options.assertion_audience.empty() ? options.assertion_audience
+                             : !options.issuer.empty()           ? options.issuer
+                                                                 : url;
+      common::append_form_param(req.body, "client_assertion", assertions->sign(options.client_id, audience));
+    } else if (!options.assertion_file.empty()) {  // read anew each time: the file is renewed in place
+      if (!options.client_id.empty()) common::append_form_param(req.body, "client_id", options.client_id);
+      common::append_form_param(req.body, "client_assertion_type", kJwtBearer);
+      common::append_form_param(req.body, "client_assertion", client::read_assertion_file(options.assertion_file));
+    } else switch (options.auth) {
       case ClientAuth::basic:
         req.headers.emplace_back("Authorization", common::basic_authorization(options.client_id, options.client_secret));
         break;
@@ -187,7 +203,15 @@ TokenSource::TokenSource(TokenSourceOptions options) : impl_(std::make_shared<Im
     if (!url->empty() && !url->starts_with("https://") && !url->starts_with("http://"))
       throw Error(Error::Code::configuration, "'" + *url + "' is not an http(s) URL");
   }
-  if (options.client_id.empty()) throw Error(Error::Code::configuration, "a TokenSource needs a client_id");
+  int ways = !options.client_secret.empty() + !options.private_key_file.empty() + !options.assertion_file.empty();
+  if (ways > 1)
+    throw Error(Error::Code::configuration,
+                "a TokenSource authenticates with one of client_secret, private_key_file and assertion_file, not more");
+  if (options.client_id.empty() && options.assertion_file.empty())
+    throw Error(Error::Code::configuration, "a TokenSource needs a client_id");
+  if (!options.private_key_file.empty())
+    impl_->assertions = std::make_unique<client::ClientAssertionSigner>(options.private_key_file, options.key_id,
+                                                                       options.key_algorithm);
   if (!(options.refresh_at > 0 && options.refresh_at <= 1))
     throw Error(Error::Code::configuration, "refresh_at must be in (0, 1]");
   impl_->token_url = options.token_url;

@@ -9,6 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { exportPKCS8 } from 'jose';
+
 import { assertion, assertionForm, clientKey, JWT_BEARER, jwksOf, unsignedJws } from './support/client_keys.mjs';
 import { until } from './support/token_ops.mjs';
 import { basic, cli, cliJson, decodeJwt, postToken, removeDir, startServer, within } from './support/tokengate.mjs';
@@ -236,6 +238,41 @@ describe('private_key_jwt', () => {
     } finally {
       jwks.close();
     }
+  });
+
+  test('tokengate token (libtokengate\'s TokenSource) signs its own assertions: --private-key, --key-id, --key-alg', async () => {
+    const keys = [await clientKey('ES256'), await clientKey('EdDSA'), await clientKey('PS256')];
+    const file = path.join(server.dataDir, 'cli-keys.json');
+    writeFileSync(file, JSON.stringify(jwksOf(...keys)));
+    const c = cliJson(['client', 'create', '--name', 'cli-keyed', '--auth', 'private_key_jwt', '--jwks', file, ...store]);
+    for (const [i, k] of keys.entries()) {
+      const pem = path.join(server.dataDir, `key-${i}.pem`);
+      writeFileSync(pem, await exportPKCS8(k.privateKey), { mode: 0o600 });
+      const args = ['token', '--issuer', server.base, '--client-id', c.client_id, '--private-key', pem, '--json'];
+      if (i !== 1) args.push('--key-id', k.kid);  // without a kid: each key of the algorithm is tried
+      if (k.alg === 'PS256') args.push('--key-alg', 'PS256');
+      let r;
+      await until(() => { r = cli(args); return r.status === 0; }, `tokengate token with ${k.alg}`, 1500);
+      const claims = decodeJwt(JSON.parse(r.stdout).access_token).payload;
+      assert.equal(claims.client_id, c.client_id);
+      // Twice in a row: a fresh assertion (jti) each time.
+      assert.equal(cli(args).status, 0, `${k.alg} again`);
+    }
+    // --assertion-file: the assertion is read from the file (once: a private_key_jwt assertion is single use).
+    const signedFile = path.join(server.dataDir, 'assertion.jwt');
+    writeFileSync(signedFile, `${await assertion(keys[0], c.client_id, server.base)}\n`);
+    const byFile = cli(['token', '--url', `${server.base}/connect/token`, '--client-id', c.client_id, '--assertion-file', signedFile]);
+    assert.equal(byFile.status, 0, byFile.stderr);
+    const replayed = cli(['token', '--url', `${server.base}/connect/token`, '--client-id', c.client_id, '--assertion-file', signedFile]);
+    assert.equal(replayed.status, 1);
+    assert.match(replayed.stderr, /was used before/);
+    // Usage errors: two ways at once, a file that is no key.
+    const both = cli(['token', '--issuer', server.base, '--client-id', c.client_id, '--private-key', signedFile, '--client-secret', 'x']);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /use one of --client-secret, --private-key and --assertion-file/);
+    const notKey = cli(['token', '--issuer', server.base, '--client-id', c.client_id, '--private-key', signedFile]);
+    assert.equal(notKey.status, 2);
+    assert.match(notKey.stderr, /holds no private key this library signs with/);
   });
 
   test('the admin API registers a private_key_jwt client (RFC 7591 names) and refuses bad keys', async () => {
