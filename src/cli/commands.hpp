@@ -21,6 +21,7 @@ void add_key_commands(CLI::App& app, Action& run);
 void add_token_command(CLI::App& app, Action& run);
 void add_store_commands(CLI::App& app, Action& run);
 void add_audit_commands(CLI::App& app, Action& run);
+void add_federation_commands(CLI::App& app, Action& run);
 
 // Bad command-line input found after parsing (exit code 2).
 struct UsageError : std::runtime_error {

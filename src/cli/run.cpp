@@ -21,6 +21,7 @@ int run(int argc, const char* const* argv) {
   add_token_command(app, action);
   add_store_commands(app, action);
   add_audit_commands(app, action);
+  add_federation_commands(app, action);
   app.add_subcommand("version", "print the version")->callback([&action] {
     action = [] {
       std::cout << "tokengate " << TOKENGATE_VERSION << "\n";

@@ -34,6 +34,8 @@ std::optional<int64_t> numeric_date(const boost::json::object& claims, const cha
   return std::nullopt;
 }
 
+}  // namespace
+
 bool audience_matches(const boost::json::object& claims, const std::vector<std::string>& audiences) {
   auto it = claims.find("aud");
   if (it == claims.end()) return false;
@@ -50,6 +52,8 @@ bool audience_matches(const boost::json::object& claims, const std::vector<std::
   }
   return one(it->value());
 }
+
+namespace {
 
 // A key of `alg` nobody holds: what an assertion for an unknown client is checked against.
 EVP_PKEY* key_nobody_holds(jose::Algorithm alg) {
@@ -94,9 +98,20 @@ std::string assertion_kid(std::string_view assertion) {
   return header ? std::string(common::string_member(*header, "kid")) : std::string();
 }
 
-std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_view assertion, std::string_view client_id,
-                                                                    const jose::PublicKeySet* keys,
-                                                                    const AssertionRules& rules, int64_t now) {
+UnverifiedNames peek_assertion(std::string_view assertion) {
+  UnverifiedNames names;
+  names.kid = assertion_kid(assertion);
+  if (auto jws = jose::parse_compact(assertion)) {
+    if (auto claims = parse_object(jws->payload)) {
+      names.iss = std::string(common::string_member(*claims, "iss"));
+      names.sub = std::string(common::string_member(*claims, "sub"));
+    }
+  }
+  return names;
+}
+
+std::variant<boost::json::object, OAuthError> signed_claims(std::string_view assertion, const jose::PublicKeySet* keys,
+                                                            const std::string& signer) {
   auto jws = jose::parse_compact(assertion);
   if (!jws) return refused("The client_assertion is not a signed JWT (three base64url parts, RFC 7515 §7.1).");
   auto header = parse_object(jws->header);
@@ -116,12 +131,38 @@ std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_
     return refused("The client_assertion's alg must be ES256, EdDSA, RS256 or PS256 (an assertion signed with none or "
                    "with a shared-secret HMAC is refused).");
   if (!signed_by(*jws, *alg, common::string_member(*header, "kid"), keys))
-    return refused("The client_assertion is not signed by a key registered for client '" + std::string(client_id) +
-                   "' with its alg (or there is no such client with private_key_jwt); check kid and alg against "
-                   "the client's JWKS.");
-
+    return refused("The client_assertion is not signed by a key " + signer + "; check its kid and alg.");
   auto claims = parse_object(jws->payload);
   if (!claims) return refused("The client_assertion's claims are not a JSON object.");
+  return std::move(*claims);
+}
+
+std::optional<OAuthError> check_times(const boost::json::object& claims, const AssertionRules& rules, int64_t now) {
+  auto exp = numeric_date(claims, "exp");
+  if (!exp) return refused("The client_assertion has no valid exp claim (RFC 7523 §3).");
+  if (*exp + rules.leeway_seconds <= now) return refused("The client_assertion has expired; sign a new one.");
+  if (*exp > now + rules.max_ahead_seconds + rules.leeway_seconds)
+    return refused("The client_assertion's exp lies more than " + std::to_string(rules.max_ahead_seconds) +
+                   " seconds ahead; sign assertions that expire sooner.");
+  if (auto nbf = numeric_date(claims, "nbf"); nbf && *nbf - rules.leeway_seconds > now)
+    return refused("The client_assertion is not valid yet (nbf); check the client's clock.");
+  if (claims.contains("nbf") && !numeric_date(claims, "nbf"))
+    return refused("The client_assertion's nbf is not a NumericDate.");
+  if (auto iat = numeric_date(claims, "iat"); iat && *iat - rules.leeway_seconds > now)
+    return refused("The client_assertion is issued in the future (iat); check the client's clock.");
+  if (claims.contains("iat") && !numeric_date(claims, "iat"))
+    return refused("The client_assertion's iat is not a NumericDate.");
+  return std::nullopt;
+}
+
+std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_view assertion, std::string_view client_id,
+                                                                    const jose::PublicKeySet* keys,
+                                                                    const AssertionRules& rules, int64_t now) {
+  auto signed_ok = signed_claims(assertion, keys,
+                                 "registered for client '" + std::string(client_id) +
+                                     "', or there is no such client with private_key_jwt");
+  if (auto* e = std::get_if<OAuthError>(&signed_ok)) return std::move(*e);
+  const auto* claims = &std::get<boost::json::object>(signed_ok);
   std::string_view iss = common::string_member(*claims, "iss");
   std::string_view sub = common::string_member(*claims, "sub");
   if (iss != client_id || sub != client_id)
@@ -130,24 +171,11 @@ std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_
   if (!audience_matches(*claims, rules.audiences))
     return refused("The client_assertion's aud must name this server: its issuer identifier '" +
                    (rules.audiences.empty() ? std::string() : rules.audiences.front()) + "' or this endpoint's URL.");
-  auto exp = numeric_date(*claims, "exp");
-  if (!exp) return refused("The client_assertion has no valid exp claim (RFC 7523 §3).");
-  if (*exp + rules.leeway_seconds <= now) return refused("The client_assertion has expired; sign a new one.");
-  if (*exp > now + rules.max_ahead_seconds + rules.leeway_seconds)
-    return refused("The client_assertion's exp lies more than " + std::to_string(rules.max_ahead_seconds) +
-                   " seconds ahead; sign assertions that expire sooner.");
-  if (auto nbf = numeric_date(*claims, "nbf"); nbf && *nbf - rules.leeway_seconds > now)
-    return refused("The client_assertion is not valid yet (nbf); check the client's clock.");
-  if (claims->contains("nbf") && !numeric_date(*claims, "nbf"))
-    return refused("The client_assertion's nbf is not a NumericDate.");
-  if (auto iat = numeric_date(*claims, "iat"); iat && *iat - rules.leeway_seconds > now)
-    return refused("The client_assertion is issued in the future (iat); check the client's clock.");
-  if (claims->contains("iat") && !numeric_date(*claims, "iat"))
-    return refused("The client_assertion's iat is not a NumericDate.");
+  if (auto e = check_times(*claims, rules, now)) return std::move(*e);
   std::string_view jti = common::string_member(*claims, "jti");
   if (jti.empty()) return refused("The client_assertion has no jti; each assertion needs a unique one (RFC 7523 §3).");
   if (jti.size() > 256) return refused("The client_assertion's jti is longer than 256 characters.");
-  return VerifiedAssertion{std::string(jti), *exp};
+  return VerifiedAssertion{std::string(jti), *numeric_date(*claims, "exp")};
 }
 
 }  // namespace tokengate::issuer

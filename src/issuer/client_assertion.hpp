@@ -8,6 +8,10 @@
 #include <variant>
 #include <vector>
 
+#include <optional>
+
+#include <boost/json/object.hpp>
+
 #include "jose/public_key_set.hpp"
 #include "oauth/oauth_error.hpp"
 
@@ -36,7 +40,24 @@ std::variant<VerifiedAssertion, oauth::OAuthError> verify_client_assertion(std::
                                                                            const jose::PublicKeySet* keys,
                                                                            const AssertionRules& rules, int64_t now);
 
+// The steps both kinds of assertion share (a client's own, a federated workload's). The claims of
+// an assertion signed by one of `keys` (`signer` ends the refusal's sentence: whose keys were
+// tried); no key from the assertion itself is used.
+std::variant<boost::json::object, oauth::OAuthError> signed_claims(std::string_view assertion,
+                                                                   const jose::PublicKeySet* keys,
+                                                                   const std::string& signer);
+// exp (required, not past, at most rules.max_ahead_seconds ahead), nbf and iat, with the leeway.
+std::optional<oauth::OAuthError> check_times(const boost::json::object& claims, const AssertionRules& rules, int64_t now);
+// Whether `aud` (a string or an array) holds one of `audiences`.
+bool audience_matches(const boost::json::object& claims, const std::vector<std::string>& audiences);
+
 // The `kid` an assertion's header names (empty: none, or not a JWT).
 std::string assertion_kid(std::string_view assertion);
+
+// What an assertion says before anything is verified: where to look for its keys.
+struct UnverifiedNames {
+  std::string kid, iss, sub;
+};
+UnverifiedNames peek_assertion(std::string_view assertion);
 
 }  // namespace tokengate::issuer

@@ -62,6 +62,10 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const G
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   AccessTokenClaims claims{settings.issuer,   client.id, audience, *scope, client.generation,
                            now,               now + ttl, settings.status_list_names.get()};
+  if (request.actor) {
+    claims.actor_issuer = request.actor->issuer;
+    claims.actor_subject = request.actor->subject;
+  }
   std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;

@@ -7,6 +7,7 @@
 
 #include "http/response.hpp"
 #include "issuer/issuer_state.hpp"
+#include "issuer/trusted_issuers.hpp"
 #include "oauth/oauth_error.hpp"
 #include "oauth/token_request.hpp"
 
@@ -17,6 +18,7 @@ namespace tokengate::issuer {
 struct GrantAsk {
   const oauth::FormParams& body;
   bool sdk_route = false;
+  const ExternalSubject* actor = nullptr;  // a federated workload: its token says who it was
 };
 
 // Settles scope (RFC 6749 §3.3) and audience (RFC 8707), then signs the token: the §5.1 response or

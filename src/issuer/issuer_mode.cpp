@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/echo.hpp"
 #include "common/json_member.hpp"
 #include "http/conditional.hpp"
 #include "http/event_loop.hpp"
@@ -57,13 +58,23 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
                                            const oauth::PresentedCredentials& credentials,
                                            std::function<void(ClientOrError)> then) const {
   auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
+  UnverifiedNames names = peek_assertion(credentials.assertion);
+  if (auto trusted = state_.trusted_issuers.find(names.iss, names.sub))
+    return authenticate_federated(std::move(trusted), names.kid, credentials.assertion,
+                                  std::string(request.body.get("client_id").value_or("")), std::move(answer));
+  // A client's own assertion names the client as iss; a URL there is an issuer nobody trusts.
+  if (names.iss.find("://") != std::string::npos)
+    return answer(oauth::OAuthError::invalid_client(
+        "The client_assertion's issuer '" + common::safe_echo(names.iss, 120) +
+            "' is not trusted here; an operator trusts one with tokengate federation add.",
+        false));
   auto clients = state_.clients.load();  // held: the client record outlives a fetch
   const store::ClientRecord* client = clients->find(credentials.id);
   // RFC 7523 §3 item 3: the issuer identifies this server; the URL posted to does too.
   AssertionRules rules;
   rules.audiences = {state_.settings.issuer, state_.settings.issuer + std::string(request.http.path),
                      state_.settings.issuer + "/connect/token"};
-  std::string kid = assertion_kid(credentials.assertion);
+  const std::string& kid = names.kid;
 
   auto verify = [this, clients, client, id = credentials.id, assertion = credentials.assertion,
                  rules = std::move(rules), answer](const ClientKeys::Found& found) {
@@ -81,7 +92,7 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
                    [record = *client, answer](AssertionLedger::Verdict verdict) {
                      using V = AssertionLedger::Verdict;
                      switch (verdict) {
-                       case V::first_use: return answer(record);
+                       case V::first_use: return answer(Authenticated{record, std::nullopt});
                        case V::replayed:
                          return answer(oauth::OAuthError::invalid_client(
                              "The client_assertion was used before (its jti); sign a new assertion with a new jti "
@@ -110,6 +121,31 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
     answer(oauth::OAuthError{503, "temporarily_unavailable", "Too many client key fetches are waiting; retry shortly."});
 }
 
+void IssuerMode::authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
+                                        std::string assertion, std::string named_client,
+                                        std::function<void(const ClientOrError&)> answer) const {
+  auto verify = [this, issuer, assertion = std::move(assertion), named_client = std::move(named_client),
+                 answer](const std::shared_ptr<const client::KeyCache::Keys>& keys) {
+    std::string whose = "of the trusted issuer " + issuer->issuer;
+    if (!keys || !keys->set) whose += " (its keys could not be had: " + issuer->keys->last_error() + ")";
+    auto verified = signed_claims(assertion, keys ? keys->set.get() : nullptr, whose);
+    if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return answer(*e);
+    auto mapped = map_federated_subject(std::get<boost::json::object>(verified), *issuer, named_client, unix_now());
+    if (auto* e = std::get_if<oauth::OAuthError>(&mapped)) return answer(*e);
+    auto& federated = std::get<FederatedClient>(mapped);
+    auto clients = state_.clients.load();
+    const store::ClientRecord* client = clients->find(federated.client_id);
+    if (!client || !client->enabled)
+      return answer(oauth::OAuthError::invalid_client(
+          "The client '" + federated.client_id + "' the federation names does not exist or is disabled.", false));
+    answer(Authenticated{*client, std::move(federated.who)});
+  };
+  if (auto keys = issuer->keys->usable(kid)) return verify(keys);
+  bool queued = key_fetcher_.post([issuer, verify] { verify(issuer->keys->fetch_now()); });
+  if (!queued)
+    answer(oauth::OAuthError{503, "temporarily_unavailable", "Too many key fetches are waiting; retry shortly."});
+}
+
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                              const front::ClientGate& gate, http::Respond respond) const {
   if (credentials.by_assertion()) {
@@ -117,10 +153,11 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
         request, credentials,
         [this, &gate, body = request.body, sdk_route = request.sdk_route, respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
-          const store::ClientRecord& client = std::get<store::ClientRecord>(auth);
+          const auto& authenticated = std::get<Authenticated>(auth);
+          const store::ClientRecord& client = authenticated.client;
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
-          auto result = grant_client_credentials(GrantAsk{body, sdk_route}, client, store::read_snapshot(state_.keys),
-                                                 state_.settings);
+          GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr};
+          auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
           if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
           respond(std::get<http::Response>(std::move(result)));
         });
@@ -147,7 +184,7 @@ void IssuerMode::introspect(const oauth::TokenRequest& request, const oauth::Pre
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           if (!token) return respond(missing_token());
           respond(introspection_response(inspect_access_token(*token, state_, {}, unix_now()),
-                                         std::get<store::ClientRecord>(auth)));
+                                         std::get<Authenticated>(auth).client));
         });
   }
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
@@ -168,7 +205,7 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
          respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           if (!token) return respond(missing_token());
-          revoke_for(std::get<store::ClientRecord>(auth), *token, *loop, respond);
+          revoke_for(std::get<Authenticated>(auth).client, *token, *loop, respond);
         });
   }
   AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());

@@ -38,11 +38,20 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   observe::HealthReport health() const override;
 
  private:
-  using ClientOrError = std::variant<store::ClientRecord, oauth::OAuthError>;
-  // private_key_jwt: the assertion verified against the client's keys (fetched first if they must
-  // be, off the loop), then its single use recorded; `then` runs on the request's loop.
+  // A client authenticated by an assertion; a federated workload also says who it was.
+  struct Authenticated {
+    store::ClientRecord client;
+    std::optional<ExternalSubject> actor;
+  };
+  using ClientOrError = std::variant<Authenticated, oauth::OAuthError>;
+  // An assertion from a trusted external issuer (workload identity federation), or else a
+  // client's own (private_key_jwt: verified against its keys, then its single use recorded). Keys
+  // that must be fetched first are fetched off the loop; `then` runs on the request's loop.
   void authenticate_by_assertion(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                                  std::function<void(ClientOrError)> then) const;
+  void authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
+                              std::string assertion, std::string named_client,
+                              std::function<void(const ClientOrError&)> answer) const;
   void revoke_for(const store::ClientRecord& caller, std::string_view token, boost::asio::io_context& loop,
                   http::Respond respond) const;
 

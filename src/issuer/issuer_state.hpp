@@ -8,6 +8,7 @@
 
 #include "issuer/client_keys.hpp"
 #include "issuer/key_set.hpp"
+#include "issuer/trusted_issuers.hpp"
 #include "issuer/revocation_snapshot.hpp"
 #include "issuer/revocation_updates.hpp"
 #include "issuer/status_list_names.hpp"
@@ -37,6 +38,7 @@ struct IssuerState {
   TokenSettings settings;
   store::SnapshotCell<store::ClientSnapshot> clients{std::make_shared<const store::ClientSnapshot>()};
   ClientKeys client_keys;  // of the private_key_jwt clients among `clients`
+  TrustedIssuers trusted_issuers;  // workload identity federation
   store::SnapshotCell<KeySet> keys{std::make_shared<const KeySet>()};
   store::SnapshotCell<RevocationSnapshot> revocations{std::make_shared<const RevocationSnapshot>()};
   RevocationUpdates revocation_updates{revocations};  // how `revocations` changes

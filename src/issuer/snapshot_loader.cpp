@@ -24,6 +24,7 @@ int64_t SnapshotLoader::reload() {
   }
   auto clients = std::make_shared<const store::ClientSnapshot>(store_.list_clients());
   state_.client_keys.update(*clients);  // first: a client is never there without its keys
+  state_.trusted_issuers.update(store_.list_federations());
   state_.clients.publish(std::move(clients));
   if (full) {
     state_.revocation_updates.begin_rebuild();

@@ -48,6 +48,13 @@ std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims&
     payload += ',';
     common::append_json_member(payload, "scope", c.scope);
   }
+  if (!c.actor_subject.empty()) {
+    payload += ",\"act\":{";
+    common::append_json_member(payload, "sub", c.actor_subject);
+    payload += ',';
+    common::append_json_member(payload, "iss", c.actor_issuer);
+    payload += '}';
+  }
   payload += ',';
   common::append_json_member(payload, "iat", c.issued_at);
   payload += ',';

@@ -20,6 +20,9 @@ struct AccessTokenClaims {
   int64_t issued_at = 0;
   int64_t expires_at = 0;
   const StatusListNames* list_names = nullptr;  // names its status list (null: untagged, in tests)
+  // A federated workload's token: who it was at its own issuer, as the `act` claim (RFC 8693 §4.1).
+  std::string_view actor_issuer;
+  std::string_view actor_subject;  // empty: no act claim
 };
 
 // Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws

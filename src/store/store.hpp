@@ -12,6 +12,7 @@
 
 #include "store/audit_record.hpp"
 #include "store/client_record.hpp"
+#include "store/federation_record.hpp"
 #include "store/key_record.hpp"
 #include "store/revocation_record.hpp"
 
@@ -83,6 +84,12 @@ class Store {
   virtual std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) = 0;
   // Deletes the revocations expired before `now`.
   virtual int purge_revocations(int64_t now) = 0;
+
+  // Trusted external issuers (workload identity federation), oldest first; added and removed
+  // whole (to change one, remove it and add another); remove is false if there is no such one.
+  virtual std::vector<FederationRecord> list_federations() = 0;
+  virtual void insert_federation(const FederationRecord& federation, const AuditRecord* audit = nullptr) = 0;
+  virtual bool delete_federation(const std::string& id, const AuditRecord* audit = nullptr) = 0;
 
   // Single use of client assertions (RFC 7523 §3 item 7): records each (client, jti) of `batch`, in
   // one transaction, kept until its `expires_at`; answers, in order, whether each was new (false: it

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { PG_PASSWORD, PG_PORT, createDatabase, dropDatabase, psql } from './support/postgres.mjs';
-import { assertion, assertionForm, clientKey, jwksOf } from './support/client_keys.mjs';
+import { assertion, assertionForm, clientKey, JWT_BEARER, jwksOf } from './support/client_keys.mjs';
+import { startWorkloadIssuers } from './support/workload_issuers.mjs';
 import { basic, cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const form = { grant_type: 'client_credentials' };
@@ -114,6 +115,24 @@ describe('three nodes on one PostgreSQL database', () => {
     const raced = await Promise.all(nodes.map((n) => grant(n, signed)));
     assert.deepEqual(raced.map((r) => r.status).sort(), [200, 401, 401]);
     assert.equal(used(), before + 1, 'one row for the assertion the three nodes raced on');
+  });
+
+  test('a federation added (and removed) on one node is honoured by every node within 1 s', async () => {
+    const issuers = await startWorkloadIssuers();
+    try {
+      const c = cliJson(['client', 'create', '--name', 'workload', '--db', db.url]);
+      const sa = await issuers.kubernetesToken();
+      const grant = async (n) => (await postToken(n.base, { form: { ...form, client_assertion_type: JWT_BEARER, client_assertion: sa } })).status;
+      for (const n of nodes) assert.equal(await grant(n), 401);
+      const fed = cliJson(['federation', 'add', '--issuer', issuers.k8sIssuer, '--audience', 'tokengate',
+        '--subject', 'system:serviceaccount:prod:reporter', '--client', c.client_id, '--db', db.url]);
+      const added = await everyNodeWithin1s(nodes, async (n) => (await grant(n)) === 200, 'a federation added');
+      assert.equal(cli(['federation', 'remove', fed.id, '--db', db.url]).status, 0);
+      const removed = await everyNodeWithin1s(nodes, async (n) => (await grant(n)) === 401, 'a federation removed');
+      console.log(`federation honoured on all three nodes after: add ${added} ms, remove ${removed} ms`);
+    } finally {
+      issuers.close();
+    }
   });
 
   test('a token revoked on one node is refused by the others within 1 s', async () => {

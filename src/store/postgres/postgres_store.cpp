@@ -117,9 +117,23 @@ ALTER TABLE clients ADD COLUMN previous_secret_sha256 BYTEA;
 ALTER TABLE clients ADD COLUMN previous_secret_until BIGINT NOT NULL DEFAULT 0;
 )sql",
     // 5: clients that authenticate with keys (private_key_jwt) and the assertions they used, each
-    // once on every node; as the SQLite store's schema 7. No trigger: a used assertion is no change
-    // a node reloads for.
+    // once on every node; trusted external issuers (workload identity federation); as the SQLite
+    // store's schema 7. No trigger on used_assertions: a used assertion is no change a node
+    // reloads for.
     R"sql(
+CREATE TABLE federations (
+  id          TEXT PRIMARY KEY,
+  issuer      TEXT NOT NULL,
+  keys        TEXT NOT NULL,
+  keys_url    TEXT NOT NULL DEFAULT '',
+  audience    TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  conditions  TEXT NOT NULL DEFAULT '{}',
+  client_id   TEXT NOT NULL,
+  created_at  BIGINT NOT NULL
+);
+CREATE TRIGGER federations_changed AFTER INSERT OR UPDATE OR DELETE ON federations
+  FOR EACH ROW EXECUTE FUNCTION tokengate_changed();
 ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'client_secret';
 ALTER TABLE clients ADD COLUMN jwks TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN jwks_uri TEXT NOT NULL DEFAULT '';
@@ -573,6 +587,64 @@ std::vector<RevocationRecord> PostgresStore::list_revocations_after(int64_t seq,
 int PostgresStore::purge_revocations(int64_t now) {
   return with_connection(
       [&](Connection& c) { return c.exec("DELETE FROM revocations WHERE expires_at < $1", {num(now)}).affected(); });
+}
+
+namespace {
+
+constexpr const char* kSelectFederation =
+    "SELECT id, issuer, keys, keys_url, audience, subject, conditions, client_id, created_at FROM federations";
+
+FederationRecord read_federation(const Result& r, int row) {
+  FederationRecord f;
+  f.id = r.text(row, 0);
+  f.issuer = r.text(row, 1);
+  auto keys = parse_keys(r.text(row, 2));
+  if (!keys) throw StoreError("federation " + f.id + " has an unknown key source " + r.text(row, 2));
+  f.keys = *keys;
+  f.keys_url = r.text(row, 3);
+  f.audience = r.text(row, 4);
+  f.subject = r.text(row, 5);
+  try {
+    f.conditions = parse_conditions(r.text(row, 6));
+  } catch (const std::exception& e) {
+    throw StoreError("federation " + f.id + ": " + e.what());
+  }
+  f.client_id = r.text(row, 7);
+  f.created_at = r.integer(row, 8);
+  return f;
+}
+
+}  // namespace
+
+std::vector<FederationRecord> PostgresStore::list_federations() {
+  return with_connection([&](Connection& c) {
+    auto r = c.exec(std::string(kSelectFederation) + " ORDER BY created_at, id");
+    std::vector<FederationRecord> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_federation(r, i));
+    return out;
+  });
+}
+
+void PostgresStore::insert_federation(const FederationRecord& f, const AuditRecord* audit) {
+  with_connection([&](Connection& c) {
+    Transaction tx(c);
+    c.exec("INSERT INTO federations (id, issuer, keys, keys_url, audience, subject, conditions, client_id, created_at) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+           {f.id, f.issuer, std::string(keys_name(f.keys)), f.keys_url, f.audience, f.subject, conditions_json(f.conditions),
+            f.client_id, num(f.created_at)});
+    if (audit) insert_audit(*audit);
+    tx.commit();
+  });
+}
+
+bool PostgresStore::delete_federation(const std::string& id, const AuditRecord* audit) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    if (c.exec("DELETE FROM federations WHERE id = $1", {id}).affected() != 1) return false;
+    if (audit) insert_audit(*audit);
+    tx.commit();
+    return true;
+  });
 }
 
 std::vector<bool> PostgresStore::record_assertions(const std::vector<UsedAssertion>& batch) {

@@ -41,6 +41,9 @@ class PostgresStore final : public Store {
   std::vector<RevocationRecord> list_revocations_after(int64_t seq, int64_t now) override;
   std::vector<RevocationRecord> list_revocations(int64_t now) override;
   int purge_revocations(int64_t now) override;
+  std::vector<FederationRecord> list_federations() override;
+  void insert_federation(const FederationRecord& federation, const AuditRecord* audit = nullptr) override;
+  bool delete_federation(const std::string& id, const AuditRecord* audit = nullptr) override;
   std::vector<bool> record_assertions(const std::vector<UsedAssertion>& batch) override;
   int purge_assertions(int64_t now) override;
 

@@ -106,9 +106,21 @@ CREATE INDEX revocations_by_seq ON revocations(seq);
 ALTER TABLE clients ADD COLUMN previous_secret_sha256 BLOB;
 ALTER TABLE clients ADD COLUMN previous_secret_until INTEGER NOT NULL DEFAULT 0;
 )sql",
-    // 7: clients that authenticate with keys instead of a secret (private_key_jwt), and the
-    // assertions they used, each once.
+    // 7: clients that authenticate with keys instead of a secret (private_key_jwt), the
+    // assertions they used, each once, and the external issuers trusted to vouch for a client
+    // (workload identity federation).
     R"sql(
+CREATE TABLE federations (
+  id          TEXT PRIMARY KEY,
+  issuer      TEXT NOT NULL,
+  keys        TEXT NOT NULL,
+  keys_url    TEXT NOT NULL DEFAULT '',
+  audience    TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  conditions  TEXT NOT NULL DEFAULT '{}',
+  client_id   TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
 ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'client_secret';
 ALTER TABLE clients ADD COLUMN jwks TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN jwks_uri TEXT NOT NULL DEFAULT '';
@@ -442,6 +454,66 @@ int SqliteStore::purge_revocations(int64_t now) {
   Statement s(conn_, "DELETE FROM revocations WHERE expires_at < ?1");
   s.bind(1, now).run();
   return s.changes();
+}
+
+namespace {
+
+constexpr const char* kSelectFederation =
+    "SELECT id, issuer, keys, keys_url, audience, subject, conditions, client_id, created_at FROM federations";
+
+FederationRecord read_federation(const Statement& s) {
+  FederationRecord f;
+  f.id = s.text(0);
+  f.issuer = s.text(1);
+  auto keys = parse_keys(s.text(2));
+  if (!keys) throw StoreError("federation " + f.id + " has an unknown key source " + s.text(2));
+  f.keys = *keys;
+  f.keys_url = s.text(3);
+  f.audience = s.text(4);
+  f.subject = s.text(5);
+  try {
+    f.conditions = parse_conditions(s.text(6));
+  } catch (const std::exception& e) {
+    throw StoreError("federation " + f.id + ": " + e.what());
+  }
+  f.client_id = s.text(7);
+  f.created_at = s.integer(8);
+  return f;
+}
+
+}  // namespace
+
+std::vector<FederationRecord> SqliteStore::list_federations() {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, (std::string(kSelectFederation) + " ORDER BY created_at, id").c_str());
+  std::vector<FederationRecord> out;
+  while (s.step()) out.push_back(read_federation(s));
+  return out;
+}
+
+void SqliteStore::insert_federation(const FederationRecord& f, const AuditRecord* audit) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement s(conn_,
+              "INSERT INTO federations (id, issuer, keys, keys_url, audience, subject, conditions, client_id, created_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind(1, f.id).bind(2, f.issuer).bind(3, std::string(keys_name(f.keys))).bind(4, f.keys_url).bind(5, f.audience);
+  s.bind(6, f.subject).bind(7, conditions_json(f.conditions)).bind(8, f.client_id).bind(9, f.created_at);
+  s.run();
+  if (audit) insert_audit(*audit);
+  tx.commit();
+}
+
+bool SqliteStore::delete_federation(const std::string& id, const AuditRecord* audit) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement s(conn_, "DELETE FROM federations WHERE id = ?1");
+  s.bind(1, id);
+  s.run();
+  if (s.changes() != 1) return false;
+  if (audit) insert_audit(*audit);
+  tx.commit();
+  return true;
 }
 
 std::vector<bool> SqliteStore::record_assertions(const std::vector<UsedAssertion>& batch) {

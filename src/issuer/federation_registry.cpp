@@ -1,0 +1,78 @@
+#include "issuer/federation_registry.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/base64url.hpp"
+#include "common/random.hpp"
+#include "issuer/client_registry.hpp"
+
+namespace tokengate::issuer {
+namespace {
+
+bool web_url(const std::string& url) {
+  return (url.starts_with("https://") || url.starts_with("http://")) && url.size() <= 2048 &&
+         std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
+}
+
+void validate(store::Store& store, const FederationSpec& spec) {
+  using Keys = store::FederationRecord::Keys;
+  bool spiffe = spec.issuer.starts_with("spiffe://");
+  if (spiffe) {
+    if (spec.issuer.size() <= 9 || spec.issuer.find('/', 9) != std::string::npos)
+      throw InvalidClientInput("a SPIFFE issuer is a trust domain, spiffe://TRUST-DOMAIN, with no path");
+    if (spec.keys == Keys::discovery)
+      throw InvalidClientInput("a SPIFFE trust domain has no discovery document: give its bundle endpoint "
+                               "(--spiffe-bundle URL) or a JWKS URL (--jwks-uri URL)");
+  } else if (!web_url(spec.issuer)) {
+    throw InvalidClientInput("the issuer must be an http(s) URL (the `iss` its tokens carry) or spiffe://TRUST-DOMAIN, "
+                             "got '" + spec.issuer + "'");
+  }
+  if (spec.keys != Keys::discovery && !web_url(spec.keys_url))
+    throw InvalidClientInput("the issuer's keys URL must be an http(s) URL, got '" + spec.keys_url + "'");
+  if (spec.audience.empty())
+    throw InvalidClientInput("the audience its tokens must carry for this server is required (--audience): without "
+                             "it, a token the issuer minted for any other service would do");
+  if (spec.subject.empty()) throw InvalidClientInput("the subject (--subject) is required: the workload's `sub`, exactly");
+  if (spec.subject.find('*') != std::string::npos)
+    throw InvalidClientInput("subjects match exactly and '*' is no wildcard: name one workload's `sub` (narrow it "
+                             "further with --claim NAME=VALUE)");
+  for (const auto& [name, value] : spec.conditions) {
+    if (name.empty() || name.size() > 200 || value.size() > 1000)
+      throw InvalidClientInput("a claim condition is NAME=VALUE, with a name of 1 to 200 characters");
+  }
+  if (!store.find_client(spec.client_id))
+    throw InvalidClientInput("there is no client '" + spec.client_id + "' to map the workload to");
+}
+
+std::string new_federation_id() {
+  unsigned char bytes[12];
+  common::random_bytes(bytes, sizeof bytes);
+  return "fed-" + common::base64url_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
+}  // namespace
+
+store::FederationRecord add_federation(store::Store& store, const FederationSpec& spec, const audit::Actor& actor) {
+  validate(store, spec);
+  store::FederationRecord f{new_federation_id(), spec.issuer,     spec.keys,      spec.keys_url,
+                            spec.audience,       spec.subject,    spec.conditions, spec.client_id,
+                            static_cast<int64_t>(std::time(nullptr))};
+  boost::json::object detail{{"issuer", f.issuer},     {"keys", store::keys_name(f.keys)}, {"keys_url", f.keys_url},
+                             {"audience", f.audience}, {"subject", f.subject},             {"client_id", f.client_id}};
+  detail["conditions"] = boost::json::parse(store::conditions_json(f.conditions));
+  auto audit = audit::entry(actor, "federation.add", f.id, boost::json::serialize(detail));
+  store.insert_federation(f, &audit);
+  return f;
+}
+
+bool remove_federation(store::Store& store, const std::string& id, const audit::Actor& actor) {
+  auto audit = audit::entry(actor, "federation.remove", id);
+  return store.delete_federation(id, &audit);
+}
+
+}  // namespace tokengate::issuer
