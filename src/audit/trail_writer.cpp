@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
@@ -76,18 +77,67 @@ void TrailWriter::failed(Failure kind, std::string_view client_id, std::string_v
   ++it->second.count;
 }
 
+void TrailWriter::noted(std::string_view action, std::string_view client_id, std::string_view address,
+                        std::string detail) {
+  NoteKey key{std::string(action), storable_client_id(client_id), std::move(detail)};
+  std::lock_guard lock(mutex_);
+  auto it = notes_.find(key);
+  if (it == notes_.end()) {
+    if (notes_.size() >= settings_.max_notes) return;  // bounded: what is noted already is kept
+    it = notes_.emplace(std::move(key), Note{}).first;
+  }
+  if (it->second.count++ == 0) it->second.first_at = unix_now();
+  it->second.address = common::valid_utf8(address);
+}
+
+// The notes due now, as entries; forgets those quiet for a whole period. Holds mutex_.
+std::vector<store::AuditRecord> TrailWriter::due_notes() {
+  std::vector<store::AuditRecord> entries;
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = notes_.begin(); it != notes_.end();) {
+    Note& note = it->second;
+    bool period_over = note.written == std::chrono::steady_clock::time_point{} || now - note.written >= settings_.note_every;
+    if (!period_over) {
+      ++it;
+      continue;
+    }
+    if (note.count == 0) {
+      it = notes_.erase(it);
+      continue;
+    }
+    store::AuditRecord e;
+    e.at = note.first_at;
+    e.actor = "client";
+    e.action = it->first.action;
+    e.target = it->first.client_id;
+    e.address = note.address;
+    boost::json::object detail;
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(it->first.detail, ec);
+    if (!ec && parsed.is_object()) detail = parsed.as_object();
+    detail["count"] = note.count;
+    e.detail = boost::json::serialize(detail);
+    entries.push_back(std::move(e));
+    note.count = 0;
+    note.written = now;
+    ++it;
+  }
+  return entries;
+}
+
 void TrailWriter::flush() {
   std::lock_guard flushing(flush_mutex_);
   std::map<Key, Pending> batch;
   int64_t overflow = 0;
+  std::vector<store::AuditRecord> entries;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
     std::swap(overflow, overflow_);
+    entries = due_notes();
   }
-  if (batch.empty() && overflow == 0) return;
+  if (batch.empty() && overflow == 0 && entries.empty()) return;
 
-  std::vector<store::AuditRecord> entries;
   int64_t summarised = overflow;
   int64_t summarised_pairs = 0;
   for (auto& [key, pending] : batch) {
@@ -122,7 +172,7 @@ void TrailWriter::flush() {
     store_.append_audit(entries);
   } catch (const std::exception& e) {
     // The store is down: these entries are lost (bounded memory comes first); say how many.
-    spdlog::warn("audit trail: failed-authentication entries not written: {}", e.what());
+    spdlog::warn("audit trail: {} authentication entries not written: {}", entries.size(), e.what());
   }
 }
 

@@ -32,6 +32,8 @@ class TrailWriter {
     size_t max_entries_per_flush = 100;  // rows written per flush; the rest summarised
     int64_t max_failures_kept = 1000000;
     std::chrono::seconds purge_every{600};
+    std::chrono::seconds note_every{600};  // one entry per noted kind of success at most this often
+    size_t max_notes = 1000;               // distinct (action, client ID, detail) noted at a time
   };
 
   TrailWriter(store::Store& store, Settings settings);
@@ -55,6 +57,14 @@ class TrailWriter {
     failed(Failure::authentication, client_id, address);
   }
 
+  // From a request thread: a successful authentication the trail should show however often it
+  // happens, `detail` a JSON object's text: `auth.old_secret` (a client used its previous secret,
+  // in a rotation's grace period: who still has to move) and `auth.federated` (a workload
+  // authenticated through a federation; the detail names its issuer and subject). Never waits on
+  // the store; the first is written at the next flush, then at most one entry per `note_every`
+  // per (action, client ID, detail), with the count since.
+  void noted(std::string_view action, std::string_view client_id, std::string_view address, std::string detail);
+
   // Writes what is pending now (tests; the thread does it every flush_every).
   void flush();
 
@@ -64,6 +74,7 @@ class TrailWriter {
     int64_t first_at = 0;
   };
   void run();
+  std::vector<store::AuditRecord> due_notes();
 
   store::Store& store_;
   Settings settings_;
@@ -75,6 +86,17 @@ class TrailWriter {
     auto operator<=>(const Key&) const = default;
   };
   std::map<Key, Pending> pending_;
+  struct NoteKey {
+    std::string action, client_id, detail;
+    auto operator<=>(const NoteKey&) const = default;
+  };
+  struct Note {
+    int64_t count = 0;
+    int64_t first_at = 0;
+    std::string address;  // the last one seen
+    std::chrono::steady_clock::time_point written{};  // none yet: epoch
+  };
+  std::map<NoteKey, Note> notes_;
   int64_t overflow_ = 0;  // failures that found the table full
   std::mutex flush_mutex_;  // one flush at a time
   std::condition_variable wake_;

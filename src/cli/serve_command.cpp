@@ -4,6 +4,8 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
@@ -49,6 +51,22 @@ class TrailFailureSink final : public front::FailureSink {
   }
   void locked_out(std::string_view client_id, std::string_view address) override {
     trail_.failed(audit::TrailWriter::Failure::lockout, client_id, address);
+  }
+
+ private:
+  audit::TrailWriter& trail_;
+};
+
+// The audit trail as issuer mode's sink for successes worth noting.
+class TrailNotes final : public issuer::AuthenticationNotes {
+ public:
+  explicit TrailNotes(audit::TrailWriter& trail) : trail_(trail) {}
+  void used_old_secret(std::string_view client_id, std::string_view address) override {
+    trail_.noted("auth.old_secret", client_id, address, "{}");
+  }
+  void federated(std::string_view client_id, std::string_view address, const issuer::ExternalSubject& who) override {
+    trail_.noted("auth.federated", client_id, address,
+                 boost::json::serialize(boost::json::object{{"issuer", who.issuer}, {"subject", who.subject}}));
   }
 
  private:
@@ -177,10 +195,13 @@ int serve_issuer(const config::Config& config) {
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
   issuer::SnapshotLoader loader(*store, state, kek);
   store::StoreWatcher watcher(*store, [&loader] { return loader.reload(); });
-  issuer::IssuerMode mode(state, watcher, *store);
-  limits::ClientLimits limits(limit_settings(config));
+  // The trail before the mode: a key fetch the mode finishes while it stops may still note a success.
   audit::TrailWriter trail(*store, {.retention_days = config.audit_retention});
   TrailFailureSink failures(trail);
+  TrailNotes notes(trail);
+  issuer::IssuerMode mode(state, watcher, *store);
+  mode.set_notes(&notes);
+  limits::ClientLimits limits(limit_settings(config));
   front::Routes routes(mode, {&limits, &failures});
   routes.add_to(router);
   web::add_public_pages(router);

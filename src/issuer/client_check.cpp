@@ -11,7 +11,7 @@ const common::SecretDigest kNoClientDigest = common::digest_secret("tokengate: n
 }  // namespace
 
 AuthResult check_client(const oauth::PresentedCredentials& presented, const store::ClientSnapshot& clients,
-                        int64_t now) {
+                        int64_t now, bool* used_previous) {
   const store::ClientRecord* client = clients.find(presented.id);
   common::SecretDigest digest = common::digest_secret(presented.secret);
   bool current = common::digest_matches(digest, client ? client->secret_digest : kNoClientDigest);
@@ -21,6 +21,7 @@ AuthResult check_client(const oauth::PresentedCredentials& presented, const stor
   if (!client || !secret_ok || !client->enabled)
     return oauth::OAuthError::invalid_client(
         "Client authentication failed: unknown client, wrong secret or disabled client.", presented.via_basic);
+  if (used_previous) *used_previous = !current;
   return client;
 }
 

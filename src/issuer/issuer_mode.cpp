@@ -54,6 +54,14 @@ http::Response empty_ok() {
 IssuerMode::IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
     : state_(state), watcher_(watcher), store_(store), verifier_(state), ledger_(store) {}
 
+AuthResult IssuerMode::check_secret(const oauth::PresentedCredentials& credentials, std::string_view address) const {
+  bool used_previous = false;
+  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now(), &used_previous);
+  if (used_previous && notes_ && std::holds_alternative<const store::ClientRecord*>(auth))
+    notes_->used_old_secret(credentials.id, address);
+  return auth;
+}
+
 void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
                                            const oauth::PresentedCredentials& credentials,
                                            std::function<void(ClientOrError)> then) const {
@@ -61,7 +69,8 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
   UnverifiedNames names = peek_assertion(credentials.assertion);
   if (auto trusted = state_.trusted_issuers.find(names.iss, names.sub))
     return authenticate_federated(std::move(trusted), names.kid, credentials.assertion,
-                                  std::string(request.body.get("client_id").value_or("")), std::move(answer));
+                                  std::string(request.body.get("client_id").value_or("")),
+                                  std::string(request.http.client_address), std::move(answer));
   // A client's own assertion names the client as iss; a URL there is an issuer nobody trusts.
   if (names.iss.find("://") != std::string::npos)
     return answer(oauth::OAuthError::invalid_client(
@@ -122,10 +131,10 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
 }
 
 void IssuerMode::authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
-                                        std::string assertion, std::string named_client,
+                                        std::string assertion, std::string named_client, std::string address,
                                         std::function<void(const ClientOrError&)> answer) const {
   auto verify = [this, issuer, assertion = std::move(assertion), named_client = std::move(named_client),
-                 answer](const std::shared_ptr<const client::KeyCache::Keys>& keys) {
+                 address = std::move(address), answer](const std::shared_ptr<const client::KeyCache::Keys>& keys) {
     std::string whose = "of the trusted issuer " + issuer->issuer;
     if (!keys || !keys->set) whose += " (its keys could not be had: " + issuer->keys->last_error() + ")";
     auto verified = signed_claims(assertion, keys ? keys->set.get() : nullptr, whose);
@@ -138,6 +147,7 @@ void IssuerMode::authenticate_federated(std::shared_ptr<const TrustedIssuers::Is
     if (!client || !client->enabled)
       return answer(oauth::OAuthError::invalid_client(
           "The client '" + federated.client_id + "' the federation names does not exist or is disabled.", false));
+    if (notes_) notes_->federated(client->id, address, federated.who);
     answer(Authenticated{*client, std::move(federated.who)});
   };
   if (auto keys = issuer->keys->usable(kid)) return verify(keys);
@@ -162,7 +172,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
           respond(std::get<http::Response>(std::move(result)));
         });
   }
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
+  AuthResult auth = check_secret(credentials, request.http.client_address);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
@@ -187,7 +197,7 @@ void IssuerMode::introspect(const oauth::TokenRequest& request, const oauth::Pre
                                          std::get<Authenticated>(auth).client));
         });
   }
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
+  AuthResult auth = check_secret(credentials, request.http.client_address);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());
@@ -208,7 +218,7 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
           revoke_for(std::get<Authenticated>(auth).client, *token, *loop, respond);
         });
   }
-  AuthResult auth = check_client(credentials, store::read_snapshot(state_.clients), unix_now());
+  AuthResult auth = check_secret(credentials, request.http.client_address);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());

@@ -8,6 +8,7 @@
 
 #include "common/job_thread.hpp"
 #include "issuer/assertion_ledger.hpp"
+#include "issuer/client_check.hpp"
 #include "front/mode.hpp"
 #include "issuer/issuer_state.hpp"
 #include "issuer/issuer_token_verifier.hpp"
@@ -16,12 +17,24 @@
 
 namespace tokengate::issuer {
 
+// Where issuer mode reports successful authentications the audit trail should show (the
+// composition root adapts the trail writer). Called on request threads: must not wait on I/O.
+class AuthenticationNotes {
+ public:
+  virtual ~AuthenticationNotes() = default;
+  // A client authenticated with its previous secret, in a rotation's grace period.
+  virtual void used_old_secret(std::string_view client_id, std::string_view address) = 0;
+  // A workload authenticated as `client_id` through a federation.
+  virtual void federated(std::string_view client_id, std::string_view address, const ExternalSubject& who) = 0;
+};
+
 class IssuerMode final : public front::Mode, public front::StatusLists {
  public:
   // `watcher` tells the health checks whether the store is reachable and reloads after a write.
   IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store);
 
   std::string_view name() const override { return "issuer"; }
+  void set_notes(AuthenticationNotes* notes) { notes_ = notes; }
   // Checks the client's secret against the snapshot, then the client credentials grant.
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                    const front::ClientGate& gate, http::Respond respond) const override;
@@ -38,6 +51,9 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   observe::HealthReport health() const override;
 
  private:
+  // check_client, noting the use of a previous secret.
+  AuthResult check_secret(const oauth::PresentedCredentials& credentials, std::string_view address) const;
+
   // A client authenticated by an assertion; a federated workload also says who it was.
   struct Authenticated {
     store::ClientRecord client;
@@ -50,12 +66,13 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   void authenticate_by_assertion(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                                  std::function<void(ClientOrError)> then) const;
   void authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
-                              std::string assertion, std::string named_client,
+                              std::string assertion, std::string named_client, std::string address,
                               std::function<void(const ClientOrError&)> answer) const;
   void revoke_for(const store::ClientRecord& caller, std::string_view token, boost::asio::io_context& loop,
                   http::Respond respond) const;
 
   IssuerState& state_;
+  AuthenticationNotes* notes_ = nullptr;
   store::StoreWatcher& watcher_;
   store::Store& store_;
   IssuerTokenVerifier verifier_;

@@ -74,7 +74,14 @@ describe('secret rotation with a grace period', () => {
       body: JSON.stringify({ grace_seconds: 'soon' }) });
     assert.equal(refused.status, 400);
 
+    // Who still uses the old secret: the trail says so (once per 10 minutes per client), never the secret.
+    await until(() => cliJson(['audit', 'list', '--client', c.id, ...store]).some((e) => e.action === 'auth.old_secret'),
+      'the use of the old secret is audited', 3000);
     const audit = cliJson(['audit', 'list', '--client', c.id, ...store]);
+    const used = audit.find((e) => e.action === 'auth.old_secret');
+    assert.equal(used.address, '127.0.0.1');
+    assert.ok(used.detail.count >= 1);
+    assert.equal(audit.some((e) => e.action === 'auth.old_secret' && e.at < Math.floor(Date.now() / 1000) - 60), false);
     const entry = audit.find((e) => e.action === 'client.rotate_secret');
     assert.ok(entry, JSON.stringify(audit));
     assert.equal(entry.detail.old_secret_until, body.old_secret_until);

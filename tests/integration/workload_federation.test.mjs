@@ -153,7 +153,19 @@ describe('workload identity federation', () => {
     const sa = await issuers.kubernetesToken();
     await until(async () => (await federated(sa)).status === 401, 'the removed federation stops', 1500);
     assert.equal(cli(['federation', 'remove', k8s.id, ...store]).status, 1);
-    const audit = cliJson(['audit', 'list', ...store]).map((e) => e.action);
-    assert.ok(audit.includes('federation.add') && audit.includes('federation.remove'), audit.join());
+    // The trail is written once a second.
+    let audit;
+    await until(() => {
+      audit = cliJson(['audit', 'list', ...store]);
+      return audit.filter((e) => e.action === 'auth.federated').length >= 3;
+    }, 'the federated authentications are audited', 3000);
+    const actions = audit.map((e) => e.action);
+    assert.ok(actions.includes('federation.add') && actions.includes('federation.remove'), actions.join());
+    // Each workload that got a token: its issuer and subject, for the client it authenticated as.
+    const seen = audit.filter((e) => e.action === 'auth.federated' && e.target === client.client_id).map((e) => e.detail);
+    for (const [iss, sub] of [[issuers.k8sIssuer, 'system:serviceaccount:prod:reporter'],
+      [GITHUB_ISSUER, 'repo:octo-org/octo-repo:ref:refs/heads/main'], ['spiffe://example.org', 'spiffe://example.org/ns/prod/sa/reporter']]) {
+      assert.ok(seen.some((d) => d.issuer === iss && d.subject === sub && d.count >= 1), `${iss} ${sub}: ${JSON.stringify(seen)}`);
+    }
   });
 });

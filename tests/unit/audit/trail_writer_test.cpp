@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <boost/json/parse.hpp>
 
@@ -103,3 +104,26 @@ TEST_F(TrailWriterTest, AnOverlongClientIdIsCutAndFlushesHappenOnTheirOwn) {
 }
 
 }  // namespace
+
+TEST_F(TrailWriterTest, ANotedSuccessIsWrittenFirstThenAtMostOncePerPeriodWithItsCount) {
+  auto store = open();
+  audit::TrailWriter writer(*store, {.flush_every = std::chrono::hours(1), .note_every = std::chrono::seconds(1)});
+  const std::string who = R"({"issuer":"https://k8s.example","subject":"system:serviceaccount:prod:reporter"})";
+  writer.noted("auth.federated", "client-a", "192.0.2.1", who);
+  writer.flush();
+  for (int i = 0; i < 4; ++i) writer.noted("auth.federated", "client-a", "192.0.2.1", who);
+  writer.noted("auth.old_secret", "client-b", "192.0.2.9", "{}");
+  writer.flush();  // within the period: only the new kind of note
+  auto entries = open()->list_audit({});
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].action, "auth.federated");
+  EXPECT_EQ(boost::json::parse(entries[1].detail).at("subject").as_string(), "system:serviceaccount:prod:reporter");
+  EXPECT_EQ(count_in(entries[1]), 1);
+  EXPECT_EQ(entries[0].action, "auth.old_secret");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the period ends
+  writer.flush();
+  entries = open()->list_audit({});
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].action, "auth.federated");
+  EXPECT_EQ(count_in(entries[0]), 4) << "the uses since the last entry";
+}
