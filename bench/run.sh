@@ -191,6 +191,42 @@ BENCH_AUTH="" BENCH_BODY="$sdk_body" measure sdk_route "http://127.0.0.1:$SERVER
 start_tokengate sdk_standard "$WORK/es256"
 BENCH_AUTH="" BENCH_BODY="$sdk_body" measure sdk_standard "http://127.0.0.1:$SERVER_PORT/connect/token"
 
+# Clients without a shared secret (issue 18), on a copy of the ES256 store with a fixed issuer (the
+# assertions name it as their aud): the secret grant first (the baseline), then private_key_jwt (an
+# ES256 assertion verified per grant, its jti recorded once in the store, in batches), then a
+# Kubernetes-shaped service account token through a federation (an ES256 signature verified per
+# grant; no store access). Each assertion is good once: the warm-up and the run have bodies of their own.
+cp -r "$WORK/es256" "$WORK/keyed"
+keyed_issuer=http://tokengate.bench
+node "$HERE/lib/gen_assertions.mjs" key "$WORK/keyed" || die "private_key_jwt: no key"
+keyed_id=$("$BIN" client create --name bench-keyed --auth private_key_jwt --jwks "$WORK/keyed/jwks.json" \
+  --data-dir "$WORK/keyed" --json | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+[ -n "$keyed_id" ] || die "private_key_jwt: the client was not created"
+assertions=20000; [ "$MODE" = full ] && assertions=150000
+node "$HERE/lib/gen_assertions.mjs" bodies "$WORK/keyed" "$keyed_id" "$keyed_issuer" "$assertions" "$WORK/keyed/warmup.bodies"
+node "$HERE/lib/gen_assertions.mjs" bodies "$WORK/keyed" "$keyed_id" "$keyed_issuer" "$assertions" "$WORK/keyed/run.bodies"
+mkdir -p "$WORK/workload"
+taskset -c 1 node "$HERE/lib/workload_issuer.mjs" "$WORK/workload" >"$RAW/workload_issuer.out" 2>&1 &
+WORKLOAD_ISSUER_PID=$!
+for _ in $(seq 100); do [ -s "$WORK/workload/token" ] && break; sleep 0.1; done
+[ -s "$WORK/workload/token" ] || die "federated: the workload issuer did not start ($RAW/workload_issuer.out)"
+"$BIN" federation add --issuer "$(cat "$WORK/workload/issuer")" --audience tokengate \
+  --subject system:serviceaccount:bench:load --client "$keyed_id" --data-dir "$WORK/keyed" >"$RAW/federation.out" \
+  || die "federated: federation add failed"
+jwt_bearer=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer
+federated_body="grant_type=client_credentials&client_assertion_type=$jwt_bearer&client_assertion=$(cat "$WORK/workload/token")"
+start_tokengate keyless_secret "$WORK/keyed" --issuer "$keyed_issuer"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure keyless_secret "http://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate private_key_jwt "$WORK/keyed" --issuer "$keyed_issuer"
+curl -s -m 10 -o /dev/null -w '%{http_code}' -d "$(sed -n '$p' "$WORK/keyed/run.bodies")" "http://127.0.0.1:$SERVER_PORT/connect/token" \
+  | grep -q 200 || die "private_key_jwt: the assertion was refused"
+BENCH_AUTH="" BENCH_WARMUP_BODY_FILE="$WORK/keyed/warmup.bodies" BENCH_BODY_FILE="$WORK/keyed/run.bodies" \
+  measure private_key_jwt "http://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate federated "$WORK/keyed" --issuer "$keyed_issuer"
+check_token federated ES256 "http://127.0.0.1:$SERVER_PORT/connect/token" -d "$federated_body"
+BENCH_AUTH="" BENCH_BODY="$federated_body" measure federated "http://127.0.0.1:$SERVER_PORT/connect/token"
+kill "$WORKLOAD_ISSUER_PID" 2>/dev/null || true
+
 # A new TCP connection per grant (ES256 store).
 start_tokengate close "$WORK/es256"
 url="http://127.0.0.1:$SERVER_PORT/connect/token"

@@ -141,7 +141,9 @@ measure() {
   local name=$1 url=$2; shift 2
   local wrk=(taskset -c 1 wrk -t1 -c"$CONNECTIONS" --timeout 5s --latency -s "$HERE/wrk/token.lua" "$@")
   start_scraper "$name"
-  "${wrk[@]}" -d"${WARMUP}s" "$url" >"$RAW/$name.warmup.txt" 2>&1 || die "$name: wrk failed in the warm-up"
+  # BENCH_WARMUP_BODY_FILE: bodies of the warm-up's own, when each body is good once (assertions).
+  BENCH_BODY_FILE="${BENCH_WARMUP_BODY_FILE:-${BENCH_BODY_FILE:-}}" "${wrk[@]}" -d"${WARMUP}s" "$url" \
+    >"$RAW/$name.warmup.txt" 2>&1 || die "$name: wrk failed in the warm-up"
   local cpu0 t0 cpu1 t1
   cpu0=$(cpu_ticks "$SERVER_PID") t0=$(date +%s%N)
   "${wrk[@]}" -d"${DURATION}s" "$url" >"$RAW/$name.wrk.txt" 2>&1 || die "$name: wrk failed"

@@ -64,6 +64,9 @@ const CASES = [
   ['cells', 'tokengate ES256, `POST /v4.0/cells/connect/token?ClientId&ClientSecret`', 'ES256', 'Cells route'],
   ['sdk_route', 'tokengate ES256, `POST /v3.0/cells/connect/token`, form body (the Cells SDKs\' route)', 'ES256', 'SDK route'],
   ['sdk_standard', 'the same body at `POST /connect/token`, same server, just after', 'ES256', 'SDK body, standard route'],
+  ['keyless_secret', 'tokengate ES256, a client secret (Basic), the baseline of the two rows below', 'ES256', 'secret, baseline'],
+  ['private_key_jwt', 'tokengate ES256, private_key_jwt: an ES256 client assertion per grant, jti recorded once', 'ES256', 'private_key_jwt'],
+  ['federated', 'tokengate ES256, a Kubernetes service account token (ES256) through a federation', 'ES256', 'federated'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
@@ -172,6 +175,18 @@ const sdk = [
   ['the Cells SDKs\' route (`/v3.0/cells/connect/token`, form body) within 3% of `/connect/token` with the same body, same run', sdkRoute && sdkStandard ? `${fmt((100 * sdkRoute.rps) / sdkStandard.rps, 1)}% (${fmt(sdkRoute.rps)} vs ${fmt(sdkStandard.rps)})` : '–', sdkRoute && sdkStandard ? verdict(sdkRoute.rps >= 0.97 * sdkStandard.rps, sdkRoute, sdkStandard) : 'not measured'],
 ];
 const sdkTable = table(['target (issue 17)', 'measured', 'verdict'], sdk);
+// Issue 18: a grant authenticated by an assertion costs one signature and one verification; the
+// ceiling of that on the core, from openssl's two rates: 1 / (1/sign + 1/verify).
+const signVerify = ceilings.ES256 && ceilings['ES256 verify'] ? 1 / (1 / ceilings.ES256 + 1 / ceilings['ES256 verify']) : null;
+const keyless = [];
+for (const [key, what] of [['private_key_jwt', 'private_key_jwt grants'], ['federated', 'federated grants (a service account token)']]) {
+  const c = cases[key];
+  const base = cases.keyless_secret;
+  keyless.push([`${what} ≥ 80% of the ceiling of one ES256 signature plus one verification on the core${signVerify ? ` (${fmt(signVerify)}/s)` : ''}`,
+    c && signVerify ? `${fmt(c.rps)}/s, ${fmt((100 * c.rps) / signVerify, 1)}% of the ceiling; ${base ? `${fmt((100 * c.rps) / base.rps, 1)}% of the secret grant's ${fmt(base.rps)}/s` : ''}` : '–',
+    c && signVerify ? verdict(c.rps >= 0.8 * signVerify, c) : 'not measured']);
+}
+const keylessTable = table(['target (issue 18)', 'measured', 'verdict'], keyless);
 const statusRepeat = cases.status_repeat;
 const library = [
   ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate (measured just before and after)', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / verifyCeiling)}% of ${fmt(verifyCeiling)}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * verifyCeiling) : 'not measured'],
@@ -250,6 +265,8 @@ ${operationsTable}
 
 ${sdkTable}
 
+${keylessTable}
+
 ${libraryTable}
 
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
@@ -258,7 +275,7 @@ runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${libraryTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${keylessTable}\n\n${libraryTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { assertion, assertionForm, clientKey, jwksOf } from './support/client_keys.mjs';
 import { basic, cliJson, decodeJwt, postToken, removeDir, startServer, within } from './support/tokengate.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -95,7 +96,8 @@ describe('web pages in a browser', () => {
     try {
       const page = await context.newPage();
       const problems = watch(page, server.adminBase);
-      page.on('dialog', (d) => d.accept());
+      let promptAnswer = '';
+      page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept(promptAnswer) : d.accept()));
       await page.goto(`${server.adminBase}/console`);
 
       // Sign in: the token stays in the page's memory; the secret field is emptied.
@@ -140,6 +142,38 @@ describe('web pages in a browser', () => {
       assert.match(await row.textContent(), /disabled/);
       const refused = await within(2000, async () => ((await token()).status === 401));
       assert.ok(refused, 'a disabled client gets 401');
+
+      // Rotate the demo client's secret with a grace period: both secrets work, the row says until when.
+      const demoRow = page.locator(`#clients tr[data-client-id="${server.demo.id}"]`);
+      promptAnswer = '1h';
+      await demoRow.locator('button[data-action="rotate-secret"]').click();
+      await page.locator('#secret-once').waitFor();
+      const rotated = (await page.textContent('#secret-value')).trim();
+      await page.click('#secret-done');
+      await page.waitForFunction((cid) => document.querySelector(`#clients tr[data-client-id="${cid}"]`)?.textContent.includes('old secret until'), server.demo.id);
+      const both = await within(2000, async () => {
+        const statuses = await Promise.all([server.demo.secret, rotated].map(async (s) => (await postToken(server.base, {
+          form: { grant_type: 'client_credentials' }, auth: basic(server.demo.id, s) })).status));
+        return statuses.every((s) => s === 200);
+      });
+      assert.ok(both, 'the old and the new secret both work in the grace period');
+
+      // A client without a secret: its public keys pasted as a JWKS; no secret is shown, an assertion works.
+      const key = await clientKey('ES256');
+      await page.fill('#new-name', 'keyed');
+      await page.selectOption('#new-auth', 'private_key_jwt');
+      await page.fill('#new-jwks', JSON.stringify(jwksOf(key)));
+      await page.click('#create-submit');
+      await page.waitForFunction(() => /no secret, it signs its assertions/.test(document.body.textContent));
+      assert.ok(await page.isHidden('#secret-once'));
+      const keyedId = /Created client (\S+) \(keyed\)/.exec(await page.textContent('body'))[1];
+      const keyedRow = page.locator(`#clients tr[data-client-id="${keyedId}"]`);
+      await keyedRow.waitFor();
+      assert.equal(await keyedRow.locator('button[data-action="rotate-secret"]').count(), 0, 'no secret to rotate');
+      const keyed = await within(2000, async () => (await postToken(server.base, {
+        form: { grant_type: 'client_credentials', ...assertionForm(keyedId, await assertion(key, keyedId, server.base)) },
+      })).status === 200);
+      assert.ok(keyed, 'the client made in the console gets a token with an assertion');
 
       // Rotate a key: the JWKS then lists one more.
       const kids = async () => (await (await fetch(`${server.base}/.well-known/jwks.json`)).json()).keys.map((k) => k.kid);

@@ -193,11 +193,13 @@
     const actions = el('div', null, { className: 'actions' });
     actions.append(
       c.enabled ? actionButton('disable', 'Disable', 'secondary') : actionButton('enable', 'Enable', 'secondary'),
-      actionButton('rotate-secret', 'Rotate secret', 'secondary'),
+      ...(c.token_endpoint_auth_method === 'private_key_jwt' ? [] : [actionButton('rotate-secret', 'Rotate secret', 'secondary')]),
       actionButton('revoke-tokens', 'Revoke tokens', 'secondary'),
       actionButton('delete', 'Delete', 'danger'),
     );
-    const details = [c.audience && `audience ${c.audience}`, c.token_ttl && `TTL ${c.token_ttl} s`].filter(Boolean).join(', ');
+    const details = [c.audience && `audience ${c.audience}`, c.token_ttl && `TTL ${c.token_ttl} s`,
+      c.token_endpoint_auth_method === 'private_key_jwt' && `keys${c.jwks_uri ? ` at ${c.jwks_uri}` : ''}, no secret`,
+      c.old_secret_until && `old secret until ${utc(c.old_secret_until)}`].filter(Boolean).join(', ');
     const name = cell(c.name);
     if (details) name.append(el('br'), el('small', details));
     const status = c.enabled ? badge('enabled', 'ok') : badge('disabled', 'off');
@@ -209,9 +211,9 @@
   const CLIENT_ACTIONS = {
     disable: [null, 'Disabling', 'Disabled'],
     enable: [null, 'Enabling', 'Enabled'],
-    // A rotation is what an operator does after a leak: the tokens bought with the old secret end too.
-    'rotate-secret': ['Give %s a new secret? The current one stops working at once, and every token issued to it is revoked.',
-      'Rotating the secret of', 'New secret (every earlier token revoked) for'],
+    // After a leak the old secret must stop at once and the tokens bought with it end too; a planned
+    // rotation keeps the old secret working for a grace period while the callers move over.
+    'rotate-secret': [null, 'Rotating the secret of', 'New secret for'],
     'revoke-tokens': ['Revoke every token issued to %s?', 'Revoking the tokens of', 'Revoked the tokens of'],
     delete: ['Delete %s? Its tokens are revoked, and this cannot be undone.', 'Deleting', 'Deleted'],
   };
@@ -221,17 +223,47 @@
     if (!doing) return;
     const who = `client ${id}`;
     if (question && !confirm(question.replace('%s', who))) return;
+    let body = {};
+    if (action === 'rotate-secret') {
+      const grace = prompt(`Give ${who} a new secret.\n\nKeep the old one working beside it for how long (90s, 30m, 24h, 7d: `
+        + 'a planned rotation)? Leave it empty after a leak: the old secret stops at once and every token issued '
+        + 'to the client is revoked.', '');
+      if (grace === null) return;
+      body = grace.trim() ? { grace_seconds: graceSeconds(grace) } : { revoke_tokens: true };
+    }
     const path = `/admin/v1/clients/${encodeURIComponent(id)}`;
     const data = action === 'delete'
       ? await api('DELETE', path, undefined, `${doing} ${who} failed`)
-      : await api('POST', `${path}/${action}`, action === 'rotate-secret' ? { revoke_tokens: true } : {}, `${doing} ${who} failed`);
+      : await api('POST', `${path}/${action}`, body, `${doing} ${who} failed`);
     if (action === 'rotate-secret') showSecret(data.client_id, data.client_secret);
-    showNotice(`${done} ${who}.`);
+    const after = action !== 'rotate-secret' ? ''
+      : data.old_secret_until ? ` (the old one works until ${utc(data.old_secret_until)})` : ' (the old one stopped; every earlier token revoked)';
+    showNotice(`${done} ${who}${after}.`);
     await refreshAfterWrite();
+  }
+
+  // "90s", "30m", "24h", "7d" (or plain seconds) → seconds.
+  function graceSeconds(text) {
+    const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(text);
+    if (!m) throw new Error(`A grace period is a duration such as 90s, 30m, 24h or 7d, not "${text}".`);
+    return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
   }
 
   async function createClient() {
     const body = { name: $('new-name').value.trim() };
+    if ($('new-auth').value === 'private_key_jwt') {
+      body.token_endpoint_auth_method = 'private_key_jwt';
+      const jwks = $('new-jwks').value.trim();
+      const uri = $('new-jwks-uri').value.trim();
+      if (jwks) {
+        try {
+          body.jwks = JSON.parse(jwks);
+        } catch {
+          throw new Error('The public keys must be a JWKS: a JSON object with "keys".');
+        }
+      }
+      if (uri) body.jwks_uri = uri;
+    }
     const scope = $('new-scope').value.trim().split(/\s+/).filter(Boolean).join(' ');
     const audience = $('new-audience').value.trim();
     const ttl = $('new-ttl').value.trim();
@@ -243,9 +275,16 @@
     }
     const data = await api('POST', '/admin/v1/clients', body, 'Creating the client failed');
     $('create-client').reset();
-    showSecret(data.client_id, data.client_secret);
-    showNotice(`Created client ${data.client_id} (${data.name}).`);
+    showKeyFields();
+    if (data.client_secret) showSecret(data.client_id, data.client_secret);
+    showNotice(`Created client ${data.client_id} (${data.name})${data.client_secret ? '' : ': no secret, it signs its assertions with its keys'}.`);
     await refreshAfterWrite();
+  }
+
+  // The key fields of the create form, for a private_key_jwt client only.
+  function showKeyFields() {
+    const keys = $('new-auth').value === 'private_key_jwt';
+    for (const label of document.querySelectorAll('#create-client .keys-only')) label.hidden = !keys;
   }
 
   // After a change to a client: its row, and the audit entry the change wrote.
@@ -500,6 +539,7 @@
       if (row) run(button, () => clientAction(row.dataset.clientId, button.dataset.action));
     });
     onSubmit('create-client', () => run($('create-submit'), createClient));
+    $('new-auth').addEventListener('change', showKeyFields);
     $('copy-secret').addEventListener('click', copySecret);
     $('secret-done').addEventListener('click', hideSecret);
 
