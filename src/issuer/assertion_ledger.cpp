@@ -30,7 +30,8 @@ void AssertionLedger::record(store::UsedAssertion used, Done done) {
     std::lock_guard lock(mutex_);
     if (waiting_.size() < max_waiting_ && !stopping_) {
       waiting_.push_back({std::move(used), std::move(done)});
-      wake_.notify_one();
+      // The thread sleeps only when nothing waits: wake it for the first one.
+      if (waiting_.size() == 1) wake_.notify_one();
       return;
     }
   }

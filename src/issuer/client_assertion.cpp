@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "common/base64url.hpp"
+#include "common/echo.hpp"
 #include "common/json_member.hpp"
 #include "jose/jws_verify.hpp"
 #include "jose/signing_key.hpp"
@@ -69,52 +70,55 @@ EVP_PKEY* key_nobody_holds(jose::Algorithm alg) {
   return es256.pkey();
 }
 
-// Whether one of the client's keys for `alg` (the one named `kid`, when there is one) signed it.
-bool signed_by(const jose::CompactJws& jws, jose::Algorithm alg, std::string_view kid, const jose::PublicKeySet* keys) {
-  bool ok = false;
+// Without a kid, at most this many keys of the algorithm are tried: a JWKS of a thousand keys must
+// not make each guess cost a thousand signature checks.
+constexpr int kMaxKeysWithoutKid = 8;
+
+// The one of `keys` for `alg` (the one named `kid`, when there is one) that signed it, or null.
+const jose::PublicKeySet::Key* signed_by(const jose::CompactJws& jws, jose::Algorithm alg, std::string_view kid,
+                                         const jose::PublicKeySet* keys) {
   int tried = 0;
   if (keys) {
     for (const auto& key : keys->keys()) {
       if (key.alg != alg || (!kid.empty() && key.kid != kid)) continue;
-      ++tried;
-      if (jose::verify_signature(key.pkey.get(), alg, jws.signing_input, jws.signature)) {
-        ok = true;
-        break;
-      }
+      if (++tried > kMaxKeysWithoutKid) break;
+      if (jose::verify_signature(key.pkey.get(), alg, jws.signing_input, jws.signature)) return &key;
     }
   }
   if (tried == 0) jose::verify_signature(key_nobody_holds(alg), alg, jws.signing_input, jws.signature);
-  return ok;
+  return nullptr;
 }
 
 }  // namespace
 
-std::string assertion_kid(std::string_view assertion) {
-  size_t dot = assertion.find('.');
-  if (dot == std::string_view::npos) return {};
-  auto header_text = common::base64url_decode(assertion.substr(0, dot));
-  if (!header_text) return {};
-  auto header = parse_object(*header_text);
-  return header ? std::string(common::string_member(*header, "kid")) : std::string();
-}
-
-UnverifiedNames peek_assertion(std::string_view assertion) {
-  UnverifiedNames names;
-  names.kid = assertion_kid(assertion);
-  if (auto jws = jose::parse_compact(assertion)) {
-    if (auto claims = parse_object(jws->payload)) {
-      names.iss = std::string(common::string_member(*claims, "iss"));
-      names.sub = std::string(common::string_member(*claims, "sub"));
-    }
+ParsedAssertion parse_assertion(std::string_view assertion) {
+  ParsedAssertion parsed;
+  parsed.jws = jose::parse_compact(assertion);
+  if (!parsed.jws) return parsed;
+  parsed.header = parse_object(parsed.jws->header);
+  parsed.claims = parse_object(parsed.jws->payload);
+  if (parsed.header) parsed.kid = std::string(common::string_member(*parsed.header, "kid"));
+  if (parsed.claims) {
+    parsed.iss = std::string(common::string_member(*parsed.claims, "iss"));
+    parsed.sub = std::string(common::string_member(*parsed.claims, "sub"));
   }
-  return names;
+  return parsed;
 }
 
-std::variant<boost::json::object, OAuthError> signed_claims(std::string_view assertion, const jose::PublicKeySet* keys,
-                                                            const std::string& signer) {
-  auto jws = jose::parse_compact(assertion);
+std::string assertion_kid(std::string_view assertion) { return parse_assertion(assertion).kid; }
+
+void prepare_assertion_checks() {
+  for (jose::Algorithm alg : {jose::Algorithm::ES256, jose::Algorithm::EdDSA, jose::Algorithm::RS256})
+    key_nobody_holds(alg);
+}
+
+std::variant<const boost::json::object*, OAuthError> signed_claims(const ParsedAssertion& parsed,
+                                                                   const jose::PublicKeySet* keys,
+                                                                   const std::string& signer,
+                                                                   const jose::PublicKeySet::Key** used_key) {
+  const auto& jws = parsed.jws;
+  const auto& header = parsed.header;
   if (!jws) return refused("The client_assertion is not a signed JWT (three base64url parts, RFC 7515 §7.1).");
-  auto header = parse_object(jws->header);
   if (!header) return refused("The client_assertion's header is not a JSON object.");
   if (header->contains("crit"))
     return refused("The client_assertion requires extensions (crit) this server does not implement.");
@@ -130,11 +134,11 @@ std::variant<boost::json::object, OAuthError> signed_claims(std::string_view ass
   if (!alg)
     return refused("The client_assertion's alg must be ES256, EdDSA, RS256 or PS256 (an assertion signed with none or "
                    "with a shared-secret HMAC is refused).");
-  if (!signed_by(*jws, *alg, common::string_member(*header, "kid"), keys))
-    return refused("The client_assertion is not signed by a key " + signer + "; check its kid and alg.");
-  auto claims = parse_object(jws->payload);
-  if (!claims) return refused("The client_assertion's claims are not a JSON object.");
-  return std::move(*claims);
+  const jose::PublicKeySet::Key* key = signed_by(*jws, *alg, parsed.kid, keys);
+  if (!key) return refused("The client_assertion is not signed by a key " + signer + "; check its kid and alg.");
+  if (!parsed.claims) return refused("The client_assertion's claims are not a JSON object.");
+  if (used_key) *used_key = key;
+  return &*parsed.claims;
 }
 
 std::optional<OAuthError> check_times(const boost::json::object& claims, const AssertionRules& rules, int64_t now) {
@@ -158,15 +162,23 @@ std::optional<OAuthError> check_times(const boost::json::object& claims, const A
 std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_view assertion, std::string_view client_id,
                                                                     const jose::PublicKeySet* keys,
                                                                     const AssertionRules& rules, int64_t now) {
-  auto signed_ok = signed_claims(assertion, keys,
-                                 "registered for client '" + std::string(client_id) +
-                                     "', or there is no such client with private_key_jwt");
+  return verify_client_assertion(parse_assertion(assertion), client_id, keys, rules, now);
+}
+
+std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(const ParsedAssertion& parsed,
+                                                                    std::string_view client_id,
+                                                                    const jose::PublicKeySet* keys,
+                                                                    const AssertionRules& rules, int64_t now) {
+  auto signed_ok = signed_claims(parsed, keys,
+                                 "registered for client '" + common::safe_echo(client_id) +
+                                     "', or there is no such client with private_key_jwt, or its keys could not be "
+                                     "fetched from its jwks_uri (the server's log says why)");
   if (auto* e = std::get_if<OAuthError>(&signed_ok)) return std::move(*e);
-  const auto* claims = &std::get<boost::json::object>(signed_ok);
+  const boost::json::object* claims = std::get<const boost::json::object*>(signed_ok);
   std::string_view iss = common::string_member(*claims, "iss");
   std::string_view sub = common::string_member(*claims, "sub");
   if (iss != client_id || sub != client_id)
-    return refused("The client_assertion's iss and sub must both be the client ID '" + std::string(client_id) +
+    return refused("The client_assertion's iss and sub must both be the client ID '" + common::safe_echo(client_id) +
                    "' (RFC 7523 §3).");
   if (!audience_matches(*claims, rules.audiences))
     return refused("The client_assertion's aud must name this server: its issuer identifier '" +
@@ -175,7 +187,11 @@ std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(std::string_
   std::string_view jti = common::string_member(*claims, "jti");
   if (jti.empty()) return refused("The client_assertion has no jti; each assertion needs a unique one (RFC 7523 §3).");
   if (jti.size() > 256) return refused("The client_assertion's jti is longer than 256 characters.");
-  return VerifiedAssertion{std::string(jti), *numeric_date(*claims, "exp")};
+  if (std::any_of(jti.begin(), jti.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; }))
+    return refused("The client_assertion's jti holds control characters.");
+  // Remembered until no node would take the assertion any more: its exp, the leeway, and a margin
+  // for the nodes' clocks.
+  return VerifiedAssertion{std::string(jti), *numeric_date(*claims, "exp") + rules.leeway_seconds + kClockMargin};
 }
 
 }  // namespace tokengate::issuer

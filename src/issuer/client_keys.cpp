@@ -1,5 +1,7 @@
 #include "issuer/client_keys.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 namespace tokengate::issuer {
@@ -61,6 +63,45 @@ ClientKeys::Found ClientKeys::find(const store::ClientRecord& client, std::strin
   if (!keys) return {nullptr, it->second, {}};
   if (!keys->set) return {nullptr, nullptr, it->second->last_error()};
   return {keys->set, nullptr, {}};
+}
+
+namespace {
+
+// "127.0.0.1:8080/x", "[::1]/x", "localhost/x": the URL's authority names this machine.
+bool loopback_authority(std::string_view rest) {
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) return false;  // userinfo: not ours to read
+  std::string_view host = authority.starts_with('[') ? authority.substr(0, authority.find(']') + 1)
+                                                      : authority.substr(0, authority.find(':'));
+  if (host == "localhost" || host == "[::1]") return true;
+  // 127.0.0.0/8, as four decimal octets and nothing else.
+  int octets = 0;
+  size_t at = 0;
+  while (at <= host.size()) {
+    size_t dot = host.find('.', at);
+    std::string_view part = host.substr(at, dot == std::string_view::npos ? std::string_view::npos : dot - at);
+    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        std::stoi(std::string(part)) > 255)
+      return false;
+    if (octets == 0 && part != "127") return false;
+    ++octets;
+    if (dot == std::string_view::npos) break;
+    at = dot + 1;
+  }
+  return octets == 4;
+}
+
+}  // namespace
+
+std::string keys_url_problem(const std::string& url) {
+  bool https = url.starts_with("https://");
+  bool http = url.starts_with("http://");
+  if ((!https && !http) || url.size() > 2048 ||
+      std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7F; }))
+    return "must be an https URL without spaces, got '" + url + "'";
+  if (http && !loopback_authority(std::string_view(url).substr(7)))
+    return "must be https (plain http only to a loopback address), got '" + url + "'";
+  return {};
 }
 
 std::string jwks_problem(std::string_view jwks) {

@@ -42,6 +42,11 @@ class ClientKeys {
   store::SnapshotCell<Tables> tables_{std::make_shared<const Tables>()};
 };
 
+// Empty if `url` may be where keys are fetched from: https, or http to a loopback host only (a
+// key fetched over plain http from elsewhere could be anyone's); else what is wrong, for the
+// operator ("must be …").
+std::string keys_url_problem(const std::string& url);
+
 // The JWKS a client registers: a JSON object with a "keys" array holding at least one signing key
 // this server verifies (EC P-256, Ed25519, RSA ≥ 2048 bits) and no private key. Empty if it is
 // one; otherwise what is wrong, for the operator.

@@ -50,10 +50,8 @@ void validate(const ClientSpec& spec) {
     if (std::string problem = jwks_problem(spec.jwks); !problem.empty()) throw InvalidClientInput("jwks: " + problem);
   }
   if (!spec.jwks_uri.empty()) {
-    bool web = spec.jwks_uri.starts_with("https://") || spec.jwks_uri.starts_with("http://");
-    if (!web || spec.jwks_uri.size() > 2048 ||
-        std::any_of(spec.jwks_uri.begin(), spec.jwks_uri.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7F; }))
-      throw InvalidClientInput("jwks_uri must be an http(s) URL without spaces, got '" + spec.jwks_uri + "'");
+    if (std::string problem = keys_url_problem(spec.jwks_uri); !problem.empty())
+      throw InvalidClientInput("jwks_uri " + problem);
   }
 }
 

@@ -9,15 +9,11 @@
 
 #include "common/base64url.hpp"
 #include "common/random.hpp"
+#include "issuer/client_keys.hpp"
 #include "issuer/client_registry.hpp"
 
 namespace tokengate::issuer {
 namespace {
-
-bool web_url(const std::string& url) {
-  return (url.starts_with("https://") || url.starts_with("http://")) && url.size() <= 2048 &&
-         std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
-}
 
 void validate(store::Store& store, const FederationSpec& spec) {
   using Keys = store::FederationRecord::Keys;
@@ -28,12 +24,21 @@ void validate(store::Store& store, const FederationSpec& spec) {
     if (spec.keys == Keys::discovery)
       throw InvalidClientInput("a SPIFFE trust domain has no discovery document: give its bundle endpoint "
                                "(--spiffe-bundle URL) or a JWKS URL (--jwks-uri URL)");
-  } else if (!web_url(spec.issuer)) {
-    throw InvalidClientInput("the issuer must be an http(s) URL (the `iss` its tokens carry) or spiffe://TRUST-DOMAIN, "
-                             "got '" + spec.issuer + "'");
+  } else if (std::string problem = keys_url_problem(spec.issuer); !problem.empty()) {
+    throw InvalidClientInput("the issuer (the `iss` its tokens carry, or spiffe://TRUST-DOMAIN) " + problem);
   }
-  if (spec.keys != Keys::discovery && !web_url(spec.keys_url))
-    throw InvalidClientInput("the issuer's keys URL must be an http(s) URL, got '" + spec.keys_url + "'");
+  if (spec.keys != Keys::discovery) {
+    if (std::string problem = keys_url_problem(spec.keys_url); !problem.empty())
+      throw InvalidClientInput("the issuer's keys URL " + problem);
+  }
+  // One issuer, one place its keys come from: a second federation may not name another (it would
+  // be ignored while the first exists, and trusted once the first is removed).
+  for (const auto& f : store.list_federations()) {
+    if (f.issuer == spec.issuer && (f.keys != spec.keys || f.keys_url != spec.keys_url))
+      throw InvalidClientInput("the issuer " + spec.issuer + " already takes its keys from " +
+                               (f.keys == Keys::discovery ? std::string("its discovery document") : f.keys_url) +
+                               " (federation " + f.id + "): name the same, or remove those federations first");
+  }
   if (spec.audience.empty())
     throw InvalidClientInput("the audience its tokens must carry for this server is required (--audience): without "
                              "it, a token the issuer minted for any other service would do");
@@ -41,9 +46,14 @@ void validate(store::Store& store, const FederationSpec& spec) {
   if (spec.subject.find('*') != std::string::npos)
     throw InvalidClientInput("subjects match exactly and '*' is no wildcard: name one workload's `sub` (narrow it "
                              "further with --claim NAME=VALUE)");
-  for (const auto& [name, value] : spec.conditions) {
+  for (size_t i = 0; i < spec.conditions.size(); ++i) {
+    const auto& [name, value] = spec.conditions[i];
     if (name.empty() || name.size() > 200 || value.size() > 1000)
       throw InvalidClientInput("a claim condition is NAME=VALUE, with a name of 1 to 200 characters");
+    for (size_t j = 0; j < i; ++j) {
+      if (spec.conditions[j].first == name)
+        throw InvalidClientInput("the claim " + name + " is named twice: a claim has one value");
+    }
   }
   if (!store.find_client(spec.client_id))
     throw InvalidClientInput("there is no client '" + spec.client_id + "' to map the workload to");

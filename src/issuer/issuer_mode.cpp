@@ -20,6 +20,7 @@
 #include "issuer/token_status.hpp"
 #include "common/base64url.hpp"
 #include "common/sha256.hpp"
+#include "jose/verified_token_cache.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -52,7 +53,9 @@ http::Response empty_ok() {
 }  // namespace
 
 IssuerMode::IssuerMode(IssuerState& state, store::StoreWatcher& watcher, store::Store& store)
-    : state_(state), watcher_(watcher), store_(store), verifier_(state), ledger_(store) {}
+    : state_(state), watcher_(watcher), store_(store), verifier_(state), ledger_(store) {
+  prepare_assertion_checks();
+}
 
 AuthResult IssuerMode::check_secret(const oauth::PresentedCredentials& credentials, std::string_view address) const {
   bool used_previous = false;
@@ -62,98 +65,158 @@ AuthResult IssuerMode::check_secret(const oauth::PresentedCredentials& credentia
   return auth;
 }
 
-void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
-                                           const oauth::PresentedCredentials& credentials,
-                                           std::function<void(ClientOrError)> then) const {
-  auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
-  UnverifiedNames names = peek_assertion(credentials.assertion);
-  if (auto trusted = state_.trusted_issuers.find(names.iss, names.sub))
-    return authenticate_federated(std::move(trusted), names.kid, credentials.assertion,
-                                  std::string(request.body.get("client_id").value_or("")),
-                                  std::string(request.http.client_address), std::move(answer));
-  // A client's own assertion names the client as iss; a URL there is an issuer nobody trusts.
-  if (names.iss.find("://") != std::string::npos)
-    return answer(oauth::OAuthError::invalid_client(
-        "The client_assertion's issuer '" + common::safe_echo(names.iss, 120) +
-            "' is not trusted here; an operator trusts one with tokengate federation add.",
-        false));
-  auto clients = state_.clients.load();  // held: the client record outlives a fetch
-  const store::ClientRecord* client = clients->find(credentials.id);
+// On the key-fetch thread. Jobs run one after another: the first of many asking for the same keys
+// fetches, and those queued behind it find the keys usable (or the unknown kid refused) for the
+// interval after it, so a flood of forged kids makes one fetch per interval, not one per request.
+std::shared_ptr<const client::KeyCache::Keys> IssuerMode::fetch_unless_usable(client::KeyCache& cache,
+                                                                              const std::string& kid,
+                                                                              const std::string& whose) const {
+  if (auto keys = cache.usable(kid)) return keys;
+  auto keys = cache.fetch_now();
+  if (std::string error = cache.last_error(); !error.empty())
+    spdlog::warn("the keys of {} could not be fetched: {}", whose, error);
+  return keys;
+}
+
+AssertionRules IssuerMode::assertion_rules(const oauth::TokenRequest& request) const {
   // RFC 7523 §3 item 3: the issuer identifies this server; the URL posted to does too.
   AssertionRules rules;
   rules.audiences = {state_.settings.issuer, state_.settings.issuer + std::string(request.http.path),
                      state_.settings.issuer + "/connect/token"};
-  const std::string& kid = names.kid;
+  return rules;
+}
 
-  auto verify = [this, clients, client, id = credentials.id, assertion = credentials.assertion,
-                 rules = std::move(rules), answer](const ClientKeys::Found& found) {
-    int64_t now = unix_now();
-    auto verified = verify_client_assertion(assertion, id, found.keys.get(), rules, now);
-    if (auto* e = std::get_if<oauth::OAuthError>(&verified)) {
-      if (client && !found.error.empty())
-        e->description += " The client's keys could not be fetched from its jwks_uri: " + found.error;
-      return answer(*e);
+void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
+                                           const oauth::PresentedCredentials& credentials,
+                                           std::function<void(ClientOrError)> then) const {
+  ParsedAssertion parsed = parse_assertion(credentials.assertion);  // taken apart once, here
+  if (auto trusted = state_.trusted_issuers.find(parsed.iss, parsed.sub))
+    return authenticate_federated(request, std::move(trusted), credentials.assertion, parsed, std::move(then));
+  // A client's own assertion names the client as iss; a URL there is an issuer nobody trusts.
+  if (parsed.iss.find("://") != std::string::npos)
+    return then(oauth::OAuthError::invalid_client(
+        "The client_assertion's issuer '" + common::safe_echo(parsed.iss) +
+            "' is not trusted here; an operator trusts one with tokengate federation add.",
+        false));
+
+  // Every answer from here on comes after the ledger (or a key fetch) on another thread.
+  auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
+  const store::ClientRecord* client = store::read_snapshot(state_.clients).find(credentials.id);
+  ClientKeys::Found found = client ? state_.client_keys.find(*client, parsed.kid) : ClientKeys::Found{};
+  if (!found.fetch_first)
+    return check_client_assertion(parsed, credentials.id, client, found, assertion_rules(request), answer);
+  auto clients = state_.clients.load();  // held: the client record outlives the fetch
+  bool queued = key_fetcher_.post([this, clients, client = clients->find(credentials.id), id = credentials.id,
+                                   assertion = credentials.assertion, rules = assertion_rules(request),
+                                   cache = found.fetch_first, answer] {
+    try {
+      ParsedAssertion again = parse_assertion(assertion);
+      fetch_unless_usable(*cache, again.kid, "client " + id + "'s jwks_uri");
+      check_client_assertion(again, id, client, state_.client_keys.find(*client, again.kid), rules, answer);
+    } catch (const std::exception& e) {
+      spdlog::error("client assertion check failed: {}", e.what());
+      answer(oauth::OAuthError{500, "server_error", "The client assertion could not be checked."});
     }
-    if (!client->enabled)
-      return answer(oauth::OAuthError::invalid_client("The client is disabled.", false));
-    auto& assertion_ok = std::get<VerifiedAssertion>(verified);
-    ledger_.record({client->id, assertion_ok.jti, assertion_ok.expires_at},
-                   [record = *client, answer](AssertionLedger::Verdict verdict) {
-                     using V = AssertionLedger::Verdict;
-                     switch (verdict) {
-                       case V::first_use: return answer(Authenticated{record, std::nullopt});
-                       case V::replayed:
-                         return answer(oauth::OAuthError::invalid_client(
-                             "The client_assertion was used before (its jti); sign a new assertion with a new jti "
-                             "for each request (RFC 7523 §3).",
-                             false));
-                       case V::unavailable:
-                         return answer(oauth::OAuthError{
-                             503, "temporarily_unavailable",
-                             "Used client assertions are remembered in the store, which is unavailable: an assertion "
-                             "cannot be checked unused on every node now. Retry shortly."});
-                       case V::busy:
-                         return answer(oauth::OAuthError{503, "temporarily_unavailable",
-                                                         "Too many client assertions are waiting to be recorded; retry "
-                                                         "shortly."});
-                     }
-                   });
-  };
-
-  ClientKeys::Found found = client ? state_.client_keys.find(*client, kid) : ClientKeys::Found{};
-  if (!found.fetch_first) return verify(found);
-  bool queued = key_fetcher_.post([this, client, kid, cache = found.fetch_first, verify] {
-    cache->fetch_now();  // failed or not: find says what there is
-    verify(state_.client_keys.find(*client, kid));
   });
   if (!queued)
     answer(oauth::OAuthError{503, "temporarily_unavailable", "Too many client key fetches are waiting; retry shortly."});
 }
 
-void IssuerMode::authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
-                                        std::string assertion, std::string named_client, std::string address,
-                                        std::function<void(const ClientOrError&)> answer) const {
-  auto verify = [this, issuer, assertion = std::move(assertion), named_client = std::move(named_client),
-                 address = std::move(address), answer](const std::shared_ptr<const client::KeyCache::Keys>& keys) {
-    std::string whose = "of the trusted issuer " + issuer->issuer;
-    if (!keys || !keys->set) whose += " (its keys could not be had: " + issuer->keys->last_error() + ")";
-    auto verified = signed_claims(assertion, keys ? keys->set.get() : nullptr, whose);
-    if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return answer(*e);
-    auto mapped = map_federated_subject(std::get<boost::json::object>(verified), *issuer, named_client, unix_now());
-    if (auto* e = std::get_if<oauth::OAuthError>(&mapped)) return answer(*e);
-    auto& federated = std::get<FederatedClient>(mapped);
-    auto clients = state_.clients.load();
-    const store::ClientRecord* client = clients->find(federated.client_id);
-    if (!client || !client->enabled)
-      return answer(oauth::OAuthError::invalid_client(
-          "The client '" + federated.client_id + "' the federation names does not exist or is disabled.", false));
-    if (notes_) notes_->federated(client->id, address, federated.who);
-    answer(Authenticated{*client, std::move(federated.who)});
-  };
-  if (auto keys = issuer->keys->usable(kid)) return verify(keys);
-  bool queued = key_fetcher_.post([issuer, verify] { verify(issuer->keys->fetch_now()); });
+void IssuerMode::check_client_assertion(const ParsedAssertion& parsed, const std::string& id,
+                                        const store::ClientRecord* client, const ClientKeys::Found& found,
+                                        const AssertionRules& rules,
+                                        const std::function<void(const ClientOrError&)>& answer) const {
+  // A failed fetch is not said here: the answer must not tell a client with a jwks_uri from no
+  // client at all, nor show where its keys live; the log says why (fetch_unless_usable).
+  auto verified = verify_client_assertion(parsed, id, found.keys.get(), rules, unix_now());
+  if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return answer(*e);
+  if (!client->enabled) return answer(oauth::OAuthError::invalid_client("The client is disabled.", false));
+  auto& assertion_ok = std::get<VerifiedAssertion>(verified);
+  ledger_.record({client->id, assertion_ok.jti, assertion_ok.expires_at},
+                 [record = *client, answer](AssertionLedger::Verdict verdict) {
+                   using V = AssertionLedger::Verdict;
+                   switch (verdict) {
+                     case V::first_use: return answer(Authenticated{record, std::nullopt});
+                     case V::replayed:
+                       return answer(oauth::OAuthError::invalid_client(
+                           "The client_assertion was used before (its jti); sign a new assertion with a new jti "
+                           "for each request (RFC 7523 §3).",
+                           false));
+                     case V::unavailable:
+                       return answer(oauth::OAuthError{
+                           503, "temporarily_unavailable",
+                           "Used client assertions are remembered in the store, which is unavailable: an assertion "
+                           "cannot be checked unused on every node now. Retry shortly."});
+                     case V::busy:
+                       return answer(oauth::OAuthError{503, "temporarily_unavailable",
+                                                       "Too many client assertions are waiting to be recorded; retry "
+                                                       "shortly."});
+                   }
+                 });
+}
+
+void IssuerMode::authenticate_federated(const oauth::TokenRequest& request,
+                                        std::shared_ptr<const TrustedIssuers::Issuer> issuer,
+                                        std::string_view assertion, const ParsedAssertion& parsed,
+                                        std::function<void(ClientOrError)> then) const {
+  std::string named_client(request.body.get("client_id").value_or(""));
+  // With the issuer's keys at hand, answered here, on the loop; else after a fetch, off it.
+  if (auto keys = issuer->keys->usable(parsed.kid))
+    return then(federated_client(*issuer, assertion, parsed, keys, named_client, request.http.client_address));
+  auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
+  bool queued = key_fetcher_.post([this, issuer, assertion = std::string(assertion), named_client,
+                                   address = std::string(request.http.client_address), answer] {
+    try {
+      ParsedAssertion again = parse_assertion(assertion);
+      auto keys = fetch_unless_usable(*issuer->keys, again.kid, "the trusted issuer " + issuer->issuer);
+      answer(federated_client(*issuer, assertion, again, keys, named_client, address));
+    } catch (const std::exception& e) {
+      spdlog::error("federated assertion check failed: {}", e.what());
+      answer(oauth::OAuthError{500, "server_error", "The client assertion could not be checked."});
+    }
+  });
   if (!queued)
     answer(oauth::OAuthError{503, "temporarily_unavailable", "Too many key fetches are waiting; retry shortly."});
+}
+
+IssuerMode::ClientOrError IssuerMode::federated_client(const TrustedIssuers::Issuer& issuer, std::string_view assertion,
+                                                       const ParsedAssertion& parsed,
+                                                       const std::shared_ptr<const client::KeyCache::Keys>& keys,
+                                                       std::string_view named_client, std::string_view address) const {
+  const jose::PublicKeySet* key_set = keys ? keys->set.get() : nullptr;
+  // A workload presents the same token until its issuer renews it: its signature is checked once
+  // per thread (jose/verified_token_cache: by the token's SHA-256, while the key that verified it
+  // is still the issuer's), its claims and its mapping on every use.
+  common::Sha256Digest digest = common::sha256(assertion);
+  jose::VerifiedTokenPtr seen = key_set ? jose::recall_verified(digest) : nullptr;
+  if (seen) {
+    const jose::PublicKeySet::Key* key = key_set->find(seen->kid);
+    if (!key || key->pkey != seen->key) seen = nullptr;
+  }
+  const boost::json::object* claims = seen ? &seen->claims : nullptr;
+  if (!claims) {
+    std::string whose = "of the trusted issuer " + issuer.issuer;
+    if (!key_set) whose += " (its keys could not be fetched: the server's log says why)";
+    const jose::PublicKeySet::Key* used = nullptr;
+    auto verified = signed_claims(parsed, key_set, whose, &used);
+    if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return *e;
+    claims = std::get<const boost::json::object*>(verified);
+    auto remembered = std::make_shared<jose::VerifiedToken>();
+    remembered->kid = used->kid;
+    remembered->alg = used->alg;
+    remembered->key = used->pkey;
+    remembered->claims = *claims;
+    jose::remember_verified(digest, std::move(remembered));
+  }
+  auto mapped = map_federated_subject(*claims, issuer, named_client, unix_now());
+  if (auto* e = std::get_if<oauth::OAuthError>(&mapped)) return *e;
+  auto& federated = std::get<FederatedClient>(mapped);
+  const store::ClientRecord* client = store::read_snapshot(state_.clients).find(federated.client_id);
+  if (!client || !client->enabled)
+    return oauth::OAuthError::invalid_client(
+        "The client '" + federated.client_id + "' the federation names does not exist or is disabled.", false);
+  if (notes_) notes_->federated(client->id, address, federated.who);
+  return Authenticated{*client, std::move(federated.who)};
 }
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
@@ -166,8 +229,14 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
           const auto& authenticated = std::get<Authenticated>(auth);
           const store::ClientRecord& client = authenticated.client;
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
-          GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr};
-          auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
+          std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
+          try {  // run later, on the loop, outside the router's guard: an exception must still answer
+            GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr};
+            result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
+          } catch (const std::exception& e) {
+            spdlog::error("token grant failed: {}", e.what());
+            result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
+          }
           if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
           respond(std::get<http::Response>(std::move(result)));
         });

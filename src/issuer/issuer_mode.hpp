@@ -8,6 +8,7 @@
 
 #include "common/job_thread.hpp"
 #include "issuer/assertion_ledger.hpp"
+#include "issuer/client_assertion.hpp"
 #include "issuer/client_check.hpp"
 #include "front/mode.hpp"
 #include "issuer/issuer_state.hpp"
@@ -65,9 +66,19 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   // that must be fetched first are fetched off the loop; `then` runs on the request's loop.
   void authenticate_by_assertion(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                                  std::function<void(ClientOrError)> then) const;
-  void authenticate_federated(std::shared_ptr<const TrustedIssuers::Issuer> issuer, const std::string& kid,
-                              std::string assertion, std::string named_client, std::string address,
-                              std::function<void(const ClientOrError&)> answer) const;
+  AssertionRules assertion_rules(const oauth::TokenRequest& request) const;
+  std::shared_ptr<const client::KeyCache::Keys> fetch_unless_usable(client::KeyCache& cache, const std::string& kid,
+                                                                    const std::string& whose) const;
+  // private_key_jwt: the checks, then the single-use record; `answer` runs on the request's loop.
+  void check_client_assertion(const ParsedAssertion& parsed, const std::string& id, const store::ClientRecord* client,
+                              const ClientKeys::Found& found, const AssertionRules& rules,
+                              const std::function<void(const ClientOrError&)>& answer) const;
+  void authenticate_federated(const oauth::TokenRequest& request, std::shared_ptr<const TrustedIssuers::Issuer> issuer,
+                              std::string_view assertion, const ParsedAssertion& parsed,
+                              std::function<void(ClientOrError)> then) const;
+  ClientOrError federated_client(const TrustedIssuers::Issuer& issuer, std::string_view assertion,
+                                 const ParsedAssertion& parsed, const std::shared_ptr<const client::KeyCache::Keys>& keys,
+                                 std::string_view named_client, std::string_view address) const;
   void revoke_for(const store::ClientRecord& caller, std::string_view token, boost::asio::io_context& loop,
                   http::Respond respond) const;
 

@@ -1,5 +1,7 @@
 #include "issuer/trusted_issuers.hpp"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -110,15 +112,20 @@ std::shared_ptr<const TrustedIssuers::Issuer> TrustedIssuers::find(std::string_v
 }
 
 std::optional<std::string> claim_at(const boost::json::object& claims, std::string_view path) {
+  // A member named exactly so comes first; then the nested ones, the longest name first.
+  if (auto it = claims.find(path); it != claims.end()) {
+    if (it->value().is_string()) return std::string(it->value().as_string());
+    return boost::json::serialize(it->value());
+  }
+  std::vector<const boost::json::key_value_pair*> nested;  // objects whose name is a prefix of the path
   for (const auto& member : claims) {
     std::string_view key = member.key();
-    if (path == key) {
-      if (member.value().is_string()) return std::string(member.value().as_string());
-      return boost::json::serialize(member.value());
-    }
-    if (path.size() > key.size() && path.starts_with(key) && path[key.size()] == '.' && member.value().is_object()) {
-      if (auto inner = claim_at(member.value().as_object(), path.substr(key.size() + 1))) return inner;
-    }
+    if (path.size() > key.size() && path.starts_with(key) && path[key.size()] == '.' && member.value().is_object())
+      nested.push_back(&member);
+  }
+  std::sort(nested.begin(), nested.end(), [](auto* a, auto* b) { return a->key().size() > b->key().size(); });
+  for (const auto* member : nested) {
+    if (auto inner = claim_at(member->value().as_object(), path.substr(member->key().size() + 1))) return inner;
   }
   return std::nullopt;
 }

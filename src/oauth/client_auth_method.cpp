@@ -65,6 +65,7 @@ Extraction ClientAssertion::extract(const TokenRequest& request) const {
   presented.assertion = std::string(*assertion);
   if (auto id = request.body.get("client_id")) {
     presented.id = std::string(*id);
+    presented.id_given = true;
     return presented;
   }
   // Without client_id (RFC 7521 §4.2 makes it optional), the client the assertion names.

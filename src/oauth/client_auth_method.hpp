@@ -19,6 +19,7 @@ struct PresentedCredentials {
   // client_id parameter or, without one, the `sub` the assertion claims: what the abuse limits
   // count by; the assertion's signature decides which client it is.
   std::string assertion;
+  bool id_given = false;  // with an assertion: `id` came from the client_id parameter
   bool by_assertion() const { return !assertion.empty(); }
 };
 

@@ -28,8 +28,8 @@ ProxyEndpoint::ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, con
     : upstream_(upstream), cache_(cache), keyer_(keyer), token_url_(std::move(token_url)), auth_(auth) {}
 
 void ProxyEndpoint::authenticate(UpstreamRequest& request, const oauth::PresentedCredentials& creds) const {
-  if (creds.by_assertion()) {  // private_key_jwt: passed on unchanged, for the upstream to check (RFC 7521 §4.2)
-    common::append_form_param(request.form, "client_id", creds.id);
+  if (creds.by_assertion()) {  // passed on unchanged, for the upstream to check (RFC 7521 §4.2)
+    if (creds.id_given) common::append_form_param(request.form, "client_id", creds.id);
     common::append_form_param(request.form, "client_assertion_type", oauth::ClientAssertion::kJwtBearer);
     common::append_form_param(request.form, "client_assertion", creds.assertion);
     return;

@@ -118,6 +118,21 @@ describe('workload identity federation', () => {
     assert.match(sibling.body.error_description, /maps the subject 'spiffe:\/\/example.org\/ns\/prod\/sa\/other'/);
   });
 
+  test('through a proxy: the token goes upstream unchanged, without a client_id it did not carry', async () => {
+    const proxy = await startServer({ args: ['--upstream-token-url', `${server.base}/connect/token`, '--audience', server.base] });
+    try {
+      const sa = await issuers.kubernetesToken();
+      const via = (extra = {}) => postToken(proxy.base, { form: { ...grant, client_assertion_type: JWT_BEARER, client_assertion: sa, ...extra } });
+      const r = await via();
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(decodeJwt(r.body.access_token).payload.act.sub, 'system:serviceaccount:prod:reporter');
+      assert.equal((await via({ client_id: client.client_id })).status, 200);
+    } finally {
+      await proxy.stop();
+      removeDir(proxy.dataDir);
+    }
+  });
+
   test('an untrusted issuer is named as such', async () => {
     const stranger = await startWorkloadIssuers();
     try {
@@ -134,7 +149,10 @@ describe('workload identity federation', () => {
     const listed = cliJson(['federation', 'list', ...store]);
     assert.equal(listed.length, 3);
     const bad = [
-      [['--issuer', 'ftp://x', '--audience', 'a', '--subject', 's'], /must be an http\(s\) URL/],
+      [['--issuer', 'ftp://x', '--audience', 'a', '--subject', 's'], /must be an https URL/],
+      [['--issuer', 'http://k8s.example', '--audience', 'a', '--subject', 's'], /must be https \(plain http only to a loopback address\)/],
+      [['--issuer', issuers.k8sIssuer, '--jwks-uri', issuers.githubJwksUri, '--audience', 'a', '--subject', 's'], /already takes its keys from its discovery document/],
+      [['--issuer', issuers.k8sIssuer, '--audience', 'a', '--subject', 's', '--claim', 'ref=a', '--claim', 'ref=b'], /named twice/],
       [['--issuer', issuers.k8sIssuer, '--audience', 'a', '--subject', 'system:serviceaccount:prod:*'], /'\*' is no wildcard/],
       [['--issuer', 'spiffe://example.org', '--audience', 'a', '--subject', 's'], /bundle endpoint/],
       [['--issuer', issuers.k8sIssuer, '--audience', 'a', '--subject', 's', '--claim', 'novalue'], /NAME=VALUE/],
