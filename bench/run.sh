@@ -194,8 +194,10 @@ BENCH_AUTH="" BENCH_BODY="$sdk_body" measure sdk_standard "http://127.0.0.1:$SER
 # Clients without a shared secret (issue 18), on a copy of the ES256 store with a fixed issuer (the
 # assertions name it as their aud): the secret grant first (the baseline), then private_key_jwt (an
 # ES256 assertion verified per grant, its jti recorded once in the store, in batches), then a
-# Kubernetes-shaped service account token through a federation (an ES256 signature verified per
-# grant; no store access). Each assertion is good once: the warm-up and the run have bodies of their own.
+# Kubernetes-shaped service account token through a federation, presented again and again as a pod
+# does (its signature verified once, then remembered; no store access), and many different ones (one
+# verification each). Each private_key_jwt assertion is good once: the warm-up and the run have
+# bodies of their own.
 cp -r "$WORK/es256" "$WORK/keyed"
 keyed_issuer=http://tokengate.bench
 node "$HERE/lib/gen_assertions.mjs" key "$WORK/keyed" || die "private_key_jwt: no key"
@@ -206,7 +208,7 @@ assertions=20000; [ "$MODE" = full ] && assertions=150000
 node "$HERE/lib/gen_assertions.mjs" bodies "$WORK/keyed" "$keyed_id" "$keyed_issuer" "$assertions" "$WORK/keyed/warmup.bodies"
 node "$HERE/lib/gen_assertions.mjs" bodies "$WORK/keyed" "$keyed_id" "$keyed_issuer" "$assertions" "$WORK/keyed/run.bodies"
 mkdir -p "$WORK/workload"
-taskset -c 1 node "$HERE/lib/workload_issuer.mjs" "$WORK/workload" >"$RAW/workload_issuer.out" 2>&1 &
+taskset -c 1 node "$HERE/lib/workload_issuer.mjs" "$WORK/workload" "$assertions" >"$RAW/workload_issuer.out" 2>&1 &
 WORKLOAD_ISSUER_PID=$!
 for _ in $(seq 100); do [ -s "$WORK/workload/token" ] && break; sleep 0.1; done
 [ -s "$WORK/workload/token" ] || die "federated: the workload issuer did not start ($RAW/workload_issuer.out)"
@@ -225,6 +227,8 @@ BENCH_AUTH="" BENCH_WARMUP_BODY_FILE="$WORK/keyed/warmup.bodies" BENCH_BODY_FILE
 start_tokengate federated "$WORK/keyed" --issuer "$keyed_issuer"
 check_token federated ES256 "http://127.0.0.1:$SERVER_PORT/connect/token" -d "$federated_body"
 BENCH_AUTH="" BENCH_BODY="$federated_body" measure federated "http://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate federated_fresh "$WORK/keyed" --issuer "$keyed_issuer"
+BENCH_AUTH="" BENCH_BODY_FILE="$WORK/workload/fresh.bodies" measure federated_fresh "http://127.0.0.1:$SERVER_PORT/connect/token"
 kill "$WORKLOAD_ISSUER_PID" 2>/dev/null || true
 
 # A new TCP connection per grant (ES256 store).

@@ -66,7 +66,8 @@ const CASES = [
   ['sdk_standard', 'the same body at `POST /connect/token`, same server, just after', 'ES256', 'SDK body, standard route'],
   ['keyless_secret', 'tokengate ES256, a client secret (Basic), the baseline of the two rows below', 'ES256', 'secret, baseline'],
   ['private_key_jwt', 'tokengate ES256, private_key_jwt: an ES256 client assertion per grant, jti recorded once', 'ES256', 'private_key_jwt'],
-  ['federated', 'tokengate ES256, a Kubernetes service account token (ES256) through a federation', 'ES256', 'federated'],
+  ['federated', 'tokengate ES256, a Kubernetes service account token (ES256) through a federation, the same one each time (as a pod sends it)', 'ES256', 'federated'],
+  ['federated_fresh', 'the same with a different token each time (each verified)', 'ES256', 'federated, fresh'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
@@ -179,7 +180,8 @@ const sdkTable = table(['target (issue 17)', 'measured', 'verdict'], sdk);
 // ceiling of that on the core, from openssl's two rates: 1 / (1/sign + 1/verify).
 const signVerify = ceilings.ES256 && ceilings['ES256 verify'] ? 1 / (1 / ceilings.ES256 + 1 / ceilings['ES256 verify']) : null;
 const keyless = [];
-for (const [key, what] of [['private_key_jwt', 'private_key_jwt grants'], ['federated', 'federated grants (a service account token)']]) {
+for (const [key, what] of [['private_key_jwt', 'private_key_jwt grants'], ['federated', 'federated grants, the same token again (as a pod sends it)'],
+  ['federated_fresh', 'federated grants, a different token each time']]) {
   const c = cases[key];
   const base = cases.keyless_secret;
   keyless.push([`${what} ≥ 80% of the ceiling of one ES256 signature plus one verification on the core${signVerify ? ` (${fmt(signVerify)}/s)` : ''}`,
