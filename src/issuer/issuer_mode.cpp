@@ -112,7 +112,9 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
     try {
       ParsedAssertion again = parse_assertion(assertion);
       fetch_unless_usable(*cache, again.kid, "client " + id + "'s jwks_uri");
-      check_client_assertion(again, id, client, state_.client_keys.find(*client, again.kid), rules, answer);
+      // `client` is the record in the snapshot held now: null if it was deleted meanwhile.
+      ClientKeys::Found keys = client ? state_.client_keys.find(*client, again.kid) : ClientKeys::Found{};
+      check_client_assertion(again, id, client, keys, rules, answer);
     } catch (const std::exception& e) {
       spdlog::error("client assertion check failed: {}", e.what());
       answer(oauth::OAuthError{500, "server_error", "The client assertion could not be checked."});
