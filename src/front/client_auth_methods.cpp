@@ -15,6 +15,6 @@ std::vector<std::string> client_auth_method_names() {
   return {"client_secret_basic", "client_secret_post", "private_key_jwt"};
 }
 
-std::vector<std::string> client_auth_signing_alg_names() { return {"ES256", "EdDSA", "RS256", "PS256"}; }
+std::vector<std::string> client_auth_signing_alg_names() { return {"ES256", "EdDSA", "Ed25519", "RS256", "PS256"}; }
 
 }  // namespace tokengate::front

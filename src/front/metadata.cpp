@@ -28,6 +28,8 @@ std::string metadata_json(const std::string& issuer, bool status_lists) {
   m["revocation_endpoint_auth_signing_alg_values_supported"] = algorithms;
   // draft-ietf-oauth-status-list §9: where the status lists of this issuer are listed
   if (status_lists) m["status_list_aggregation_endpoint"] = issuer + "/statuslists";
+  // RFC 9449 §5.1: issuer mode binds tokens to DPoP keys (proxy mode leaves that to its upstream).
+  if (status_lists) m["dpop_signing_alg_values_supported"] = algorithms;
   m["response_types_supported"] = boost::json::array{};  // no authorization endpoint
   m["scopes_supported"] = boost::json::array{};
   return boost::json::serialize(m);

@@ -41,6 +41,9 @@ Request request_of(const bhttp::request<bhttp::string_body>& message, std::strin
       request.host = field.value();
     } else if (field.name() == bhttp::field::origin) {
       request.origin = field.value();
+    } else if (common::iequals(field.name_string(), "DPoP")) {
+      request.dpop = field.value();
+      ++request.dpop_count;
     } else if (common::iequals(field.name_string(), "Sec-Fetch-Site")) {
       request.sec_fetch_site = field.value();
     } else if (common::iequals(field.name_string(), "X-Forwarded-For")) {

@@ -21,6 +21,8 @@ struct Request {
   int content_type_count = 0;
   std::string_view authorization;
   int authorization_count = 0;
+  std::string_view dpop;  // a DPoP proof (RFC 9449 §4.1)
+  int dpop_count = 0;
   std::string_view if_none_match;  // for conditional GETs of cacheable documents (RFC 9110 §13.1.2)
   std::string_view forwarded_for;  // X-Forwarded-For (the last one), honoured only from a trusted proxy
   std::string_view host;            // Host (exactly one is required: http/framing)

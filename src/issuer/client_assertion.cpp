@@ -132,7 +132,7 @@ std::variant<const boost::json::object*, OAuthError> signed_claims(const ParsedA
   std::string_view alg_name = common::string_member(*header, "alg");
   auto alg = jose::parse_algorithm(alg_name);
   if (!alg)
-    return refused("The client_assertion's alg must be ES256, EdDSA, RS256 or PS256 (an assertion signed with none or "
+    return refused("The client_assertion's alg must be ES256, EdDSA (Ed25519), RS256 or PS256 (an assertion signed with none or "
                    "with a shared-secret HMAC is refused).");
   const jose::PublicKeySet::Key* key = signed_by(*jws, *alg, parsed.kid, keys);
   if (!key) return refused("The client_assertion is not signed by a key " + signer + "; check its kid and alg.");

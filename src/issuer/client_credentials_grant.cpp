@@ -8,13 +8,14 @@
 
 namespace tokengate::issuer {
 
-std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope) {
+std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope,
+                                std::string_view token_type) {
   std::string body;
   body.reserve(access_token.size() + 96 + scope.size());
   body += '{';
   common::append_json_member_verbatim(body, "access_token", access_token);  // base64url and dots only
   body += ',';
-  common::append_json_member(body, "token_type", "Bearer");
+  common::append_json_member(body, "token_type", token_type);
   body += ',';
   common::append_json_member(body, "expires_in", expires_in);
   if (!scope.empty()) {
@@ -66,10 +67,12 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const G
     claims.actor_issuer = request.actor->issuer;
     claims.actor_subject = request.actor->subject;
   }
+  claims.cnf_jkt = request.dpop_jkt;
   std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;
-  response.body = token_response_json(token, ttl, *scope);
+  // RFC 9449 §5: a token bound to a DPoP key is of type DPoP.
+  response.body = token_response_json(token, ttl, *scope, request.dpop_jkt.empty() ? "Bearer" : "DPoP");
   response.no_store = true;
   return response;
 }

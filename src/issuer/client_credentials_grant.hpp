@@ -19,6 +19,7 @@ struct GrantAsk {
   const oauth::FormParams& body;
   bool sdk_route = false;
   const ExternalSubject* actor = nullptr;  // a federated workload: its token says who it was
+  std::string_view dpop_jkt;               // a DPoP proof's key thumbprint: the token is bound to it
 };
 
 // Settles scope (RFC 6749 §3.3) and audience (RFC 8707), then signs the token: the §5.1 response or
@@ -33,6 +34,7 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const G
                                                                           const TokenSettings& settings);
 
 // The successful token response body, RFC 6749 §5.1.
-std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope);
+std::string token_response_json(std::string_view access_token, int64_t expires_in, std::string_view scope,
+                                std::string_view token_type = "Bearer");
 
 }  // namespace tokengate::issuer

@@ -19,10 +19,10 @@ http::Response introspection_response(const std::variant<boost::json::object, jo
   if (!own && !resource_server) return r;
 
   boost::json::object body{{"active", true}};
-  for (const char* name : {"client_id", "scope", "sub", "aud", "iss", "exp", "iat", "jti"}) {
+  for (const char* name : {"client_id", "scope", "sub", "aud", "iss", "exp", "iat", "jti", "cnf", "act"}) {
     if (auto it = claims->find(name); it != claims->end()) body[name] = it->value();
   }
-  body["token_type"] = "Bearer";
+  body["token_type"] = claims->contains("cnf") ? "DPoP" : "Bearer";  // RFC 9449 §6.2
   r.body = boost::json::serialize(body);
   return r;
 }

@@ -12,6 +12,7 @@
 #include "http/conditional.hpp"
 #include "http/event_loop.hpp"
 #include "issuer/client_assertion.hpp"
+#include "oauth/dpop_proof.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
 #include "issuer/introspection.hpp"
@@ -76,6 +77,21 @@ std::shared_ptr<const client::KeyCache::Keys> IssuerMode::fetch_unless_usable(cl
   if (std::string error = cache.last_error(); !error.empty())
     spdlog::warn("the keys of {} could not be fetched: {}", whose, error);
   return keys;
+}
+
+std::variant<std::string, oauth::OAuthError> IssuerMode::dpop_binding(std::string_view proof, int proofs,
+                                                                      std::string_view path) const {
+  if (proofs == 0) return std::string();
+  if (proofs > 1) return oauth::invalid_dpop_proof("The request has more than one DPoP header (RFC 9449 §4.3).");
+  int64_t now = unix_now();
+  std::string url = state_.settings.issuer + std::string(path);  // outlives `expect`, which views it
+  oauth::DpopExpectations expect{"POST", url, now};
+  auto verified = oauth::verify_dpop_proof(proof, expect);
+  if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return std::move(*e);
+  auto& dpop = std::get<oauth::DpopProof>(verified);
+  if (!dpop_replay_.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
+    return oauth::invalid_dpop_proof("The DPoP proof was used before (its jti); sign a new proof for each request.");
+  return std::move(dpop.jkt);
 }
 
 AssertionRules IssuerMode::assertion_rules(const oauth::TokenRequest& request) const {
@@ -226,14 +242,19 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
   if (credentials.by_assertion()) {
     return authenticate_by_assertion(
         request, credentials,
-        [this, &gate, body = request.body, sdk_route = request.sdk_route, respond = std::move(respond)](ClientOrError auth) {
+        [this, &gate, body = request.body, sdk_route = request.sdk_route, dpop = std::string(request.http.dpop),
+         proofs = request.http.dpop_count, path = std::string(request.http.path),
+         respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           const auto& authenticated = std::get<Authenticated>(auth);
           const store::ClientRecord& client = authenticated.client;
+          auto bound = dpop_binding(dpop, proofs, path);
+          if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(e->to_response());
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
           std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
           try {  // run later, on the loop, outside the router's guard: an exception must still answer
-            GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr};
+            GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr,
+                         std::get<std::string>(bound)};
             result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
           } catch (const std::exception& e) {
             spdlog::error("token grant failed: {}", e.what());
@@ -246,9 +267,16 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
   AuthResult auth = check_secret(credentials, request.http.client_address);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
+  std::string dpop_jkt;  // RFC 9449 §5: with a proof, a token bound to its key
+  if (request.http.dpop_count > 0) {
+    auto bound = dpop_binding(request.http.dpop, request.http.dpop_count, request.http.path);
+    if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(e->to_response());
+    dpop_jkt = std::move(std::get<std::string>(bound));
+  }
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
 
-  auto result = grant_client_credentials(request, client, store::read_snapshot(state_.keys), state_.settings);
+  GrantAsk ask{request.body, request.sdk_route, nullptr, dpop_jkt};
+  auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
   if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
   respond(std::get<http::Response>(std::move(result)));
 }

@@ -8,6 +8,7 @@
 
 #include "common/job_thread.hpp"
 #include "issuer/assertion_ledger.hpp"
+#include "oauth/dpop_replay.hpp"
 #include "issuer/client_assertion.hpp"
 #include "issuer/client_check.hpp"
 #include "front/mode.hpp"
@@ -52,6 +53,12 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   observe::HealthReport health() const override;
 
  private:
+  // RFC 9449 §5: the key a token request's DPoP proof binds the token to (its thumbprint; empty:
+  // no proof), or the 400 invalid_dpop_proof. `path`: the route posted to (htu is the issuer's URL
+  // of it).
+  std::variant<std::string, oauth::OAuthError> dpop_binding(std::string_view proof, int proofs,
+                                                            std::string_view path) const;
+
   // check_client, noting the use of a previous secret.
   AuthResult check_secret(const oauth::PresentedCredentials& credentials, std::string_view address) const;
 
@@ -89,6 +96,7 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   IssuerTokenVerifier verifier_;
   mutable common::JobThread writer_;
   mutable AssertionLedger ledger_;
+  mutable oauth::DpopReplay dpop_replay_;
   mutable common::JobThread key_fetcher_{1000};  // the jwks_uri fetches of private_key_jwt clients
 
   // Signed status lists, kept while the revocations and keys they were made from are current and

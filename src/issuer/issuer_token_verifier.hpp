@@ -10,6 +10,7 @@ class IssuerTokenVerifier final : public oauth::AccessTokenVerifier {
  public:
   explicit IssuerTokenVerifier(const IssuerState& state) : state_(state) {}
   void verify(boost::asio::io_context& loop, std::string_view token, std::function<void(Result)> done) const override;
+  std::string_view public_base() const override { return state_.settings.issuer; }
 
  private:
   const IssuerState& state_;

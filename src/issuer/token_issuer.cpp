@@ -55,6 +55,11 @@ std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims&
     common::append_json_member(payload, "iss", c.actor_issuer);
     payload += '}';
   }
+  if (!c.cnf_jkt.empty()) {
+    payload += ",\"cnf\":{";
+    common::append_json_member(payload, "jkt", c.cnf_jkt);
+    payload += '}';
+  }
   payload += ',';
   common::append_json_member(payload, "iat", c.issued_at);
   payload += ',';

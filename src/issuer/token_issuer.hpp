@@ -23,6 +23,8 @@ struct AccessTokenClaims {
   // A federated workload's token: who it was at its own issuer, as the `act` claim (RFC 8693 §4.1).
   std::string_view actor_issuer;
   std::string_view actor_subject;  // empty: no act claim
+  // A token bound to a DPoP key: `cnf.jkt`, the key's RFC 7638 thumbprint (RFC 9449 §6.1).
+  std::string_view cnf_jkt;
 };
 
 // Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws

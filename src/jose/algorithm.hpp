@@ -21,6 +21,7 @@ constexpr std::string_view to_string(Algorithm alg) {
 constexpr std::optional<Algorithm> parse_algorithm(std::string_view name) {
   if (name == "ES256") return Algorithm::ES256;
   if (name == "EdDSA") return Algorithm::EdDSA;
+  if (name == "Ed25519") return Algorithm::EdDSA;  // RFC 9864's fully specified name (oauth4webapi sends it)
   if (name == "RS256") return Algorithm::RS256;
   if (name == "PS256") return Algorithm::PS256;
   return std::nullopt;

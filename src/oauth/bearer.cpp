@@ -2,6 +2,10 @@
 
 #include "common/ascii.hpp"
 #include "http/router.hpp"
+#include "oauth/dpop_proof.hpp"
+#include "oauth/dpop_replay.hpp"
+
+#include <ctime>
 
 namespace tokengate::oauth {
 
@@ -35,14 +39,79 @@ http::Response invalid_token(std::string_view description, bool token_present) {
   return r;
 }
 
+namespace {
+
+// The token of "Authorization: DPoP <token>"; nullopt if absent, repeated or another scheme.
+std::optional<std::string_view> dpop_token(const http::Request& request) {
+  if (request.authorization_count != 1 || !common::istarts_with(request.authorization, "dpop ")) return std::nullopt;
+  std::string_view token = request.authorization.substr(5);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+// RFC 9449 §7.1: the challenge of a route that takes DPoP-bound tokens.
+http::Response dpop_refusal(std::string_view error, std::string_view description) {
+  http::Response r = http::json_error(401, std::string(error), description);
+  std::string safe;
+  for (char ch : description) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') safe += ch;
+  }
+  r.header("WWW-Authenticate", "DPoP algs=\"ES256 EdDSA Ed25519 RS256 PS256\", error=\"" + std::string(error) +
+                                   "\", error_description=\"" + safe + "\"");
+  return r;
+}
+
+std::string_view bound_key(const boost::json::object& claims) {
+  auto cnf = claims.find("cnf");
+  if (cnf == claims.end() || !cnf->value().is_object()) return {};
+  auto jkt = cnf->value().as_object().find("jkt");
+  return jkt != cnf->value().as_object().end() && jkt->value().is_string() ? std::string_view(jkt->value().as_string())
+                                                                           : std::string_view("?");
+}
+
+}  // namespace
+
 void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
                       std::function<void(const boost::json::object& claims, http::Respond respond)> handler) {
+  if (auto token = dpop_token(request)) {  // RFC 9449 §7
+    if (verifier.public_base().empty())
+      return respond(dpop_refusal("invalid_token", "This server takes no DPoP-bound tokens here; send a Bearer token."));
+    if (request.dpop_count != 1)
+      return respond(dpop_refusal("invalid_dpop_proof", "Send exactly one DPoP header with a proof for this request."));
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    std::string url = std::string(verifier.public_base()) + std::string(request.path);  // `expect` views it
+    DpopExpectations expect{request.method, url, now};
+    expect.access_token = *token;
+    auto proof = verify_dpop_proof(request.dpop, expect);
+    if (auto* e = std::get_if<OAuthError>(&proof)) return respond(dpop_refusal(e->error, e->description));
+    auto& dpop = std::get<DpopProof>(proof);
+    static DpopReplay replay;  // the resource routes' proofs, once each on this node
+    if (!replay.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
+      return respond(dpop_refusal("invalid_dpop_proof", "The DPoP proof was used before (its jti); sign one per request."));
+    return verifier.verify(*request.loop, *token, [jkt = std::move(dpop.jkt), respond = std::move(respond),
+                                                   handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
+      if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(dpop_refusal("invalid_token", failure->message));
+      const auto& claims = std::get<boost::json::object>(r);
+      if (bound_key(claims) != jkt)
+        return respond(dpop_refusal("invalid_token", "The token is not bound to the key of this DPoP proof (cnf.jkt)."));
+      handler(claims, std::move(respond));
+    });
+  }
   auto token = bearer_token(request);
   if (!token)
     return respond(invalid_token("This route needs an access token: send Authorization: Bearer <token>.", false));
   verifier.verify(*request.loop, *token, [respond = std::move(respond), handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
     if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(invalid_token(failure->message, true));
-    handler(std::get<boost::json::object>(r), std::move(respond));
+    const auto& claims = std::get<boost::json::object>(r);
+    // A copy of a sender-constrained token is no use without its key (RFC 9449 §7.1).
+    if (!bound_key(claims).empty())
+      return respond(invalid_token("The token is bound to a DPoP key: send it as Authorization: DPoP <token> with a "
+                                   "DPoP proof, not as a Bearer token.",
+                                   true));
+    handler(claims, std::move(respond));
   });
 }
 

@@ -30,9 +30,15 @@ class AccessTokenVerifier {
   using Result = std::variant<boost::json::object, jose::JwtFailure>;
   virtual ~AccessTokenVerifier() = default;
   virtual void verify(boost::asio::io_context& loop, std::string_view token, std::function<void(Result)> done) const = 0;
+  // The public URL of this server (the issuer) that a DPoP proof's htu names, with a request's
+  // path after it; empty: DPoP-bound tokens are not taken here (proxy mode).
+  virtual std::string_view public_base() const { return {}; }
 };
 
-// Runs `handler` if the request carries a valid access token, else answers 401.
+// Runs `handler` if the request carries a valid access token, else answers 401. A token bound to a
+// DPoP key (`cnf.jkt`, RFC 9449) counts only as `Authorization: DPoP <token>` with a proof of that
+// key for this request (htm, htu, `ath` the token's hash), each proof once; sent as Bearer it is
+// refused (§7.1).
 void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
                       std::function<void(const boost::json::object& claims, http::Respond respond)> handler);
 

@@ -1,4 +1,4 @@
-// Client assertions (private_key_jwt and federated workload tokens), against a client's key set of
+// Client assertions (private_key_jwt and federated workload tokens) and DPoP proofs, against a client's key set of
 // every algorithm and a federation with claim conditions: whatever the input, an answer (a client
 // or the RFC error), never a crash.
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include "issuer/client_assertion.hpp"
 #include "issuer/trusted_issuers.hpp"
 #include "jose/signing_key.hpp"
+#include "oauth/dpop_proof.hpp"
 
 namespace {
 
@@ -49,5 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   issuer::verify_client_assertion(parsed, "svc", nullptr, rules, now);
   // The federated mapping sees only verified claims; fuzzed claims stand in for any an issuer signs.
   if (parsed.claims) issuer::map_federated_subject(*parsed.claims, federation(), "", now);
+  // The same bytes as a DPoP proof (RFC 9449), at a resource (with ath) and at the token endpoint.
+  oauth::DpopExpectations at_resource{"GET", "https://tokengate.test/v4.0/cells", now};
+  at_resource.access_token = "token";
+  oauth::verify_dpop_proof(assertion, at_resource);
+  oauth::verify_dpop_proof(assertion, {"POST", "https://tokengate.test/connect/token", now});
   return 0;
 }

@@ -47,7 +47,7 @@ describe('introspection and revocation endpoints, issuer mode', () => {
     const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
     assert.deepEqual(m.introspection_endpoint_auth_methods_supported, methods);
     assert.deepEqual(m.revocation_endpoint_auth_methods_supported, methods);
-    assert.deepEqual(m.introspection_endpoint_auth_signing_alg_values_supported, ['ES256', 'EdDSA', 'RS256', 'PS256']);
+    assert.deepEqual(m.introspection_endpoint_auth_signing_alg_values_supported, ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256']);
     assert.equal(m.status_list_aggregation_endpoint, `${server.base}/statuslists`);
   });
 

@@ -96,8 +96,8 @@ describe('private_key_jwt', () => {
     }
   });
 
-  test('every algorithm the metadata names: ES256, EdDSA, RS256, PS256', async () => {
-    const keys = await Promise.all(['ES256', 'EdDSA', 'RS256', 'PS256'].map((alg) => clientKey(alg)));
+  test('every algorithm the metadata names: ES256, EdDSA (Ed25519), RS256, PS256', async () => {
+    const keys = await Promise.all(['ES256', 'EdDSA', 'RS256', 'PS256', 'Ed25519'].map((alg) => clientKey(alg)));
     const file = path.join(server.dataDir, 'four.json');
     writeFileSync(file, JSON.stringify(jwksOf(...keys)));
     const c = cliJson(['client', 'create', '--name', 'four', '--auth', 'private_key_jwt', '--jwks', file, ...store]);
@@ -122,7 +122,7 @@ describe('private_key_jwt', () => {
     const cases = [
       ['signed by a key the client did not register', await assertion(other, id, server.base, {}), /not signed by a key registered for client/],
       ['signed by another key with the registered kid', await assertion({ ...other, kid: key.kid }, id, server.base), /not signed by a key registered/],
-      ['alg none', unsignedJws({ alg: 'none', kid: key.kid }, { iss: id, sub: id, aud: server.base, jti: 'n1', exp: now + 60 }), /alg must be ES256, EdDSA, RS256 or PS256/],
+      ['alg none', unsignedJws({ alg: 'none', kid: key.kid }, { iss: id, sub: id, aud: server.base, jti: 'n1', exp: now + 60 }), /alg must be ES256, EdDSA \(Ed25519\), RS256 or PS256/],
       ['HS256', unsignedJws({ alg: 'HS256', kid: key.kid }, { iss: id, sub: id, aud: server.base, jti: 'h1', exp: now + 60 }, 'AAAA'), /shared-secret HMAC is refused/],
       ['expired', await signed({ claims: { exp: now - 120, iat: now - 180 } }), /has expired/],
       ['issued in the future', await signed({ claims: { iat: now + 120, exp: now + 180 } }), /issued in the future/],

@@ -106,7 +106,7 @@ describe('token endpoint (issuer mode)', () => {
       assert.equal(m.jwks_uri, `${server.base}/.well-known/jwks.json`);
       assert.deepEqual(m.grant_types_supported, ['client_credentials']);
       assert.deepEqual(m.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
-      assert.deepEqual(m.token_endpoint_auth_signing_alg_values_supported, ['ES256', 'EdDSA', 'RS256', 'PS256']);
+      assert.deepEqual(m.token_endpoint_auth_signing_alg_values_supported, ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256']);
     }
   });
 

@@ -58,7 +58,7 @@ const TARGETS = {
 };
 
 for (const [name, start] of Object.entries(TARGETS)) {
-  for (const alg of ['ES256', 'PS256']) {
+  for (const alg of ['ES256', 'EdDSA', 'PS256']) {
     describe(`private_key_jwt (${alg}) from real clients, ${name}`, () => {
       let key;
       let target;

@@ -1,0 +1,111 @@
+#include "oauth/dpop_proof.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include "common/ascii.hpp"
+#include "common/base64url.hpp"
+#include "common/sha256.hpp"
+#include "common/json_member.hpp"
+#include "jose/jwk.hpp"
+#include "jose/jws_verify.hpp"
+
+namespace tokengate::oauth {
+namespace {
+
+constexpr size_t kMaxProof = 8 * 1024;
+
+std::optional<boost::json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::optional<int64_t> integer(const boost::json::object& o, const char* name) {
+  auto it = o.find(name);
+  if (it == o.end()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64() && it->value().as_uint64() < (1ull << 53)) return static_cast<int64_t>(it->value().as_uint64());
+  if (it->value().is_double() && it->value().as_double() > 0 && it->value().as_double() < 9e15)
+    return static_cast<int64_t>(it->value().as_double());
+  return std::nullopt;
+}
+
+// RFC 9449 §4.3 step 9 with RFC 3986 §6.2.2 and §6.2.3: scheme and host in any case, an omitted
+// default port, an empty path as "/"; query and fragment ignored.
+bool same_url(std::string_view claimed, std::string_view actual) {
+  auto a = boost::urls::parse_uri(claimed);
+  auto b = boost::urls::parse_uri(actual);
+  if (!a || !b) return false;
+  auto port = [](const boost::urls::url_view& u) -> std::string {
+    if (u.has_port()) return std::string(u.port());
+    return common::iequals(u.scheme(), "https") ? "443" : common::iequals(u.scheme(), "http") ? "80" : "";
+  };
+  auto path = [](const boost::urls::url_view& u) {
+    std::string p(u.encoded_path());
+    return p.empty() ? std::string("/") : p;
+  };
+  return common::iequals(a->scheme(), b->scheme()) && common::iequals(a->encoded_host(), b->encoded_host()) &&
+         port(*a) == port(*b) && path(*a) == path(*b);
+}
+
+bool key_type_fits(jose::Algorithm header_alg, jose::Algorithm key_alg) {
+  if (jose::is_rsa(header_alg)) return jose::is_rsa(key_alg);
+  return header_alg == key_alg;
+}
+
+}  // namespace
+
+OAuthError invalid_dpop_proof(std::string description) { return {400, "invalid_dpop_proof", std::move(description)}; }
+
+std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, const DpopExpectations& expect) {
+  if (proof.size() > kMaxProof) return invalid_dpop_proof("The DPoP proof is longer than 8 KiB.");
+  auto jws = jose::parse_compact(proof);
+  if (!jws) return invalid_dpop_proof("The DPoP proof is not a signed JWT (three base64url parts).");
+  auto header = parse_object(jws->header);
+  if (!header) return invalid_dpop_proof("The DPoP proof's header is not a JSON object.");
+  if (common::string_member(*header, "typ") != "dpop+jwt")
+    return invalid_dpop_proof("The DPoP proof's typ must be dpop+jwt (RFC 9449 §4.2).");
+  if (header->contains("crit")) return invalid_dpop_proof("The DPoP proof requires extensions (crit) this server does not implement.");
+  auto alg = jose::parse_algorithm(common::string_member(*header, "alg"));
+  if (!alg)
+    return invalid_dpop_proof("The DPoP proof's alg must be ES256, EdDSA (Ed25519), RS256 or PS256 (never none or an HMAC).");
+  auto jwk_member = header->find("jwk");
+  if (jwk_member == header->end() || !jwk_member->value().is_object())
+    return invalid_dpop_proof("The DPoP proof carries no public key (jwk) in its header.");
+  const auto& jwk = jwk_member->value().as_object();
+  for (const char* private_member : {"d", "p", "q", "dp", "dq", "qi", "k"}) {
+    if (jwk.contains(private_member))
+      return invalid_dpop_proof("The DPoP proof's jwk holds a private key; send only its public half.");
+  }
+  jose::Algorithm key_alg;
+  jose::PkeyPtr key = jose::public_key_from_jwk(jwk, key_alg);
+  if (!key) return invalid_dpop_proof("The DPoP proof's jwk is not a public key this server takes (EC P-256, Ed25519, RSA ≥ 2048).");
+  if (!key_type_fits(*alg, key_alg)) return invalid_dpop_proof("The DPoP proof's jwk is not a key for its alg.");
+  if (!jose::verify_signature(key.get(), *alg, jws->signing_input, jws->signature))
+    return invalid_dpop_proof("The DPoP proof's signature is not valid for its jwk.");
+
+  auto claims = parse_object(jws->payload);
+  if (!claims) return invalid_dpop_proof("The DPoP proof's claims are not a JSON object.");
+  if (common::string_member(*claims, "htm") != expect.method)
+    return invalid_dpop_proof("The DPoP proof's htm is not this request's method (" + std::string(expect.method) + ").");
+  if (!same_url(common::string_member(*claims, "htu"), expect.url))
+    return invalid_dpop_proof("The DPoP proof's htu is not this request's URL (" + std::string(expect.url) + ").");
+  auto iat = integer(*claims, "iat");
+  if (!iat) return invalid_dpop_proof("The DPoP proof has no iat.");
+  if (*iat > expect.now + expect.leeway) return invalid_dpop_proof("The DPoP proof is issued in the future (iat); check the client's clock.");
+  if (*iat < expect.now - expect.max_age)
+    return invalid_dpop_proof("The DPoP proof is more than " + std::to_string(expect.max_age) + " seconds old (iat); sign a new one for each request.");
+  if (!expect.access_token.empty()) {
+    common::Sha256Digest hash = common::sha256(expect.access_token);
+    std::string ath = common::base64url_encode(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+    if (common::string_member(*claims, "ath") != ath)
+      return invalid_dpop_proof("The DPoP proof's ath is not the hash of the access token sent with it.");
+  }
+  std::string_view jti = common::string_member(*claims, "jti");
+  if (jti.empty() || jti.size() > 256) return invalid_dpop_proof("The DPoP proof needs a jti of 1 to 256 characters.");
+  return DpopProof{jose::thumbprint(jose::public_key_members(key.get(), key_alg)), std::string(jti), *iat};
+}
+
+}  // namespace tokengate::oauth

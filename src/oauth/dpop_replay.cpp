@@ -1,0 +1,21 @@
+#include "oauth/dpop_replay.hpp"
+
+namespace tokengate::oauth {
+
+bool DpopReplay::first_use(std::string_view jkt, std::string_view jti, int64_t forget_after, int64_t now) {
+  std::string key;
+  key.reserve(jkt.size() + 1 + jti.size());
+  key.append(jkt).append(1, ' ').append(jti);
+  std::lock_guard lock(mutex_);
+  if (now >= next_purge_ || seen_.size() >= max_entries_) {
+    std::erase_if(seen_, [now](const auto& entry) { return entry.second < now; });
+    next_purge_ = now + 10;
+  }
+  auto it = seen_.find(key);
+  if (it != seen_.end() && it->second >= now) return false;
+  if (it == seen_.end() && seen_.size() >= max_entries_) return false;  // full of live proofs
+  seen_[std::move(key)] = forget_after;
+  return true;
+}
+
+}  // namespace tokengate::oauth
