@@ -15,26 +15,6 @@ using oauth::OAuthError;
 
 OAuthError refused(std::string message) { return OAuthError::invalid_client(std::move(message), false); }
 
-std::optional<boost::json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
-// A NumericDate (RFC 7519 §2): an integer or a number; nullopt if absent or not one.
-std::optional<int64_t> numeric_date(const boost::json::object& claims, const char* name) {
-  auto it = claims.find(name);
-  if (it == claims.end()) return std::nullopt;
-  constexpr double kLimit = 9007199254740992.0;  // 2^53: beyond it a date means nothing
-  const auto& v = it->value();
-  if (v.is_int64() && v.as_int64() > -static_cast<int64_t>(kLimit) && v.as_int64() < static_cast<int64_t>(kLimit))
-    return v.as_int64();
-  if (v.is_uint64() && v.as_uint64() < static_cast<uint64_t>(kLimit)) return static_cast<int64_t>(v.as_uint64());
-  if (v.is_double() && v.as_double() > -kLimit && v.as_double() < kLimit) return static_cast<int64_t>(v.as_double());
-  return std::nullopt;
-}
-
 }  // namespace
 
 bool audience_matches(const boost::json::object& claims, const std::vector<std::string>& audiences) {
@@ -95,8 +75,8 @@ ParsedAssertion parse_assertion(std::string_view assertion) {
   ParsedAssertion parsed;
   parsed.jws = jose::parse_compact(assertion);
   if (!parsed.jws) return parsed;
-  parsed.header = parse_object(parsed.jws->header);
-  parsed.claims = parse_object(parsed.jws->payload);
+  parsed.header = common::parse_json_object(parsed.jws->header);
+  parsed.claims = common::parse_json_object(parsed.jws->payload);
   if (parsed.header) parsed.kid = std::string(common::string_member(*parsed.header, "kid"));
   if (parsed.claims) {
     parsed.iss = std::string(common::string_member(*parsed.claims, "iss"));
@@ -142,19 +122,19 @@ std::variant<const boost::json::object*, OAuthError> signed_claims(const ParsedA
 }
 
 std::optional<OAuthError> check_times(const boost::json::object& claims, const AssertionRules& rules, int64_t now) {
-  auto exp = numeric_date(claims, "exp");
+  auto exp = common::numeric_date(claims, "exp");
   if (!exp) return refused("The client_assertion has no valid exp claim (RFC 7523 §3).");
   if (*exp + rules.leeway_seconds <= now) return refused("The client_assertion has expired; sign a new one.");
   if (*exp > now + rules.max_ahead_seconds + rules.leeway_seconds)
     return refused("The client_assertion's exp lies more than " + std::to_string(rules.max_ahead_seconds) +
                    " seconds ahead; sign assertions that expire sooner.");
-  if (auto nbf = numeric_date(claims, "nbf"); nbf && *nbf - rules.leeway_seconds > now)
+  if (auto nbf = common::numeric_date(claims, "nbf"); nbf && *nbf - rules.leeway_seconds > now)
     return refused("The client_assertion is not valid yet (nbf); check the client's clock.");
-  if (claims.contains("nbf") && !numeric_date(claims, "nbf"))
+  if (claims.contains("nbf") && !common::numeric_date(claims, "nbf"))
     return refused("The client_assertion's nbf is not a NumericDate.");
-  if (auto iat = numeric_date(claims, "iat"); iat && *iat - rules.leeway_seconds > now)
+  if (auto iat = common::numeric_date(claims, "iat"); iat && *iat - rules.leeway_seconds > now)
     return refused("The client_assertion is issued in the future (iat); check the client's clock.");
-  if (claims.contains("iat") && !numeric_date(claims, "iat"))
+  if (claims.contains("iat") && !common::numeric_date(claims, "iat"))
     return refused("The client_assertion's iat is not a NumericDate.");
   return std::nullopt;
 }
@@ -191,7 +171,7 @@ std::variant<VerifiedAssertion, OAuthError> verify_client_assertion(const Parsed
     return refused("The client_assertion's jti holds control characters.");
   // Remembered until no node would take the assertion any more: its exp, the leeway, and a margin
   // for the nodes' clocks.
-  return VerifiedAssertion{std::string(jti), *numeric_date(*claims, "exp") + rules.leeway_seconds + kClockMargin};
+  return VerifiedAssertion{std::string(jti), *common::numeric_date(*claims, "exp") + rules.leeway_seconds + kClockMargin};
 }
 
 }  // namespace tokengate::issuer

@@ -30,7 +30,7 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const o
                                                                           const store::ClientRecord& client,
                                                                           const KeySet& keys,
                                                                           const TokenSettings& settings) {
-  return grant_client_credentials(GrantAsk{request.body, request.sdk_route}, client, keys, settings);
+  return grant_client_credentials(GrantAsk{.body = request.body, .sdk_route = request.sdk_route}, client, keys, settings);
 }
 
 std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const GrantAsk& request,
@@ -61,13 +61,17 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const G
                 : request.sdk_route  ? settings.cells_token_ttl
                                      : settings.default_ttl;
   int64_t now = static_cast<int64_t>(std::time(nullptr));
-  AccessTokenClaims claims{settings.issuer,   client.id, audience, *scope, client.generation,
-                           now,               now + ttl, settings.status_list_names.get()};
-  if (request.actor) {
-    claims.actor_issuer = request.actor->issuer;
-    claims.actor_subject = request.actor->subject;
-  }
-  claims.cnf_jkt = request.dpop_jkt;
+  AccessTokenClaims claims{.issuer = settings.issuer,
+                           .client_id = client.id,
+                           .audience = audience,
+                           .scope = *scope,
+                           .generation = client.generation,
+                           .issued_at = now,
+                           .expires_at = now + ttl,
+                           .list_names = settings.status_list_names.get(),
+                           .actor_issuer = request.actor ? std::string_view(request.actor->issuer) : std::string_view(),
+                           .actor_subject = request.actor ? std::string_view(request.actor->subject) : std::string_view(),
+                           .cnf_jkt = request.dpop_jkt};
   std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;

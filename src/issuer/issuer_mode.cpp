@@ -85,7 +85,7 @@ std::variant<std::string, oauth::OAuthError> IssuerMode::dpop_binding(std::strin
   if (proofs > 1) return oauth::invalid_dpop_proof("The request has more than one DPoP header (RFC 9449 §4.3).");
   int64_t now = unix_now();
   std::string url = state_.settings.issuer + std::string(path);  // outlives `expect`, which views it
-  oauth::DpopExpectations expect{"POST", url, now};
+  oauth::DpopExpectations expect{.method = "POST", .url = url, .now = now};
   auto verified = oauth::verify_dpop_proof(proof, expect);
   if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return std::move(*e);
   auto& dpop = std::get<oauth::DpopProof>(verified);

@@ -10,12 +10,6 @@
 namespace tokengate::jose {
 namespace {
 
-std::optional<boost::json::object> parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
 
 using common::string_member;
 
@@ -30,21 +24,6 @@ bool audience_matches(const boost::json::object& claims, std::string_view audien
   return false;
 }
 
-std::optional<int64_t> numeric_date(const boost::json::object& claims, const char* name, bool& malformed) {
-  auto it = claims.find(name);
-  if (it == claims.end()) return std::nullopt;
-  // Beyond ±2^53 s a date means nothing; keeping to it also keeps the arithmetic below defined.
-  constexpr double kLimit = 9007199254740992.0;
-  if (it->value().is_uint64() && it->value().as_uint64() <= static_cast<uint64_t>(kLimit))
-    return static_cast<int64_t>(it->value().as_uint64());
-  if (it->value().is_double() && it->value().as_double() > -kLimit && it->value().as_double() < kLimit)
-    return static_cast<int64_t>(it->value().as_double());
-  if (it->value().is_int64() && it->value().as_int64() < static_cast<int64_t>(kLimit) &&
-      it->value().as_int64() > -static_cast<int64_t>(kLimit))
-    return it->value().as_int64();
-  malformed = true;
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -63,7 +42,7 @@ std::variant<std::shared_ptr<VerifiedToken>, JwtFailure> verify_signature_of(std
   using F = JwtFailure;
   auto jws = parse_compact(token);
   if (!jws) return F{F::malformed, "The access token is not a JWT (three base64url parts)."};
-  auto header = parse_object(jws->header);
+  auto header = common::parse_json_object(jws->header);
   if (!header) return F{F::malformed, "The access token's header is not a JSON object."};
 
   if (header->contains("crit"))  // RFC 7515 §4.1.11: we understand no extensions
@@ -77,7 +56,7 @@ std::variant<std::shared_ptr<VerifiedToken>, JwtFailure> verify_signature_of(std
   if (!verify_signature(key->pkey.get(), *alg, jws->signing_input, jws->signature))
     return F{F::bad_signature, "The token's signature is not valid."};
 
-  auto claims = parse_object(jws->payload);
+  auto claims = common::parse_json_object(jws->payload);
   if (!claims) return F{F::malformed, "The token's claims are not a JSON object."};
   auto verified = std::make_shared<VerifiedToken>();
   verified->kid = key->kid;
@@ -101,9 +80,9 @@ std::optional<JwtFailure> check_claims(const VerifiedToken& seen, const PublicKe
   const PublicKeySet::Key& key = *keys.find(seen.kid);
 
   bool malformed = false;
-  auto exp = numeric_date(claims, "exp", malformed);
-  auto nbf = numeric_date(claims, "nbf", malformed);
-  auto iat = numeric_date(claims, "iat", malformed);
+  auto exp = common::numeric_date(claims, "exp", &malformed);
+  auto nbf = common::numeric_date(claims, "nbf", &malformed);
+  auto iat = common::numeric_date(claims, "iat", &malformed);
   if (malformed || !exp) return F{F::malformed, "The token has no valid exp claim."};
   if ((key.signed_from || key.signed_until || expect.max_lifetime) && !iat)
     return F{F::malformed, "The token has no valid iat claim."};

@@ -21,6 +21,20 @@ std::optional<std::string_view> bearer_token(const http::Request& request) {
   return token;
 }
 
+namespace {
+
+// `description` as an auth-param's quoted value may hold it: %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3).
+std::string challenge_text(std::string_view description) {
+  std::string safe;
+  for (char ch : description) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') safe += ch;
+  }
+  return safe;
+}
+
+}  // namespace
+
 http::Response invalid_token(std::string_view description, bool token_present) {
   http::Response r = http::json_error(401, "invalid_token", description);
   if (!token_present) {
@@ -28,14 +42,8 @@ http::Response invalid_token(std::string_view description, bool token_present) {
     r.header("WWW-Authenticate", "Bearer realm=\"tokengate\"");
     return r;
   }
-  // error_description may hold only %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3).
-  std::string safe;
-  for (char ch : description) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') safe += ch;
-  }
-  r.header("WWW-Authenticate",
-           "Bearer realm=\"tokengate\", error=\"invalid_token\", error_description=\"" + safe + "\"");
+  r.header("WWW-Authenticate", "Bearer realm=\"tokengate\", error=\"invalid_token\", error_description=\"" +
+                                   challenge_text(description) + "\"");
   return r;
 }
 
@@ -54,13 +62,8 @@ std::optional<std::string_view> dpop_token(const http::Request& request) {
 // RFC 9449 §7.1: the challenge of a route that takes DPoP-bound tokens.
 http::Response dpop_refusal(std::string_view error, std::string_view description) {
   http::Response r = http::json_error(401, std::string(error), description);
-  std::string safe;
-  for (char ch : description) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') safe += ch;
-  }
   r.header("WWW-Authenticate", "DPoP algs=\"ES256 EdDSA Ed25519 RS256 PS256\", error=\"" + std::string(error) +
-                                   "\", error_description=\"" + safe + "\"");
+                                   "\", error_description=\"" + challenge_text(description) + "\"");
   return r;
 }
 
@@ -83,7 +86,7 @@ void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& 
       return respond(dpop_refusal("invalid_dpop_proof", "Send exactly one DPoP header with a proof for this request."));
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     std::string url = std::string(verifier.public_base()) + std::string(request.path);  // `expect` views it
-    DpopExpectations expect{request.method, url, now};
+    DpopExpectations expect{.method = request.method, .url = url, .now = now};
     expect.access_token = *token;
     auto proof = verify_dpop_proof(request.dpop, expect);
     if (auto* e = std::get_if<OAuthError>(&proof)) return respond(dpop_refusal(e->error, e->description));

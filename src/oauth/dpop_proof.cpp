@@ -15,22 +15,7 @@ namespace {
 
 constexpr size_t kMaxProof = 8 * 1024;
 
-std::optional<boost::json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
 
-std::optional<int64_t> integer(const boost::json::object& o, const char* name) {
-  auto it = o.find(name);
-  if (it == o.end()) return std::nullopt;
-  if (it->value().is_int64()) return it->value().as_int64();
-  if (it->value().is_uint64() && it->value().as_uint64() < (1ull << 53)) return static_cast<int64_t>(it->value().as_uint64());
-  if (it->value().is_double() && it->value().as_double() > 0 && it->value().as_double() < 9e15)
-    return static_cast<int64_t>(it->value().as_double());
-  return std::nullopt;
-}
 
 // RFC 9449 §4.3 step 9 with RFC 3986 §6.2.2 and §6.2.3: scheme and host in any case, an omitted
 // default port, an empty path as "/"; query and fragment ignored.
@@ -63,7 +48,7 @@ std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, co
   if (proof.size() > kMaxProof) return invalid_dpop_proof("The DPoP proof is longer than 8 KiB.");
   auto jws = jose::parse_compact(proof);
   if (!jws) return invalid_dpop_proof("The DPoP proof is not a signed JWT (three base64url parts).");
-  auto header = parse_object(jws->header);
+  auto header = common::parse_json_object(jws->header);
   if (!header) return invalid_dpop_proof("The DPoP proof's header is not a JSON object.");
   if (common::string_member(*header, "typ") != "dpop+jwt")
     return invalid_dpop_proof("The DPoP proof's typ must be dpop+jwt (RFC 9449 §4.2).");
@@ -86,13 +71,13 @@ std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, co
   if (!jose::verify_signature(key.get(), *alg, jws->signing_input, jws->signature))
     return invalid_dpop_proof("The DPoP proof's signature is not valid for its jwk.");
 
-  auto claims = parse_object(jws->payload);
+  auto claims = common::parse_json_object(jws->payload);
   if (!claims) return invalid_dpop_proof("The DPoP proof's claims are not a JSON object.");
   if (common::string_member(*claims, "htm") != expect.method)
     return invalid_dpop_proof("The DPoP proof's htm is not this request's method (" + std::string(expect.method) + ").");
   if (!same_url(common::string_member(*claims, "htu"), expect.url))
     return invalid_dpop_proof("The DPoP proof's htu is not this request's URL (" + std::string(expect.url) + ").");
-  auto iat = integer(*claims, "iat");
+  auto iat = common::numeric_date(*claims, "iat");
   if (!iat) return invalid_dpop_proof("The DPoP proof has no iat.");
   if (*iat > expect.now + expect.leeway) return invalid_dpop_proof("The DPoP proof is issued in the future (iat); check the client's clock.");
   if (*iat < expect.now - expect.max_age)

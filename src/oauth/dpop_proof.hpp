@@ -17,7 +17,7 @@ struct DpopExpectations {
   int64_t now = 0;
   int64_t max_age = 60;     // iat at most this old ...
   int64_t leeway = 5;       // ... or this far in the future
-  std::string_view access_token;  // at a resource: `ath` must be its base64url SHA-256 (§4.3 step 11)
+  std::string_view access_token{};  // at a resource: `ath` must be its base64url SHA-256 (§4.3 step 11)
 };
 
 struct DpopProof {

@@ -27,8 +27,8 @@ struct FederationRecord {
   int64_t created_at = 0;
 };
 
-// The conditions as a JSON object text, and back (throws StoreError-free std::runtime_error on
-// text that is not an object of strings).
+// The conditions as a JSON object's text, and back (std::runtime_error for text that is not an
+// object of strings).
 std::string conditions_json(const std::vector<std::pair<std::string, std::string>>& conditions);
 std::vector<std::pair<std::string, std::string>> parse_conditions(std::string_view json);
 
