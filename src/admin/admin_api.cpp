@@ -102,6 +102,19 @@ std::optional<std::string> jwks_field(const boost::json::object& body) {
   return boost::json::serialize(it->value());
 }
 
+// The one RFC 8705 §2.1.2 name a tls_client_auth client's certificate carries; at most one given.
+std::optional<store::ClientRecord::TlsName> tls_name_field(const boost::json::object& body) {
+  std::optional<store::ClientRecord::TlsName> found;
+  for (const auto& [key, value] : body) {
+    auto kind = store::parse_tls_name_member(key);
+    if (!kind) continue;
+    if (found) throw Refusal{400, "invalid_request", "Give one tls_client_auth_* name, not several (RFC 8705 §2.1.2)."};
+    if (!value.is_string()) throw Refusal{400, "invalid_request", std::string(key) + " must be a string."};
+    found = store::ClientRecord::TlsName{*kind, std::string(value.as_string())};
+  }
+  return found;
+}
+
 oauth::FormParams query(const http::Request& request) {
   std::string error;
   auto params = oauth::FormParams::parse(request.query, error);
@@ -268,14 +281,24 @@ http::Response AdminApi::clients(const Call& call) const {
 
 http::Response AdminApi::create_client(const Call& call) const {
   auto body = body_object(call.request);
-  only(body, {"name", "scope", "audience", "token_ttl", "token_endpoint_auth_method", "jwks", "jwks_uri"});
+  only(body, {"name", "scope", "audience", "token_ttl", "token_endpoint_auth_method", "jwks", "jwks_uri",
+              "tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+              "tls_client_auth_san_ip", "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens",
+              "dpop_bound_access_tokens"});
   issuer::ClientSpec spec;
   // RFC 7591 §2's names: client_secret_basic and client_secret_post are the same client here.
   std::string method = string_field(body, "token_endpoint_auth_method").value_or("client_secret_basic");
-  if (method == "private_key_jwt") spec.auth = store::ClientRecord::Auth::private_key_jwt;
-  else if (method != "client_secret_basic" && method != "client_secret_post")
-    throw Refusal{400, "invalid_request",
-                  "token_endpoint_auth_method must be client_secret_basic, client_secret_post or private_key_jwt."};
+  if (method != "client_secret_basic" && method != "client_secret_post") {
+    auto auth = store::parse_auth(method);
+    if (!auth)
+      throw Refusal{400, "invalid_request",
+                    "token_endpoint_auth_method must be client_secret_basic, client_secret_post, private_key_jwt, "
+                    "tls_client_auth or self_signed_tls_client_auth."};
+    spec.auth = *auth;
+  }
+  if (auto name = tls_name_field(body)) spec.tls_name = *name;
+  spec.certificate_bound = boolean_field(body, "tls_client_certificate_bound_access_tokens").value_or(true);
+  spec.require_dpop = boolean_field(body, "dpop_bound_access_tokens").value_or(false);
   spec.jwks = jwks_field(body).value_or("");
   spec.jwks_uri = string_field(body, "jwks_uri").value_or("");
   auto name = string_field(body, "name");
@@ -309,10 +332,16 @@ http::Response AdminApi::client(const Call& call, const std::string& id, std::st
     }
     if (method == "PATCH") {
       auto body = body_object(call.request);
-      only(body, {"name", "scope", "audience", "token_ttl", "enabled", "jwks", "jwks_uri"});
+      only(body, {"name", "scope", "audience", "token_ttl", "enabled", "jwks", "jwks_uri", "tls_client_auth_subject_dn",
+                  "tls_client_auth_san_dns", "tls_client_auth_san_uri", "tls_client_auth_san_ip",
+                  "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens",
+                  "dpop_bound_access_tokens"});
       issuer::ClientUpdate update{string_field(body, "name"), string_field(body, "scope"),
                                   string_field(body, "audience"), integer_field(body, "token_ttl"),
-                                  boolean_field(body, "enabled"), jwks_field(body), string_field(body, "jwks_uri")};
+                                  boolean_field(body, "enabled"), jwks_field(body), string_field(body, "jwks_uri"),
+                                  tls_name_field(body),
+                                  boolean_field(body, "tls_client_certificate_bound_access_tokens"),
+                                  boolean_field(body, "dpop_bound_access_tokens")};
       auto c = issuer::update_client(store_, id, update, call.actor);  // one write, one audit entry
       if (!c) throw no_such_client(id);
       after_write();

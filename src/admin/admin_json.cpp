@@ -19,9 +19,13 @@ boost::json::object client_json(const store::ClientRecord& c) {
                         {"token_ttl", c.token_ttl},
                         {"created_at", c.created_at},
                         {"updated_at", c.updated_at},
-                        {"token_endpoint_auth_method", c.auth == store::ClientRecord::Auth::private_key_jwt
-                                                           ? "private_key_jwt"
-                                                           : "client_secret_basic"}};
+                        {"token_endpoint_auth_method", c.auth == store::ClientRecord::Auth::secret
+                                                           ? "client_secret_basic"
+                                                           : store::auth_name(c.auth)}};
+  // RFC 8705 §2.1.2, §3.4 and RFC 9449 §5.2 client metadata.
+  if (c.tls_name.kind != store::ClientRecord::TlsNameKind::none) o[store::tls_name_member(c.tls_name.kind)] = c.tls_name.value;
+  o["tls_client_certificate_bound_access_tokens"] = c.certificate_bound || c.authenticates_by_certificate();
+  o["dpop_bound_access_tokens"] = c.require_dpop;
   if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
   if (!c.jwks.empty()) {
     boost::system::error_code ec;

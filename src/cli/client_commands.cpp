@@ -1,6 +1,7 @@
 // tokengate client create|list|show|update|delete|rotate-secret|revoke-tokens|disable|enable
 // Every change is audited as made by "cli:USER@HOST".
 #include <ctime>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "admin/admin_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/store_options.hpp"
+#include "issuer/client_keys.hpp"
 #include "issuer/client_registry.hpp"
 #include "common/duration.hpp"
 #include "common/scope_list.hpp"
@@ -30,6 +32,17 @@ void print_client(const store::ClientRecord& c) {
             << "scope:      " << common::join_scopes(c.scopes) << "\n"
             << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
             << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
+  if (c.require_dpop) std::cout << "dpop:       required (dpop_bound_access_tokens)\n";
+  if (!c.certificate_bound) std::cout << "binding:    its tokens are never bound to a client certificate\n";
+  if (c.auth == store::ClientRecord::Auth::tls_client_auth) {
+    std::cout << "auth:       tls_client_auth (no secret): a certificate from the server's client CA with "
+              << store::tls_name_member(c.tls_name.kind) << " '" << c.tls_name.value << "'\n";
+    return;
+  }
+  if (c.auth == store::ClientRecord::Auth::self_signed_tls_client_auth) {
+    std::cout << "auth:       self_signed_tls_client_auth (no secret): a certificate with a key of its JWKS\n";
+    return;
+  }
   if (c.auth == store::ClientRecord::Auth::private_key_jwt) {
     std::cout << "auth:       private_key_jwt (no secret), keys "
               << (c.jwks_uri.empty() ? std::string("registered inline (client show --json lists them)")
@@ -44,13 +57,39 @@ void print_client(const store::ClientRecord& c) {
             << "\n";
 }
 
-// The text of a JWKS file (--jwks FILE).
-std::string read_jwks_file(const std::string& path) {
+// The text of a file given with `option`.
+std::string read_file_text(const std::string& path, const char* option) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("--jwks: cannot read '" + path + "'");
+  if (!in) throw UsageError(std::string(option) + ": cannot read '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+std::string read_jwks_file(const std::string& path) { return read_file_text(path, "--jwks"); }
+
+// --certificate FILE: a self-signed certificate's key, as the JWKS the client is checked against.
+std::string certificate_file_jwks(const std::string& path) {
+  std::string error;
+  std::string jwks = issuer::jwks_of_certificate(read_file_text(path, "--certificate"), error);
+  if (jwks.empty()) throw UsageError("--certificate " + path + ": " + error);
+  return jwks;
+}
+
+// --tls-subject-dn and --tls-san-*: the one name a tls_client_auth client's certificate carries.
+void add_tls_name_options(CLI::App& cmd, std::function<void(store::ClientRecord::TlsName)> set) {
+  using K = store::ClientRecord::TlsNameKind;
+  struct Named {
+    const char* flag;
+    K kind;
+    const char* help;
+  };
+  for (const Named& n : {Named{"--tls-subject-dn", K::subject_dn, "tls_client_auth: its certificate's subject DN (RFC 4514, e.g. CN=worker,O=Example)"},
+                         Named{"--tls-san-dns", K::san_dns, "tls_client_auth: a DNS name in its certificate"},
+                         Named{"--tls-san-uri", K::san_uri, "tls_client_auth: a URI in its certificate (e.g. a SPIFFE ID)"},
+                         Named{"--tls-san-ip", K::san_ip, "tls_client_auth: an IP address in its certificate"},
+                         Named{"--tls-san-email", K::san_email, "tls_client_auth: an email address in its certificate"}}) {
+    cmd.add_option_function<std::string>(n.flag, [set, kind = n.kind](const std::string& v) { set({kind, v}); }, n.help);
+  }
 }
 
 int no_such_client(const std::string& id) {
@@ -79,6 +118,7 @@ struct ClientArgs {
   std::string grace;  // rotate-secret --grace: how long the old secret keeps working
   std::string auth = "client_secret";  // create --auth
   std::string jwks_file;               // create|update --jwks
+  std::string certificate_file;        // create|update --certificate
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -103,24 +143,43 @@ void add_client_commands(CLI::App& app, Action& run) {
   create->add_option("--audience", args.spec.audience, "the `aud` of its tokens (default: the server's)");
   create->add_option("--ttl", args.spec.token_ttl, "token lifetime in seconds (default: the server's)");
   create->add_option("--auth", args.auth,
-                     "how it authenticates: client_secret (a secret, shown once; the default) or private_key_jwt "
-                     "(a JWT signed with one of its keys, RFC 7523; no secret exists)");
+                     "how it authenticates: client_secret (a secret, shown once; the default), private_key_jwt "
+                     "(a JWT signed with one of its keys, RFC 7523), tls_client_auth (a certificate from the "
+                     "server's client CA, RFC 8705) or self_signed_tls_client_auth (a certificate it registered); "
+                     "no secret exists but for client_secret");
+  add_tls_name_options(*create, [](store::ClientRecord::TlsName name) { args.spec.tls_name = std::move(name); });
+  create->add_option("--certificate", args.certificate_file,
+                     "self_signed_tls_client_auth: a PEM file of its certificate (its key becomes the client's JWKS)");
+  create->add_option("--certificate-bound", args.spec.certificate_bound,
+                     "true (default): a token asked for with a client certificate is bound to it (RFC 8705 §3); "
+                     "false: never");
+  create->add_flag("--require-dpop", args.spec.require_dpop,
+                   "it gets DPoP-bound tokens only: a token request without a DPoP proof is refused (RFC 9449 §5.2)");
   create->add_option("--jwks", args.jwks_file, "private_key_jwt: a file holding the client's public keys (a JWKS)");
   create->add_option("--jwks-uri", args.spec.jwks_uri, "private_key_jwt: the http(s) URL where it publishes its keys");
   create->callback([&run] {
     run = [] {
       auto auth = store::parse_auth(args.auth);
-      if (!auth) throw UsageError("--auth must be client_secret or private_key_jwt, got '" + args.auth + "'");
+      if (!auth)
+        throw UsageError("--auth must be client_secret, private_key_jwt, tls_client_auth or "
+                         "self_signed_tls_client_auth, got '" + args.auth + "'");
       args.spec.auth = *auth;
       if (!args.jwks_file.empty()) args.spec.jwks = read_jwks_file(args.jwks_file);
+      if (!args.certificate_file.empty()) {
+        if (!args.jwks_file.empty()) throw UsageError("give --certificate or --jwks, not both");
+        args.spec.jwks = certificate_file_jwks(args.certificate_file);
+      }
       auto store = args.store.open();
       auto created = issuer::create_client(*store, args.spec, audit::cli_actor());
       if (created.secret.empty()) {
         if (args.json) std::cout << boost::json::serialize(client_json(created.record)) << "\n";
         else
           std::cout << "Created client '" << created.record.name << "'.\nclient_id:  " << created.record.id
-                    << "\nIt has no secret: it authenticates with a client_assertion signed by one of its keys "
-                       "(private_key_jwt, aud: this server's issuer).\n";
+                    << (created.record.authenticates_by_certificate()
+                            ? "\nIt has no secret: it authenticates with its TLS client certificate and client_id "
+                              "(" + std::string(store::auth_name(created.record.auth)) + ").\n"
+                            : "\nIt has no secret: it authenticates with a client_assertion signed by one of its keys "
+                              "(private_key_jwt, aud: this server's issuer).\n");
         return 0;
       }
       if (!args.json) std::cout << "Created client '" << created.record.name << "'.\n";
@@ -167,9 +226,17 @@ void add_client_commands(CLI::App& app, Action& run) {
   update->add_option("--jwks", args.jwks_file, "private_key_jwt: replace its keys by those of this JWKS file");
   update->add_option_function<std::string>("--jwks-uri", [](const std::string& v) { args.update.jwks_uri = v; },
                                            "private_key_jwt: take its keys from this URL instead");
+  update->add_option("--certificate", args.certificate_file,
+                     "self_signed_tls_client_auth: replace its keys by this PEM certificate's");
+  add_tls_name_options(*update, [](store::ClientRecord::TlsName name) { args.update.tls_name = std::move(name); });
+  update->add_option_function<bool>("--certificate-bound", [](bool v) { args.update.certificate_bound = v; },
+                                    "true: bind its tokens to a client certificate it presents; false: never");
+  update->add_option_function<bool>("--require-dpop", [](bool v) { args.update.require_dpop = v; },
+                                    "true: DPoP-bound tokens only (tokens issued before stay valid until they expire)");
   update->callback([&run] {
     run = [] {
       if (!args.jwks_file.empty()) args.update.jwks = read_jwks_file(args.jwks_file);
+      if (!args.certificate_file.empty()) args.update.jwks = certificate_file_jwks(args.certificate_file);
       auto c = issuer::update_client(*args.store.open_existing(), args.id, args.update, audit::cli_actor());
       if (!c) return no_such_client(args.id);
       if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";

@@ -16,7 +16,9 @@
 #include "cli/key_encryption_option.hpp"
 #include "cli/process_signals.hpp"
 #include "cli/serve_metrics.hpp"
+#include "common/base64url.hpp"
 #include "common/host_name.hpp"
+#include "common/random.hpp"
 #include "common/token_lifetime.hpp"
 #include "config/config.hpp"
 #include "front/routes.hpp"
@@ -26,6 +28,7 @@
 #include "issuer/key_rotation.hpp"
 #include "issuer/snapshot_loader.hpp"
 #include "limits/client_limits.hpp"
+#include "oauth/dpop_nonce.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
 #include "proxy/proxy_mode.hpp"
@@ -108,6 +111,16 @@ void warn_if_plain_on_network(const config::Config& config) {
                  config.listen_host);
 }
 
+// The key every node makes its DPoP nonces with (RFC 9449 §8): one for the store, made by the first
+// node to start, read by the others.
+std::shared_ptr<const oauth::DpopNonces> load_dpop_nonces(store::Store& store) {
+  std::string candidate(32, '\0');
+  common::random_bytes(candidate.data(), candidate.size());
+  auto key = common::base64url_decode(store.ensure_secret("dpop_nonce_key", common::base64url_encode(candidate)));
+  if (!key || key->size() < 32) throw store::StoreError("the store's DPoP nonce key is malformed");
+  return std::make_shared<const oauth::DpopNonces>(std::move(*key));
+}
+
 http::ServerOptions server_options(const config::Config& config) {
   http::ServerOptions options;
   options.host = config.listen_host;
@@ -116,7 +129,13 @@ http::ServerOptions server_options(const config::Config& config) {
   options.access_log = config.access_log;
   options.max_connections = static_cast<size_t>(config.max_connections);
   options.trusted_proxies = {config.trusted_proxy_list.begin(), config.trusted_proxy_list.end()};
-  if (!config.tls_cert.empty()) options.tls = http::TlsFiles{config.tls_cert, config.tls_key};
+  if (!config.tls_cert.empty())
+    options.tls = http::TlsFiles{.certificate = config.tls_cert,
+                                 .private_key = config.tls_key,
+                                 .request_client_certificate = !config.tls_client_ca.empty()};
+  if (!config.tls_client_ca.empty())
+    options.client_cas = std::make_shared<http::ClientCertificateAuthorities>(config.tls_client_ca);
+  options.client_cert_header = config.client_cert_header;
   return options;
 }
 
@@ -193,6 +212,7 @@ int serve_issuer(const config::Config& config) {
                              config.key_publish_delay, issuer::load_status_list_names(*store, longest_ttl),
                              config.cells_token_ttl});
   if (state.settings.default_audience.empty()) state.settings.default_audience = state.settings.issuer;
+  if (config.dpop_nonce) state.settings.dpop_nonces = load_dpop_nonces(*store);
   issuer::SnapshotLoader loader(*store, state, kek);
   store::StoreWatcher watcher(*store, [&loader] { return loader.reload(); });
   // The trail before the mode: a key fetch the mode finishes while it stops may still note a success.
@@ -203,6 +223,7 @@ int serve_issuer(const config::Config& config) {
   mode.set_notes(&notes);
   limits::ClientLimits limits(limit_settings(config));
   front::Routes routes(mode, {&limits, &failures});
+  routes.set_client_certificates(!config.tls_client_ca.empty() || !config.client_cert_header.empty(), config.mtls_url);
   routes.add_to(router);
   web::add_public_pages(router);
 

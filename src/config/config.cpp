@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -90,6 +91,21 @@ const std::vector<Field>& fields() {
                   "serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; reloaded on SIGHUP and when it changes"},
                  &Config::tls_cert),
       text_field({"tls_key", "--tls-key", "TOKENGATE_TLS_KEY", "the PEM private key of tls_cert"}, &Config::tls_key),
+      text_field({"tls_client_ca", "--tls-client-ca", "TOKENGATE_TLS_CLIENT_CA",
+                  "PEM CA certificates (and intermediates) that client certificates of tls_client_auth clients "
+                  "chain to; with tls_cert, clients are asked for a certificate (RFC 8705)"},
+                 &Config::tls_client_ca),
+      text_field({"client_cert_header", "--client-cert-header", "TOKENGATE_CLIENT_CERT_HEADER",
+                  "the header in which a trusted proxy forwards the client's TLS certificate (nginx: "
+                  "$ssl_client_escaped_cert; or RFC 9440 Client-Cert); the proxy must always set it"},
+                 &Config::client_cert_header),
+      text_field({"mtls_url", "--mtls-url", "TOKENGATE_MTLS_URL",
+                  "the base URL where clients reach this server with mutual TLS, when it is not the issuer "
+                  "(RFC 8705 mtls_endpoint_aliases)"},
+                 &Config::mtls_url),
+      boolean_field({"dpop_nonce", "--dpop-nonce", "TOKENGATE_DPOP_NONCE",
+                  "DPoP proofs must carry a nonce from this server (RFC 9449 §8), valid on every node"},
+                 &Config::dpop_nonce),
       integer_field({"max_connections", "--max-connections", "TOKENGATE_MAX_CONNECTIONS",
                      "connections open at once; more are refused with 503 (0: the file-descriptor limit less 64)"},
                     &Config::max_connections),
@@ -336,6 +352,11 @@ void validate(Config& c) {
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw ConfigError(std::string(c.tls_cert.empty() ? "tls_key" : "tls_cert") + " is set but " +
                       (c.tls_cert.empty() ? "tls_cert" : "tls_key") + " is not: HTTPS needs both");
+  if (!c.mtls_url.empty()) check_url("mtls_url", c.mtls_url);
+  for (char ch : c.client_cert_header)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+      throw ConfigError("client_cert_header must be a header name (letters, digits, '-'), got '" +
+                        c.client_cert_header + "'");
   if (c.max_connections < 0 || c.max_connections > 10000000)
     throw ConfigError("max_connections must be from 0 (derived from the file-descriptor limit) to 10000000, got " +
                       std::to_string(c.max_connections));

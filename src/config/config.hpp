@@ -38,6 +38,14 @@ struct Config {
   std::string key_encryption_key_file;  // a 256-bit key that seals the private signing keys in the store
   std::string tls_cert;            // PEM certificate chain: serve HTTPS (with tls_key)
   std::string tls_key;             // PEM private key
+  // Mutual TLS (RFC 8705): the CAs client certificates chain to (tls_client_auth); with tls_cert,
+  // clients are asked for a certificate (optional). client_cert_header: the header a trusted proxy
+  // that terminates TLS puts the client's certificate in. mtls_url: where clients reach this
+  // server with mutual TLS, when not at the issuer (RFC 8705 §5 mtls_endpoint_aliases).
+  std::string tls_client_ca;
+  std::string client_cert_header;
+  std::string mtls_url;
+  bool dpop_nonce = false;  // DPoP proofs must carry a server nonce (RFC 9449 §8)
   std::string log_level = "info";
   std::string log_format = "text"; // text or json (JSON lines)
   bool access_log = false;

@@ -19,8 +19,8 @@ struct AuthEndpoint {
 std::vector<std::unique_ptr<oauth::ClientAuthMethod>> client_auth_methods(AuthEndpoint endpoint);
 
 // The registered names (RFC 8414 `*_endpoint_auth_methods_supported`) of the methods every
-// endpoint takes.
-std::vector<std::string> client_auth_method_names();
+// endpoint takes; the RFC 8705 ones where client certificates reach the server.
+std::vector<std::string> client_auth_method_names(bool client_certificates = false);
 // The JWS algorithms a client assertion (private_key_jwt) may be signed with (RFC 8414
 // `*_endpoint_auth_signing_alg_values_supported`): asymmetric only, never `none` or an HMAC.
 std::vector<std::string> client_auth_signing_alg_names();

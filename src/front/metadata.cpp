@@ -8,14 +8,16 @@
 
 namespace tokengate::front {
 
-std::string metadata_json(const std::string& issuer, bool status_lists) {
+std::string metadata_json(const MetadataFacts& facts) {
+  const std::string& issuer = facts.issuer;
+  bool status_lists = facts.issuer_mode;
   boost::json::object m;
   m["issuer"] = issuer;
   m["token_endpoint"] = issuer + "/connect/token";
   m["jwks_uri"] = issuer + "/.well-known/jwks.json";
   m["grant_types_supported"] = boost::json::array{"client_credentials"};
   boost::json::array methods;
-  for (const auto& name : client_auth_method_names()) methods.push_back(boost::json::string(name));
+  for (const auto& name : client_auth_method_names(facts.client_certificates && facts.issuer_mode)) methods.push_back(boost::json::string(name));
   boost::json::array algorithms;
   for (const auto& name : client_auth_signing_alg_names()) algorithms.push_back(boost::json::string(name));
   m["token_endpoint_auth_methods_supported"] = methods;
@@ -30,6 +32,15 @@ std::string metadata_json(const std::string& issuer, bool status_lists) {
   if (status_lists) m["status_list_aggregation_endpoint"] = issuer + "/statuslists";
   // RFC 9449 §5.1: issuer mode binds tokens to DPoP keys (proxy mode leaves that to its upstream).
   if (status_lists) m["dpop_signing_alg_values_supported"] = algorithms;
+  if (facts.client_certificates && facts.issuer_mode) {
+    // RFC 8705 §3.3: tokens asked for with a client certificate are bound to it.
+    m["tls_client_certificate_bound_access_tokens"] = true;
+    if (!facts.mtls_url.empty()) {  // §5: where the endpoints take client certificates
+      m["mtls_endpoint_aliases"] = boost::json::object{{"token_endpoint", facts.mtls_url + "/connect/token"},
+                                                       {"introspection_endpoint", facts.mtls_url + "/connect/introspect"},
+                                                       {"revocation_endpoint", facts.mtls_url + "/connect/revocation"}};
+    }
+  }
   m["response_types_supported"] = boost::json::array{};  // no authorization endpoint
   m["scopes_supported"] = boost::json::array{};
   return boost::json::serialize(m);

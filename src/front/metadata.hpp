@@ -5,7 +5,12 @@
 
 namespace tokengate::front {
 
-// `status_lists`: whether to name the status list aggregation (issuer mode).
-std::string metadata_json(const std::string& issuer, bool status_lists);
+struct MetadataFacts {
+  std::string issuer;
+  bool issuer_mode = false;         // status lists and DPoP-bound tokens are this server's
+  bool client_certificates = false; // client certificates reach this server (RFC 8705)
+  std::string mtls_url;             // where clients connect with certificates, when not at the issuer
+};
+std::string metadata_json(const MetadataFacts& facts);
 
 }  // namespace tokengate::front

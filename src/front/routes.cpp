@@ -94,7 +94,10 @@ void Routes::add_to(http::Router& router) const {
 
   auto metadata = [this](const http::Request&) {
     http::Response r;
-    r.body = metadata_json(issuer_, mode_.status_lists() != nullptr);
+    r.body = metadata_json({.issuer = issuer_,
+                            .issuer_mode = mode_.status_lists() != nullptr,
+                            .client_certificates = client_certificates_,
+                            .mtls_url = mtls_url_});
     return r;
   };
   router.add("GET", "/.well-known/oauth-authorization-server", metadata);

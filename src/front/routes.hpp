@@ -28,6 +28,11 @@ class Routes {
 
   // The URL this server is known by (metadata); set before the server takes requests.
   void set_issuer(std::string issuer) { issuer_ = std::move(issuer); }
+  // Client certificates reach this server (RFC 8705), at `mtls_url` when it is not the issuer.
+  void set_client_certificates(bool taken, std::string mtls_url) {
+    client_certificates_ = taken;
+    mtls_url_ = std::move(mtls_url);
+  }
 
   void add_to(http::Router& router) const;
   // The token route alone (POST /connect/token): the admin listener serves it to its console,
@@ -37,6 +42,8 @@ class Routes {
  private:
   const Mode& mode_;
   std::string issuer_;
+  bool client_certificates_ = false;
+  std::string mtls_url_;
   TokenFront token_;        // POST /connect/token
   TokenFront cells_token_;  // POST /v4.0/cells/connect/token
   TokenFront sdk_token_;    // POST /oauth2/token, /v1.1/connect/token, /v3.0/connect/token, /v4.0/connect/token

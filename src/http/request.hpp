@@ -9,6 +9,8 @@ class io_context;
 
 namespace tokengate::http {
 
+struct ClientCertificate;
+
 struct Request {
   std::string_view method;  // "GET", "POST", ...
   std::string_view path;    // the target up to '?', still percent-encoded
@@ -34,6 +36,10 @@ struct Request {
   // The client's address: the connection's peer (the IP, as text), or, when the peer is a trusted
   // proxy, the address that proxy says it forwards for. Limits are kept per address.
   std::string_view client_address;
+
+  // The certificate the client presented in the TLS handshake, or that a trusted proxy forwarded
+  // (http/client_certificate); null: none.
+  const ClientCertificate* client_certificate = nullptr;
 
   // The event loop of the connection's thread. An asynchronous handler starts its I/O on it and
   // must respond on it (null only for requests made up by tests of synchronous handlers).

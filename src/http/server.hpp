@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "http/client_certificate.hpp"
 #include "http/router.hpp"
 #include "http/tls_context.hpp"
 
@@ -25,6 +26,10 @@ struct ServerOptions {
   size_t max_connections = 0;              // open at once; more are refused with 503. 0: from the fd limit
   std::optional<TlsFiles> tls;             // HTTPS with this certificate and key (see reload_tls)
   std::set<std::string> trusted_proxies;   // peers whose X-Forwarded-For names the client (IP addresses)
+  // Client certificates (RFC 8705): the CAs they may chain to, and the header in which a trusted
+  // proxy forwards one (empty: none is believed).
+  std::shared_ptr<const ClientCertificateAuthorities> client_cas;
+  std::string client_cert_header;
 };
 
 class Server {

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/beast_request.hpp"
+#include "http/client_certificate.hpp"
 #include "http/response_head.hpp"
 #include "observe/metrics.hpp"
 #include "observe/request_context.hpp"
@@ -57,6 +58,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       lowest().expires_after(shared_.options.request_timeout);
       stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (ec) return self->close();
+        // Read once per connection (a resumed session keeps its peer's certificate).
+        self->certificate_ = peer_certificate(self->stream_.native_handle(), self->shared_.options.client_cas.get());
         self->read_request();
       });
     } else {
@@ -76,6 +79,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
+  std::shared_ptr<const ClientCertificate> certificate_;  // from the handshake
+  std::shared_ptr<const ClientCertificate> forwarded_;    // from a trusted proxy's header, for ...
+  std::string forwarded_value_;                           // ... this value of it
   TcpStream& lowest() { return beast::get_lowest_layer(stream_); }
 
   void read_request() {
@@ -142,6 +148,24 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
       while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
       if (!last.empty() && last.size() <= 45) request.client_address = last;
+    }
+    request.client_certificate = certificate_.get();
+    if (peer_trusted_ && !shared_.options.client_cert_header.empty()) {
+      // A proxy that terminates TLS says which certificate its client presented; it must always
+      // set the header (an empty value when there was none), so that a client cannot.
+      auto header = parser_->get().find(shared_.options.client_cert_header);
+      std::string_view value;
+      if (header != parser_->get().end()) value = std::string_view(header->value().data(), header->value().size());
+      if (value != forwarded_value_) {
+        std::string error;
+        forwarded_ = forwarded_certificate(value, shared_.options.client_cas.get(), error);
+        forwarded_value_ = value;
+        if (!error.empty()) {
+          forwarded_value_.clear();
+          return send_error(400, "The proxy forwarded a client certificate that cannot be read: " + error + ".");
+        }
+      }
+      request.client_certificate = forwarded_.get();
     }
     // Logs and metrics name the route, never the path: a path may hold anything a client sent.
     route_ = shared_.router.route_info(request);

@@ -17,6 +17,9 @@ namespace tokengate::http {
 struct TlsFiles {
   std::string certificate;  // PEM: the certificate, then any intermediates
   std::string private_key;  // PEM
+  // Mutual TLS (RFC 8705): ask every client for a certificate (optional), and take any, also a
+  // self-signed one; whether it chains to a CA is decided after the handshake (http/client_certificate).
+  bool request_client_certificate = false;
 };
 
 class TlsContext {

@@ -71,7 +71,8 @@ std::variant<http::Response, oauth::OAuthError> grant_client_credentials(const G
                            .list_names = settings.status_list_names.get(),
                            .actor_issuer = request.actor ? std::string_view(request.actor->issuer) : std::string_view(),
                            .actor_subject = request.actor ? std::string_view(request.actor->subject) : std::string_view(),
-                           .cnf_jkt = request.dpop_jkt};
+                           .cnf_jkt = request.dpop_jkt,
+                           .cnf_x5t = request.certificate};
   std::string_view token = issue_access_token(keys, claims);
 
   http::Response response;

@@ -20,6 +20,7 @@ struct GrantAsk {
   bool sdk_route = false;
   const ExternalSubject* actor = nullptr;  // a federated workload: its token says who it was
   std::string_view dpop_jkt{};             // a DPoP proof's key thumbprint: the token is bound to it
+  std::string_view certificate{};          // the client certificate's thumbprint: the token is bound to it
 };
 
 // Settles scope (RFC 6749 §3.3) and audience (RFC 8707), then signs the token: the §5.1 response or

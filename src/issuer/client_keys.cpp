@@ -2,7 +2,14 @@
 
 #include <algorithm>
 
+#include <openssl/evp.h>
+
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "jose/jwk.hpp"
+#include "jose/x509_certificate.hpp"
 
 namespace tokengate::issuer {
 namespace {
@@ -25,7 +32,9 @@ void ClientKeys::update(const store::ClientSnapshot& clients) {
   auto before = tables_.load();
   auto next = std::make_shared<Tables>();
   clients.for_each([&](const store::ClientRecord& c) {
-    if (c.auth != store::ClientRecord::Auth::private_key_jwt) return;
+    if (c.auth != store::ClientRecord::Auth::private_key_jwt &&
+        c.auth != store::ClientRecord::Auth::self_signed_tls_client_auth)
+      return;
     if (!c.jwks.empty() && !next->by_jwks.contains(c.jwks)) {
       auto kept = before->by_jwks.find(c.jwks);
       next->by_jwks.emplace(c.jwks, kept != before->by_jwks.end() ? kept->second : parse_jwks(c.jwks));
@@ -51,7 +60,9 @@ void ClientKeys::update(const store::ClientSnapshot& clients) {
 }
 
 ClientKeys::Found ClientKeys::find(const store::ClientRecord& client, std::string_view kid) const {
-  if (client.auth != store::ClientRecord::Auth::private_key_jwt) return {};
+  if (client.auth != store::ClientRecord::Auth::private_key_jwt &&
+      client.auth != store::ClientRecord::Auth::self_signed_tls_client_auth)
+    return {};
   const Tables& tables = store::read_snapshot(tables_);
   if (!client.jwks.empty()) {
     auto it = tables.by_jwks.find(client.jwks);
@@ -124,6 +135,37 @@ std::string jwks_problem(std::string_view jwks) {
     return "the JWKS holds no key this server verifies with (EC P-256, Ed25519 or RSA of 2048 bits or more, for "
            "ES256, EdDSA, RS256 or PS256)";
   return {};
+}
+
+std::string jwks_of_certificate(std::string_view pem, std::string& error) {
+  auto cert = jose::certificate_from_pem(pem);
+  if (!cert) {
+    error = "not a PEM certificate";
+    return {};
+  }
+  jose::Algorithm alg;
+  switch (EVP_PKEY_get_base_id(cert->public_key.get())) {
+    case EVP_PKEY_EC: alg = jose::Algorithm::ES256; break;
+    case EVP_PKEY_ED25519: alg = jose::Algorithm::EdDSA; break;
+    case EVP_PKEY_RSA: alg = jose::Algorithm::RS256; break;
+    default:
+      error = "its key is neither EC P-256, Ed25519 nor RSA";
+      return {};
+  }
+  boost::json::object jwk;
+  try {
+    jwk = jose::public_key_members(cert->public_key.get(), alg);
+  } catch (const std::exception& e) {
+    error = std::string("its key cannot be used: ") + e.what();
+    return {};
+  }
+  jwk["x5t#S256"] = cert->thumbprint;
+  std::string jwks = boost::json::serialize(boost::json::object{{"keys", boost::json::array{jwk}}});
+  if (std::string problem = jwks_problem(jwks); !problem.empty()) {
+    error = problem;
+    return {};
+  }
+  return jwks;
 }
 
 }  // namespace tokengate::issuer

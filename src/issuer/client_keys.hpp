@@ -52,4 +52,8 @@ std::string keys_url_problem(const std::string& url);
 // one; otherwise what is wrong, for the operator.
 std::string jwks_problem(std::string_view jwks);
 
+// The JWKS of a PEM certificate's public key (with its x5t#S256), as a self_signed_tls_client_auth
+// client registers it; empty, with `error` saying why, if it is no certificate of a key we take.
+std::string jwks_of_certificate(std::string_view pem, std::string& error);
+
 }  // namespace tokengate::issuer

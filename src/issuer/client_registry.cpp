@@ -36,15 +36,40 @@ void validate(const ClientSpec& spec) {
   if (spec.token_ttl < 0 || spec.token_ttl > common::kMaxTokenLifetime)
     throw InvalidClientInput("the token lifetime (--ttl, token_ttl) must be from 1 to " + std::to_string(common::kMaxTokenLifetime) +
                              " seconds (31 days), or 0 for the server default");
-  if (spec.auth == store::ClientRecord::Auth::secret) {
-    if (!spec.jwks.empty() || !spec.jwks_uri.empty())
-      throw InvalidClientInput("keys (--jwks, --jwks-uri) are for a client that authenticates with private_key_jwt "
-                               "(--auth private_key_jwt)");
-    return;
+  using Auth = store::ClientRecord::Auth;
+  if (spec.tls_name.kind != store::ClientRecord::TlsNameKind::none && spec.auth != Auth::tls_client_auth)
+    throw InvalidClientInput("a certificate name (--tls-subject-dn, --tls-san-*) is for a client that authenticates "
+                             "with a CA-issued certificate (--auth tls_client_auth)");
+  if (!spec.certificate_bound && spec.auth != Auth::secret && spec.auth != Auth::private_key_jwt)
+    throw InvalidClientInput("a client that authenticates with its certificate always gets tokens bound to it "
+                             "(RFC 8705 §3); it cannot opt out");
+  switch (spec.auth) {
+    case Auth::secret:
+      if (!spec.jwks.empty() || !spec.jwks_uri.empty())
+        throw InvalidClientInput("keys (--jwks, --jwks-uri) are for a client that authenticates with private_key_jwt "
+                                 "(--auth private_key_jwt) or a self-signed certificate");
+      return;
+    case Auth::tls_client_auth:
+      if (!spec.jwks.empty() || !spec.jwks_uri.empty())
+        throw InvalidClientInput("a tls_client_auth client is known by its certificate's name, not by keys; for a "
+                                 "self-signed certificate use --auth self_signed_tls_client_auth");
+      if (spec.tls_name.kind == store::ClientRecord::TlsNameKind::none || spec.tls_name.value.empty())
+        throw InvalidClientInput("a tls_client_auth client needs the one name its certificate carries: its subject DN "
+                                 "(--tls-subject-dn) or one subjectAltName (--tls-san-dns, --tls-san-uri, "
+                                 "--tls-san-ip, --tls-san-email) (RFC 8705 §2.1.2)");
+      if (spec.tls_name.value.size() > 1024) throw InvalidClientInput("the certificate name is longer than 1 KiB");
+      return;
+    case Auth::self_signed_tls_client_auth:
+      if (!spec.jwks_uri.empty() || spec.jwks.empty())
+        throw InvalidClientInput("a self_signed_tls_client_auth client registers its certificate (--certificate FILE) "
+                                 "or its keys inline (--jwks FILE, jwks); a jwks_uri is not taken for it");
+      break;
+    case Auth::private_key_jwt:
+      if (spec.jwks.empty() == spec.jwks_uri.empty())
+        throw InvalidClientInput("a private_key_jwt client needs its public keys: either a JWKS (--jwks FILE, jwks) or "
+                                 "the URL where it publishes them (--jwks-uri URL, jwks_uri), not both");
+      break;
   }
-  if (spec.jwks.empty() == spec.jwks_uri.empty())
-    throw InvalidClientInput("a private_key_jwt client needs its public keys: either a JWKS (--jwks FILE, jwks) or "
-                             "the URL where it publishes them (--jwks-uri URL, jwks_uri), not both");
   if (!spec.jwks.empty()) {
     if (spec.jwks.size() > 64 * 1024) throw InvalidClientInput("the JWKS is larger than 64 KiB");
     if (std::string problem = jwks_problem(spec.jwks); !problem.empty()) throw InvalidClientInput("jwks: " + problem);
@@ -72,10 +97,13 @@ std::string settings_json(const store::ClientRecord& c) {
                         {"scope", common::join_scopes(c.scopes)},
                         {"audience", c.audience},
                         {"token_ttl", c.token_ttl}};
-  if (c.auth == store::ClientRecord::Auth::private_key_jwt) {
+  if (c.tls_name.kind != store::ClientRecord::TlsNameKind::none) o[store::tls_name_member(c.tls_name.kind)] = c.tls_name.value;
+  if (!c.certificate_bound) o["tls_client_certificate_bound_access_tokens"] = false;
+  if (c.require_dpop) o["dpop_bound_access_tokens"] = true;
+  if (c.auth != store::ClientRecord::Auth::secret) {
     o["auth"] = store::auth_name(c.auth);
     if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
-    else {
+    else if (!c.jwks.empty()) {
       auto digest = common::sha256(c.jwks);  // which keys, in short
       o["jwks_sha256"] = common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
     }
@@ -117,6 +145,9 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
   r.auth = spec.auth;
   r.jwks = spec.jwks;
   r.jwks_uri = spec.jwks_uri;
+  r.tls_name = spec.tls_name;
+  r.certificate_bound = spec.certificate_bound;
+  r.require_dpop = spec.require_dpop;
   if (r.auth != store::ClientRecord::Auth::secret) created.secret.clear();  // its digest matches nothing given out
   r.scopes = common::split_scopes(spec.scope);
   r.audience = spec.audience;
@@ -134,17 +165,24 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
   return read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
     ClientSpec spec{update.name.value_or(client.name), update.scope.value_or(common::join_scopes(client.scopes)),
                     update.audience.value_or(client.audience), update.token_ttl.value_or(client.token_ttl),
-                    client.auth, client.jwks, client.jwks_uri};
+                    client.auth, client.jwks, client.jwks_uri,
+                    update.tls_name.value_or(client.tls_name), update.certificate_bound.value_or(client.certificate_bound),
+                    update.require_dpop.value_or(client.require_dpop)};
     if (update.jwks || update.jwks_uri) {
-      if (client.auth == store::ClientRecord::Auth::secret)
-        throw InvalidClientInput("the client authenticates with a secret; keys (--jwks, --jwks-uri) are for a "
-                                 "private_key_jwt client: create one");
+      if (client.auth == store::ClientRecord::Auth::secret || client.auth == store::ClientRecord::Auth::tls_client_auth)
+        throw InvalidClientInput(std::string("the client authenticates with ") +
+                                 (client.auth == store::ClientRecord::Auth::secret ? "a secret" : "a CA-issued certificate") +
+                                 "; keys (--jwks, --jwks-uri) are for a private_key_jwt or "
+                                 "self_signed_tls_client_auth client: create one");
       spec.jwks = update.jwks.value_or("");
       spec.jwks_uri = update.jwks_uri.value_or("");
     }
     validate(spec);
     client.jwks = spec.jwks;
     client.jwks_uri = spec.jwks_uri;
+    client.tls_name = spec.tls_name;
+    client.certificate_bound = spec.certificate_bound;
+    client.require_dpop = spec.require_dpop;
     auto scopes = common::split_scopes(spec.scope);
     // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
     // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new
@@ -178,8 +216,8 @@ std::optional<RotatedSecret> rotate_client_secret(store::Store& store, const std
   RotatedSecret rotated;
   auto written = read_change_write(store, id, [&](store::ClientRecord& client, std::vector<store::RevocationRecord>& revoked) {
     if (client.auth != store::ClientRecord::Auth::secret)
-      throw InvalidClientInput("client " + id + " authenticates with private_key_jwt and has no secret; give it "
-                               "new keys with client update --jwks or --jwks-uri");
+      throw InvalidClientInput("client " + id + " authenticates with " + store::auth_name(client.auth) +
+                               " and has no secret; change its keys or certificate name with client update");
     rotated.secret = generate_client_secret();
     client.updated_at = now();
     if (grace_seconds > 0) {

@@ -27,6 +27,11 @@ struct ClientSpec {
   store::ClientRecord::Auth auth = store::ClientRecord::Auth::secret;
   std::string jwks;
   std::string jwks_uri;
+  // tls_client_auth: the one name its certificate carries (RFC 8705 §2.1.2).
+  // self_signed_tls_client_auth: its certificates' keys in `jwks` (inline only).
+  store::ClientRecord::TlsName tls_name{};
+  bool certificate_bound = true;  // false: tokens are never bound to its certificate (not for mTLS clients)
+  bool require_dpop = false;      // no token without a DPoP proof
 };
 
 struct CreatedClient {
@@ -44,6 +49,9 @@ struct ClientUpdate {
   // A private_key_jwt client's keys, replaced (one of the two: the other is cleared).
   std::optional<std::string> jwks;
   std::optional<std::string> jwks_uri;
+  std::optional<store::ClientRecord::TlsName> tls_name;  // a tls_client_auth client's certificate name
+  std::optional<bool> certificate_bound;
+  std::optional<bool> require_dpop;
 };
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor = {});

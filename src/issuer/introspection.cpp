@@ -22,7 +22,11 @@ http::Response introspection_response(const std::variant<boost::json::object, jo
   for (const char* name : {"client_id", "scope", "sub", "aud", "iss", "exp", "iat", "jti", "cnf", "act"}) {
     if (auto it = claims->find(name); it != claims->end()) body[name] = it->value();
   }
-  body["token_type"] = claims->contains("cnf") ? "DPoP" : "Bearer";  // RFC 9449 §6.2
+  // RFC 9449 §6.2: a token bound to a DPoP key is of type DPoP; one bound to a certificate only is
+  // still a Bearer token (RFC 8705 §3).
+  auto cnf = claims->find("cnf");
+  bool dpop = cnf != claims->end() && cnf->value().is_object() && cnf->value().as_object().contains("jkt");
+  body["token_type"] = dpop ? "DPoP" : "Bearer";
   r.body = boost::json::serialize(body);
   return r;
 }

@@ -11,7 +11,10 @@
 #include "common/json_member.hpp"
 #include "http/conditional.hpp"
 #include "http/event_loop.hpp"
+#include "http/client_certificate.hpp"
+#include "issuer/certificate_check.hpp"
 #include "issuer/client_assertion.hpp"
+#include "oauth/dpop_nonce.hpp"
 #include "oauth/dpop_proof.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
@@ -79,19 +82,51 @@ std::shared_ptr<const client::KeyCache::Keys> IssuerMode::fetch_unless_usable(cl
   return keys;
 }
 
-std::variant<std::string, oauth::OAuthError> IssuerMode::dpop_binding(std::string_view proof, int proofs,
-                                                                      std::string_view path) const {
-  if (proofs == 0) return std::string();
-  if (proofs > 1) return oauth::invalid_dpop_proof("The request has more than one DPoP header (RFC 9449 §4.3).");
+IssuerMode::BindingOffer IssuerMode::binding_offer(const http::Request& request) {
+  return {.proof = std::string(request.dpop),
+          .proofs = request.dpop_count,
+          .path = std::string(request.path),
+          .certificate = request.client_certificate ? request.client_certificate->thumbprint : std::string()};
+}
+
+std::variant<IssuerMode::Binding, oauth::OAuthError> IssuerMode::token_binding(const BindingOffer& offer,
+                                                                               const store::ClientRecord& client) const {
+  Binding binding;
+  // RFC 8705 §3: a certificate on the connection binds the token, unless the client opted out (a
+  // client that authenticated with it cannot).
+  if (!offer.certificate.empty() && (client.certificate_bound || client.authenticates_by_certificate()))
+    binding.x5t = offer.certificate;
+  if (offer.proofs == 0) {
+    if (client.require_dpop)
+      return oauth::invalid_dpop_proof("This client gets DPoP-bound tokens only: send a DPoP proof with the token "
+                                       "request (RFC 9449 §5.2 dpop_bound_access_tokens).");
+    return binding;
+  }
+  if (offer.proofs > 1) return oauth::invalid_dpop_proof("The request has more than one DPoP header (RFC 9449 §4.3).");
   int64_t now = unix_now();
-  std::string url = state_.settings.issuer + std::string(path);  // outlives `expect`, which views it
-  oauth::DpopExpectations expect{.method = "POST", .url = url, .now = now};
-  auto verified = oauth::verify_dpop_proof(proof, expect);
+  std::string url = state_.settings.issuer + offer.path;  // outlives `expect`, which views it
+  oauth::DpopExpectations expect{.method = "POST", .url = url, .now = now, .nonces = state_.settings.dpop_nonces.get()};
+  auto verified = oauth::verify_dpop_proof(offer.proof, expect);
   if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return std::move(*e);
   auto& dpop = std::get<oauth::DpopProof>(verified);
   if (!dpop_replay_.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
     return oauth::invalid_dpop_proof("The DPoP proof was used before (its jti); sign a new proof for each request.");
-  return std::move(dpop.jkt);
+  binding.jkt = std::move(dpop.jkt);
+  return binding;
+}
+
+http::Response IssuerMode::with_dpop_nonce(http::Response response, const BindingOffer& offer) const {
+  if (state_.settings.dpop_nonces && offer.proofs > 0)
+    response.header("DPoP-Nonce", state_.settings.dpop_nonces->current(unix_now()));
+  return response;
+}
+
+AuthResult IssuerMode::check_presented(const oauth::PresentedCredentials& credentials,
+                                       const http::Request& request) const {
+  if (credentials.by_certificate)
+    return check_certificate(credentials, request.client_certificate, store::read_snapshot(state_.clients),
+                             state_.client_keys, unix_now());
+  return check_secret(credentials, request.client_address);
 }
 
 AssertionRules IssuerMode::assertion_rules(const oauth::TokenRequest& request) const {
@@ -242,43 +277,50 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
   if (credentials.by_assertion()) {
     return authenticate_by_assertion(
         request, credentials,
-        [this, &gate, body = request.body, sdk_route = request.sdk_route, dpop = std::string(request.http.dpop),
-         proofs = request.http.dpop_count, path = std::string(request.http.path),
+        [this, &gate, body = request.body, sdk_route = request.sdk_route, offer = binding_offer(request.http),
          respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           const auto& authenticated = std::get<Authenticated>(auth);
           const store::ClientRecord& client = authenticated.client;
-          auto bound = dpop_binding(dpop, proofs, path);
-          if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(e->to_response());
+          auto bound = token_binding(offer, client);
+          if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(with_dpop_nonce(e->to_response(), offer));
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
           std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
           try {  // run later, on the loop, outside the router's guard: an exception must still answer
-            GrantAsk ask{body, sdk_route, authenticated.actor ? &*authenticated.actor : nullptr,
-                         std::get<std::string>(bound)};
+            const auto& binding = std::get<Binding>(bound);
+            GrantAsk ask{.body = body,
+                         .sdk_route = sdk_route,
+                         .actor = authenticated.actor ? &*authenticated.actor : nullptr,
+                         .dpop_jkt = binding.jkt,
+                         .certificate = binding.x5t};
             result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
           } catch (const std::exception& e) {
             spdlog::error("token grant failed: {}", e.what());
             result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
           }
           if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
-          respond(std::get<http::Response>(std::move(result)));
+          respond(with_dpop_nonce(std::get<http::Response>(std::move(result)), offer));
         });
   }
-  AuthResult auth = check_secret(credentials, request.http.client_address);
+  AuthResult auth = check_presented(credentials, request.http);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& client = *std::get<const store::ClientRecord*>(auth);
-  std::string dpop_jkt;  // RFC 9449 §5: with a proof, a token bound to its key
-  if (request.http.dpop_count > 0) {
-    auto bound = dpop_binding(request.http.dpop, request.http.dpop_count, request.http.path);
-    if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(e->to_response());
-    dpop_jkt = std::move(std::get<std::string>(bound));
+  Binding binding;
+  if (request.http.dpop_count > 0 || request.http.client_certificate || client.require_dpop) {
+    BindingOffer offer = binding_offer(request.http);
+    auto bound = token_binding(offer, client);
+    if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(with_dpop_nonce(e->to_response(), offer));
+    binding = std::move(std::get<Binding>(bound));
   }
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
 
-  GrantAsk ask{request.body, request.sdk_route, nullptr, dpop_jkt};
+  GrantAsk ask{.body = request.body, .sdk_route = request.sdk_route, .dpop_jkt = binding.jkt, .certificate = binding.x5t};
   auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
   if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
-  respond(std::get<http::Response>(std::move(result)));
+  http::Response response = std::get<http::Response>(std::move(result));
+  if (state_.settings.dpop_nonces && request.http.dpop_count > 0)
+    response.header("DPoP-Nonce", state_.settings.dpop_nonces->current(unix_now()));
+  respond(std::move(response));
 }
 
 // RFC 7662 §2.1: the caller authenticates; the answer says whether the token is live and, if the
@@ -296,7 +338,7 @@ void IssuerMode::introspect(const oauth::TokenRequest& request, const oauth::Pre
                                          std::get<Authenticated>(auth).client));
         });
   }
-  AuthResult auth = check_secret(credentials, request.http.client_address);
+  AuthResult auth = check_presented(credentials, request.http);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());
@@ -317,7 +359,7 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
           revoke_for(std::get<Authenticated>(auth).client, *token, *loop, respond);
         });
   }
-  AuthResult auth = check_secret(credentials, request.http.client_address);
+  AuthResult auth = check_presented(credentials, request.http);
   if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
   const store::ClientRecord& caller = *std::get<const store::ClientRecord*>(auth);
   if (!token) return respond(missing_token());

@@ -53,13 +53,28 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   observe::HealthReport health() const override;
 
  private:
-  // RFC 9449 §5: the key a token request's DPoP proof binds the token to (its thumbprint; empty:
-  // no proof), or the 400 invalid_dpop_proof. `path`: the route posted to (htu is the issuer's URL
-  // of it).
-  std::variant<std::string, oauth::OAuthError> dpop_binding(std::string_view proof, int proofs,
-                                                            std::string_view path) const;
+  // What a token request offers to bind its token to, kept past the request for an answer that
+  // comes later (an assertion checked off the loop).
+  struct BindingOffer {
+    std::string proof;  // the DPoP header
+    int proofs = 0;
+    std::string path;   // the route posted to: a proof's htu is the issuer's URL of it
+    std::string certificate;  // the client certificate's thumbprint; empty: none
+  };
+  static BindingOffer binding_offer(const http::Request& request);
+  struct Binding {
+    std::string jkt;  // RFC 9449 §5: the DPoP proof's key
+    std::string x5t;  // RFC 8705 §3: the client certificate
+  };
+  // The keys a token for `client` is bound to, or the refusal (400 invalid_dpop_proof or
+  // use_dpop_nonce; a client that requires DPoP and sent no proof).
+  std::variant<Binding, oauth::OAuthError> token_binding(const BindingOffer& offer, const store::ClientRecord& client) const;
+  // The token response, or its refusal, with a fresh DPoP-Nonce where nonces are required (§8).
+  http::Response with_dpop_nonce(http::Response response, const BindingOffer& offer) const;
 
-  // check_client, noting the use of a previous secret.
+  // The client's secret (check_client, noting the use of a previous secret) or its TLS certificate
+  // (RFC 8705): no I/O either way.
+  AuthResult check_presented(const oauth::PresentedCredentials& credentials, const http::Request& request) const;
   AuthResult check_secret(const oauth::PresentedCredentials& credentials, std::string_view address) const;
 
   // A client authenticated by an assertion; a federated workload also says who it was.

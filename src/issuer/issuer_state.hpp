@@ -15,6 +15,10 @@
 #include "store/client_snapshot.hpp"
 #include "store/snapshot_cell.hpp"
 
+namespace tokengate::oauth {
+class DpopNonces;
+}
+
 namespace tokengate::issuer {
 
 struct TokenSettings {
@@ -27,6 +31,9 @@ struct TokenSettings {
   // /oauth2/token, /{v1.1,v3.0,v4.0}/connect/token) to a client without its own: the Aspose.Cells
   // Cloud SDKs keep a token for 86,300 s before they renew it.
   int64_t cells_token_ttl = 86400;
+  // Set: DPoP proofs must carry one of these nonces (RFC 9449 §8), at the token endpoint and at the
+  // routes that take DPoP-bound tokens.
+  std::shared_ptr<const oauth::DpopNonces> dpop_nonces;
 
   // The longest a token of a client without a lifetime of its own may live.
   int64_t longest_default_ttl() const { return std::max(default_ttl, cells_token_ttl); }

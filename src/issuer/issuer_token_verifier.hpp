@@ -11,6 +11,7 @@ class IssuerTokenVerifier final : public oauth::AccessTokenVerifier {
   explicit IssuerTokenVerifier(const IssuerState& state) : state_(state) {}
   void verify(boost::asio::io_context& loop, std::string_view token, std::function<void(Result)> done) const override;
   std::string_view public_base() const override { return state_.settings.issuer; }
+  const oauth::DpopNonces* dpop_nonces() const override { return state_.settings.dpop_nonces.get(); }
 
  private:
   const IssuerState& state_;

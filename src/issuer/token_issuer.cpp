@@ -55,9 +55,11 @@ std::string_view issue_access_token(const KeySet& keys, const AccessTokenClaims&
     common::append_json_member(payload, "iss", c.actor_issuer);
     payload += '}';
   }
-  if (!c.cnf_jkt.empty()) {
+  if (!c.cnf_jkt.empty() || !c.cnf_x5t.empty()) {
     payload += ",\"cnf\":{";
-    common::append_json_member(payload, "jkt", c.cnf_jkt);
+    if (!c.cnf_jkt.empty()) common::append_json_member(payload, "jkt", c.cnf_jkt);
+    if (!c.cnf_jkt.empty() && !c.cnf_x5t.empty()) payload += ',';
+    if (!c.cnf_x5t.empty()) common::append_json_member(payload, "x5t#S256", c.cnf_x5t);
     payload += '}';
   }
   payload += ',';

@@ -25,6 +25,8 @@ struct AccessTokenClaims {
   std::string_view actor_subject;  // empty: no act claim
   // A token bound to a DPoP key: `cnf.jkt`, the key's RFC 7638 thumbprint (RFC 9449 §6.1).
   std::string_view cnf_jkt;
+  // A token bound to a client certificate: `cnf.x5t#S256`, its SHA-256 thumbprint (RFC 8705 §3.1).
+  std::string_view cnf_x5t;
 };
 
 // Returns the compact JWS, in a per-thread buffer valid until the thread's next call; throws

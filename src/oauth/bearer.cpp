@@ -1,7 +1,9 @@
 #include "oauth/bearer.hpp"
 
 #include "common/ascii.hpp"
+#include "http/client_certificate.hpp"
 #include "http/router.hpp"
+#include "oauth/dpop_nonce.hpp"
 #include "oauth/dpop_proof.hpp"
 #include "oauth/dpop_replay.hpp"
 
@@ -67,13 +69,29 @@ http::Response dpop_refusal(std::string_view error, std::string_view description
   return r;
 }
 
-std::string_view bound_key(const boost::json::object& claims) {
+// A member of the token's `cnf` (RFC 7800): "jkt" (RFC 9449 §6.1) or "x5t#S256" (RFC 8705 §3.1).
+// Empty: the token is not bound that way; "?" for a member that is not a string.
+std::string_view confirmation(const boost::json::object& claims, std::string_view member) {
   auto cnf = claims.find("cnf");
   if (cnf == claims.end() || !cnf->value().is_object()) return {};
-  auto jkt = cnf->value().as_object().find("jkt");
-  return jkt != cnf->value().as_object().end() && jkt->value().is_string() ? std::string_view(jkt->value().as_string())
-                                                                           : std::string_view("?");
+  auto it = cnf->value().as_object().find(member);
+  if (it == cnf->value().as_object().end()) return {};
+  return it->value().is_string() ? std::string_view(it->value().as_string()) : std::string_view("?");
 }
+std::string_view bound_key(const boost::json::object& claims) { return confirmation(claims, "jkt"); }
+
+// RFC 8705 §3: a certificate-bound token counts only over a connection with that certificate.
+// `thumbprint`: of the request's client certificate (empty: none).
+bool certificate_matches(const boost::json::object& claims, std::string_view thumbprint) {
+  std::string_view x5t = confirmation(claims, "x5t#S256");
+  return x5t.empty() || (!thumbprint.empty() && thumbprint == x5t);
+}
+std::string thumbprint_of(const http::Request& request) {
+  return request.client_certificate ? request.client_certificate->thumbprint : std::string();
+}
+constexpr std::string_view kCertificateRefusal =
+    "The token is bound to a client certificate (cnf x5t#S256, RFC 8705 §3): send it over a TLS connection made "
+    "with that certificate.";
 
 }  // namespace
 
@@ -86,29 +104,35 @@ void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& 
       return respond(dpop_refusal("invalid_dpop_proof", "Send exactly one DPoP header with a proof for this request."));
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     std::string url = std::string(verifier.public_base()) + std::string(request.path);  // `expect` views it
-    DpopExpectations expect{.method = request.method, .url = url, .now = now};
-    expect.access_token = *token;
+    DpopExpectations expect{.method = request.method, .url = url, .now = now, .access_token = *token,
+                            .nonces = verifier.dpop_nonces()};
     auto proof = verify_dpop_proof(request.dpop, expect);
-    if (auto* e = std::get_if<OAuthError>(&proof)) return respond(dpop_refusal(e->error, e->description));
+    if (auto* e = std::get_if<OAuthError>(&proof)) {
+      http::Response refusal = dpop_refusal(e->error, e->description);
+      if (expect.nonces) refusal.header("DPoP-Nonce", expect.nonces->current(now));  // §9
+      return respond(std::move(refusal));
+    }
     auto& dpop = std::get<DpopProof>(proof);
     static DpopReplay replay;  // the resource routes' proofs, once each on this node
     if (!replay.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
       return respond(dpop_refusal("invalid_dpop_proof", "The DPoP proof was used before (its jti); sign one per request."));
-    return verifier.verify(*request.loop, *token, [jkt = std::move(dpop.jkt), respond = std::move(respond),
+    return verifier.verify(*request.loop, *token, [jkt = std::move(dpop.jkt), cert = thumbprint_of(request), respond = std::move(respond),
                                                    handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
       if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(dpop_refusal("invalid_token", failure->message));
       const auto& claims = std::get<boost::json::object>(r);
       if (bound_key(claims) != jkt)
         return respond(dpop_refusal("invalid_token", "The token is not bound to the key of this DPoP proof (cnf.jkt)."));
+      if (!certificate_matches(claims, cert)) return respond(dpop_refusal("invalid_token", kCertificateRefusal));
       handler(claims, std::move(respond));
     });
   }
   auto token = bearer_token(request);
   if (!token)
     return respond(invalid_token("This route needs an access token: send Authorization: Bearer <token>.", false));
-  verifier.verify(*request.loop, *token, [respond = std::move(respond), handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
+  verifier.verify(*request.loop, *token, [cert = thumbprint_of(request), respond = std::move(respond), handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
     if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(invalid_token(failure->message, true));
     const auto& claims = std::get<boost::json::object>(r);
+    if (!certificate_matches(claims, cert)) return respond(invalid_token(kCertificateRefusal, true));
     // A copy of a sender-constrained token is no use without its key (RFC 9449 §7.1).
     if (!bound_key(claims).empty())
       return respond(invalid_token("The token is bound to a DPoP key: send it as Authorization: DPoP <token> with a "

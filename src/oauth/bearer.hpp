@@ -16,6 +16,8 @@
 
 namespace tokengate::oauth {
 
+class DpopNonces;
+
 // The token of "Authorization: Bearer <token>"; nullopt if absent, repeated or another scheme.
 std::optional<std::string_view> bearer_token(const http::Request& request);
 
@@ -33,12 +35,15 @@ class AccessTokenVerifier {
   // The public URL of this server (the issuer) that a DPoP proof's htu names, with a request's
   // path after it; empty: DPoP-bound tokens are not taken here (proxy mode).
   virtual std::string_view public_base() const { return {}; }
+  // Set: DPoP proofs at these routes must carry a current nonce (RFC 9449 §9).
+  virtual const DpopNonces* dpop_nonces() const { return nullptr; }
 };
 
 // Runs `handler` if the request carries a valid access token, else answers 401. A token bound to a
 // DPoP key (`cnf.jkt`, RFC 9449) counts only as `Authorization: DPoP <token>` with a proof of that
 // key for this request (htm, htu, `ath` the token's hash), each proof once; sent as Bearer it is
-// refused (§7.1).
+// refused (§7.1). A token bound to a client certificate (`cnf.x5t#S256`, RFC 8705 §3) counts only
+// over a connection with that certificate.
 void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
                       std::function<void(const boost::json::object& claims, http::Respond respond)> handler);
 

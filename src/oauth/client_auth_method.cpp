@@ -48,6 +48,20 @@ Extraction ClientSecretPost::extract(const TokenRequest& request) const {
   return from_pair(request.body, "client_id", "client_secret");
 }
 
+Extraction TlsClientCertificate::extract(const TokenRequest& request) const {
+  if (!request.http.client_certificate || request.http.authorization_count > 0) return std::nullopt;
+  if (request.body.get("client_secret") || request.body.get("client_assertion") ||
+      request.body.get("client_assertion_type"))
+    return std::nullopt;
+  auto id = request.body.get("client_id");
+  if (!id) return std::nullopt;
+  PresentedCredentials presented;
+  presented.id = std::string(*id);
+  presented.id_given = true;
+  presented.by_certificate = true;
+  return presented;
+}
+
 Extraction ClientAssertion::extract(const TokenRequest& request) const {
   auto type = request.body.get("client_assertion_type");
   auto assertion = request.body.get("client_assertion");

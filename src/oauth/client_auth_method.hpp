@@ -21,6 +21,9 @@ struct PresentedCredentials {
   std::string assertion;
   bool id_given = false;  // with an assertion: `id` came from the client_id parameter
   bool by_assertion() const { return !assertion.empty(); }
+  // tls_client_auth or self_signed_tls_client_auth (RFC 8705 §2): `id` is the client_id parameter
+  // and the connection's client certificate is the credential.
+  bool by_certificate = false;
 };
 
 // nullopt: the request does not use this method. Otherwise credentials, or an error if the method
@@ -58,6 +61,14 @@ class ClientAssertion final : public ClientAuthMethod {
  public:
   static constexpr std::string_view kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   static constexpr size_t kMaxLength = 8 * 1024;  // a Kubernetes or GitHub token is 1-2 KiB
+  Extraction extract(const TokenRequest& request) const override;
+};
+
+// tls_client_auth and self_signed_tls_client_auth (RFC 8705 §2): a client certificate on the
+// connection and client_id in the body (§2 requires it), with no other credential: a client that
+// sends a secret or an assertion authenticates with that, its certificate only binding its tokens.
+class TlsClientCertificate final : public ClientAuthMethod {
+ public:
   Extraction extract(const TokenRequest& request) const override;
 };
 

@@ -1,5 +1,7 @@
 #include "oauth/dpop_proof.hpp"
 
+#include "oauth/dpop_nonce.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
@@ -90,7 +92,15 @@ std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, co
   }
   std::string_view jti = common::string_member(*claims, "jti");
   if (jti.empty() || jti.size() > 256) return invalid_dpop_proof("The DPoP proof needs a jti of 1 to 256 characters.");
-  return DpopProof{jose::thumbprint(jose::public_key_members(key.get(), key_alg)), std::string(jti), *iat};
+  std::string_view nonce = common::string_member(*claims, "nonce");
+  if (expect.nonces && !expect.nonces->valid(nonce, expect.now))  // §8: the client retries with the one we send
+    return OAuthError{400, "use_dpop_nonce",
+                      nonce.empty() ? "This server requires a nonce in DPoP proofs: sign the proof again with the "
+                                      "nonce of the DPoP-Nonce response header (RFC 9449 §8)."
+                                    : "The DPoP proof's nonce is not current: sign the proof again with the nonce of "
+                                      "the DPoP-Nonce response header (RFC 9449 §8)."};
+  return DpopProof{jose::thumbprint(jose::public_key_members(key.get(), key_alg)), std::string(jti), *iat,
+                   std::string(nonce)};
 }
 
 }  // namespace tokengate::oauth

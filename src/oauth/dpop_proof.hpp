@@ -11,6 +11,8 @@
 
 namespace tokengate::oauth {
 
+class DpopNonces;
+
 struct DpopExpectations {
   std::string_view method;  // htm
   std::string_view url;     // htu: the request's URL, without query and fragment
@@ -18,19 +20,21 @@ struct DpopExpectations {
   int64_t max_age = 60;     // iat at most this old ...
   int64_t leeway = 5;       // ... or this far in the future
   std::string_view access_token{};  // at a resource: `ath` must be its base64url SHA-256 (§4.3 step 11)
+  const DpopNonces* nonces = nullptr;  // set: the proof must carry a current server nonce (§8)
 };
 
 struct DpopProof {
   std::string jkt;  // base64url SHA-256 thumbprint of its public key (RFC 7638)
   std::string jti;
   int64_t iat = 0;
+  std::string nonce;  // empty: none
 };
 
 // RFC 9449 §4.3's checks, every failure a 400 `invalid_dpop_proof` that says which: a compact JWS of
 // at most 8 KiB; typ dpop+jwt; alg ES256, EdDSA, RS256 or PS256 (never none or an HMAC); a public
 // `jwk` of that algorithm's key type, no private member; the signature by that key; htm and htu
 // (compared as §4.3 normalises them: scheme and host in any case, the default port or none); iat
-// within the window; a jti. Single use of the jti is the caller's (DpopReplay).
+// within the window; a jti; with `nonces`, a current nonce (else 400 use_dpop_nonce). Single use of the jti is the caller's (DpopReplay).
 std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, const DpopExpectations& expect);
 
 // The error answer for a proof.

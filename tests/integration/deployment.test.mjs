@@ -4,40 +4,17 @@
 // started again; then PostgreSQL is stopped (immediate) for 5 s and started again. The goal is no
 // failed grant in any phase; the test prints the count it saw in each and fails on any.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { freePort, renderNginx, startNginx } from './support/nginx.mjs';
 import { createDatabase, dropDatabase, startPostgres, stopPostgres } from './support/postgres.mjs';
 import { clientReady, until } from './support/token_ops.mjs';
 import { basic, cliJson, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const NGINX_CONF = path.resolve(import.meta.dirname, '../../deploy/nginx.conf');
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-// deploy/nginx.conf with this test's nginx port, node ports and a private prefix.
-function renderNginx(dir, port, nodePorts) {
-  let conf = readFileSync(NGINX_CONF, 'utf8');
-  conf = conf.replace(/^pid .*;$/m, `pid ${dir}/nginx.pid;`)
-    .replace(/^error_log .*;$/m, `error_log ${dir}/error.log warn;`)
-    .replace(/^worker_processes .*;$/m, 'worker_processes 1;')
-    .replace(/\/var\/lib\/nginx\//g, `${dir}/`)
-    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
-  const servers = nodePorts.map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n');
-  conf = conf.replace(/(        server 127\.0\.0\.1:808\d .*\n)+/, `${servers}\n`);
-  assert.ok(conf.includes(`127.0.0.1:${nodePorts[2]}`), 'the upstream block was found and replaced');
-  writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  return path.join(dir, 'nginx.conf');
-}
 
 // Grants through nginx from `clients` loops until stopped; counts outcomes by phase.
 function loadGenerator(base, auth, clients) {
@@ -87,14 +64,8 @@ describe('three nodes behind nginx on one PostgreSQL, under load', () => {
     nodes = await Promise.all(ports.map((p) => startServer({ args: args(p) })));
     nodes.forEach((n, i) => { n.args = args(ports[i]); });
     const port = await freePort();
-    const conf = renderNginx(path.join(work, 'nginx'), port, ports);
-    nginx = spawn('nginx', ['-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    nginx.stderr.on('data', (d) => { stderr += d; });
-    for (let i = 0; i < 100; i++) {
-      try { await fetch(`http://127.0.0.1:${port}/healthz`); break; } catch { await sleep(50); }
-      assert.equal(nginx.exitCode, null, `nginx exited: ${stderr}`);
-    }
+    const conf = renderNginx(NGINX_CONF, path.join(work, 'nginx'), port, ports);
+    nginx = await startNginx(conf, () => fetch(`http://127.0.0.1:${port}/healthz`));
     nginx.base = `http://127.0.0.1:${port}`;
   });
   after(async () => {

@@ -44,7 +44,7 @@ describe('three nodes on one PostgreSQL database', () => {
     for (const j of jwks) assert.equal(j.keys.length, 1);
     assert.equal(new Set(jwks.map((j) => j.keys[0].kid)).size, 1);
     assert.equal(psql('SELECT count(*) FROM signing_keys', db.name).trim(), '1');
-    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '5 5', 'each migration applied once');
+    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '6 6', 'each migration applied once');
   });
 
   test('a client created, disabled, its secret rotated, a key rotated: every node within 1 s', async () => {
@@ -185,8 +185,8 @@ describe('PostgreSQL settings that cannot work', () => {
       const list = cli(['client', 'list', '--db', db.url]);
       assert.equal(list.status, 1);
       assert.match(list.stderr, /schema 0, this tokengate needs \d+: run tokengate store migrate/);
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 5 });
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 5, to: 5 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 6 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 6, to: 6 });
       assert.equal(cli(['client', 'list', '--db', db.url]).status, 0);
     } finally {
       dropDatabase(db.name);

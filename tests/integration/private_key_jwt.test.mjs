@@ -66,7 +66,7 @@ describe('private_key_jwt', () => {
     assert.match(shown.stdout, /auth: +private_key_jwt \(no secret\)/);
     const rotate = cli(['client', 'rotate-secret', client.client_id, ...store]);
     assert.equal(rotate.status, 2);
-    assert.match(rotate.stderr, /has no secret; give it new keys with client update --jwks/);
+    assert.match(rotate.stderr, /has no secret; change its keys or certificate name with client update/);
   });
 
   test('an assertion gets a token for its client, once', async () => {
@@ -305,7 +305,7 @@ describe('private_key_jwt', () => {
       [{ name: 'x', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'file:///etc/passwd' }, /must be an https URL/],
       [{ name: 'x', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://keys.example/jwks' }, /must be https \(plain http only to a loopback address\)/],
       [{ name: 'x', jwks: jwksOf(k) }, /are for a client that authenticates with private_key_jwt/],
-      [{ name: 'x', token_endpoint_auth_method: 'client_secret_jwt' }, /must be client_secret_basic, client_secret_post or private_key_jwt/],
+      [{ name: 'x', token_endpoint_auth_method: 'client_secret_jwt' }, /must be client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth or self_signed_tls_client_auth/],
     ]) {
       const r = await admin('POST', '/clients', bad);
       const b = await r.json();

@@ -145,12 +145,16 @@ CREATE TABLE used_assertions (
 );
 CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
 )sql",
+    // 6: sender-constrained tokens and certificate clients; as the SQLite store's schema 8.
+    R"sql(
+ALTER TABLE clients ADD COLUMN token_binding TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding FROM clients";
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
 
@@ -198,6 +202,7 @@ ClientRecord read_client(const Result& r, int row) {
   c.auth = *auth;
   c.jwks = r.text(row, 13);
   c.jwks_uri = r.text(row, 14);
+  if (!read_token_binding(r.text(row, 15), c)) throw StoreError("client " + c.id + " has a malformed token_binding");
   return c;
 }
 
@@ -223,7 +228,7 @@ std::vector<Param> client_params(const ClientRecord& c) {
           c.previous_secret_until > 0 ? Param(bytea_param(c.previous_secret_digest.data(), c.previous_secret_digest.size()))
                                       : std::nullopt,
           num(c.previous_secret_until > 0 ? c.previous_secret_until : 0), std::string(auth_name(c.auth)), c.jwks,
-          c.jwks_uri};
+          c.jwks_uri, token_binding_json(c)};
 }
 
 const char* kind_name(RevocationRecord::Kind kind) {
@@ -355,8 +360,8 @@ void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord*
   with_connection([&](Connection& c) {
     Transaction tx(c);
     c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-           "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+           "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, "
+           "token_binding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
            client_params(client));
     if (audit) insert_audit(*audit);
     tx.commit();
@@ -449,13 +454,13 @@ bool PostgresStore::update_client(const ClientRecord& client, const std::vector<
     Transaction tx(c);
     auto params = client_params(client);
     // created_at does not change: $8 updated_at, $9 generation, $10, $11 previous, $12 auth_method,
-    // $13 jwks, $14 jwks_uri
+    // $13 jwks, $14 jwks_uri, $15 token_binding
     params.erase(params.begin() + 7);
     params.push_back(read_generation ? Param(*read_generation) : std::nullopt);
     auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
                     "enabled = $7, updated_at = $8, generation = $9, previous_secret_sha256 = $10, "
-                    "previous_secret_until = $11, auth_method = $12, jwks = $13, jwks_uri = $14 "
-                    "WHERE id = $1 AND ($15::text IS NULL OR generation = $15)",
+                    "previous_secret_until = $11, auth_method = $12, jwks = $13, jwks_uri = $14, token_binding = $15 "
+                    "WHERE id = $1 AND ($16::text IS NULL OR generation = $16)",
                     params);
     if (r.affected() != 1) {
       if (c.exec("SELECT 1 FROM clients WHERE id = $1", {client.id}).rows() == 1)

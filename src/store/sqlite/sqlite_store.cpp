@@ -132,6 +132,12 @@ CREATE TABLE used_assertions (
 ) WITHOUT ROWID;
 CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
 )sql",
+    // 8: sender-constrained tokens and certificate clients: the name a tls_client_auth client's
+    // certificate carries, and whether its tokens are bound to a certificate or need DPoP (a JSON
+    // object of RFC 7591 metadata names, empty for the defaults).
+    R"sql(
+ALTER TABLE clients ADD COLUMN token_binding TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -178,12 +184,13 @@ ClientRecord read_client(const Statement& s) {
   c.auth = *auth;
   c.jwks = s.text(13);
   c.jwks_uri = s.text(14);
+  if (!read_token_binding(s.text(15), c)) throw StoreError("client " + c.id + " has a malformed token_binding");
   return c;
 }
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding FROM clients";
 
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
@@ -278,13 +285,13 @@ void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit)
   Transaction tx(conn_);
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
-              "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+              "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, "
+              "token_binding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
   bind_previous_secret(s, 11, c);
-  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri);
+  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri).bind(16, token_binding_json(c));
   s.run();
   if (audit) insert_audit(*audit);
   tx.commit();
@@ -297,13 +304,13 @@ bool SqliteStore::update_client(const ClientRecord& c, const std::vector<Revocat
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
               "enabled = ?7, updated_at = ?8, generation = ?9, previous_secret_sha256 = ?11, previous_secret_until = ?12, "
-              "auth_method = ?13, jwks = ?14, jwks_uri = ?15 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
+              "auth_method = ?13, jwks = ?14, jwks_uri = ?15, token_binding = ?16 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at).bind(9, c.generation);
   if (read_generation) s.bind(10, *read_generation); else s.bind_null(10);
   bind_previous_secret(s, 11, c);
-  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri);
+  s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri).bind(16, token_binding_json(c));
   s.run();
   if (s.changes() != 1) {  // rolled back
     Statement exists(conn_, "SELECT 1 FROM clients WHERE id = ?1");

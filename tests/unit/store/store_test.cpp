@@ -35,6 +35,54 @@ TEST_P(StoreTest, ClientsPersistAcrossConnections) {
   EXPECT_TRUE(c->enabled);
 }
 
+TEST_P(StoreTest, CertificateClientsAndTokenBindingsPersist) {
+  auto store = open();
+  using Auth = store::ClientRecord::Auth;
+  using Kind = store::ClientRecord::TlsNameKind;
+  auto mtls = issuer::create_client(*store, {.name = "mtls",
+                                             .auth = Auth::tls_client_auth,
+                                             .tls_name = {Kind::san_uri, "spiffe://example.org/w"},
+                                             .require_dpop = true});
+  auto plain = issuer::create_client(*store, {.name = "plain", .certificate_bound = false});
+  EXPECT_TRUE(mtls.secret.empty()) << "an mTLS client has no secret";
+  auto again = open();
+  auto c = again->find_client(mtls.record.id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->auth, Auth::tls_client_auth);
+  EXPECT_EQ(c->tls_name, (store::ClientRecord::TlsName{Kind::san_uri, "spiffe://example.org/w"}));
+  EXPECT_TRUE(c->certificate_bound);
+  EXPECT_TRUE(c->require_dpop);
+  auto p = again->find_client(plain.record.id);
+  EXPECT_FALSE(p->certificate_bound);
+  EXPECT_FALSE(p->require_dpop);
+  EXPECT_EQ(p->tls_name.kind, Kind::none);
+
+  auto updated = issuer::update_client(*again, mtls.record.id,
+                                       {.tls_name = store::ClientRecord::TlsName{Kind::subject_dn, "CN=w"},
+                                        .require_dpop = false});
+  ASSERT_TRUE(updated);
+  c = open()->find_client(mtls.record.id);
+  EXPECT_EQ(c->tls_name.value, "CN=w");
+  EXPECT_FALSE(c->require_dpop);
+  EXPECT_THROW(issuer::update_client(*again, mtls.record.id, {.certificate_bound = false}), issuer::InvalidClientInput);
+}
+
+TEST(TokenBinding, RoundTripsAndRefusesWhatItDoesNotKnow) {
+  store::ClientRecord c;
+  EXPECT_EQ(store::token_binding_json(c), "") << "the defaults are written as nothing";
+  c.tls_name = {store::ClientRecord::TlsNameKind::san_dns, "a.example"};
+  c.require_dpop = true;
+  c.certificate_bound = false;
+  store::ClientRecord back;
+  ASSERT_TRUE(store::read_token_binding(store::token_binding_json(c), back));
+  EXPECT_EQ(back.tls_name, c.tls_name);
+  EXPECT_TRUE(back.require_dpop);
+  EXPECT_FALSE(back.certificate_bound);
+  EXPECT_FALSE(store::read_token_binding("[]", back));
+  EXPECT_FALSE(store::read_token_binding("{\"dpop_bound_access_tokens\":1}", back));
+  EXPECT_FALSE(store::read_token_binding("{\"other\":true}", back));
+}
+
 TEST_P(StoreTest, ChangeCounterSeesOtherConnectionsCommits) {
   auto reader_store = open();
   auto& reader = *reader_store;
