@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { PG_PASSWORD, PG_PORT, createDatabase, dropDatabase, psql } from './support/postgres.mjs';
-import { assertion, assertionForm, clientKey, JWT_BEARER, jwksOf } from './support/client_keys.mjs';
+import { assertion, assertionForm, clientKey, dpopProof, JWT_BEARER, jwksOf } from './support/client_keys.mjs';
 import { startWorkloadIssuers } from './support/workload_issuers.mjs';
 import { basic, cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
@@ -32,7 +32,7 @@ describe('three nodes on one PostgreSQL database', () => {
   before(async () => {
     db = createDatabase();
     // One issuer for all: clients see one service, whichever node answers.
-    nodes = await Promise.all([0, 1, 2].map(() => startServer({ args: ['--db', db.url, '--demo-client=false', '--issuer', 'http://tokengate.test'] })));
+    nodes = await Promise.all([0, 1, 2].map(() => startServer({ args: ['--db', db.url, '--demo-client=false', '--issuer', 'http://tokengate.test', '--dpop-nonce'] })));
   });
   after(async () => {
     for (const n of nodes ?? []) { await n.stop(); removeDir(n.dataDir); }
@@ -45,6 +45,22 @@ describe('three nodes on one PostgreSQL database', () => {
     assert.equal(new Set(jwks.map((j) => j.keys[0].kid)).size, 1);
     assert.equal(psql('SELECT count(*) FROM signing_keys', db.name).trim(), '1');
     assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '6 6', 'each migration applied once');
+  });
+
+  test('a DPoP nonce one node hands out is good on the others, with no store lookup', async () => {
+    const c = cliJson(['client', 'create', '--name', 'dpop-nonce', '--db', db.url]);
+    const auth = basic(c.client_id, c.client_secret);
+    const key = await clientKey('ES256');
+    const htu = 'http://tokengate.test/connect/token';
+    await everyNodeWithin1s(nodes, async (n) => (await postToken(n.base, { form, auth })).status === 200, 'the client');
+    const first = await postToken(nodes[0].base, { form, auth, headers: { dpop: await dpopProof(key, 'POST', htu) } });
+    assert.equal(first.body.error, 'use_dpop_nonce');
+    const nonce = first.headers.get('dpop-nonce');
+    for (const n of nodes.slice(1)) {
+      const r = await postToken(n.base, { form, auth, headers: { dpop: await dpopProof(key, 'POST', htu, { nonce }) } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.token_type, 'DPoP');
+    }
   });
 
   test('a client created, disabled, its secret rotated, a key rotated: every node within 1 s', async () => {

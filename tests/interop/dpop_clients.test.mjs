@@ -10,7 +10,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jos
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 
-import { clientReady } from '../integration/support/token_ops.mjs';
+import { clientReady, until } from '../integration/support/token_ops.mjs';
 import { basic, cliJson, decodeJwt, postToken, removeDir, startServer } from '../integration/support/tokengate.mjs';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
@@ -154,5 +154,96 @@ describe('DPoP: tokens bound to a key the client holds', () => {
     const bearer = (await postToken(server.base, { form: grant, auth: basic(client.id, client.secret) })).body.access_token;
     const r = await fetch(route, { headers: { authorization: `DPoP ${bearer}`, dpop: await proof(key, 'GET', route, { token: bearer }) } });
     assert.equal(r.status, 401);
+  });
+});
+
+describe('DPoP server nonces (--dpop-nonce) and clients that must use DPoP', () => {
+  let server;
+  let client;
+  let strict;
+  let as;
+  before(async () => {
+    server = await startServer({ args: ['--dpop-nonce'] });
+    client = await clientReady(server.base, cliJson(['client', 'create', '--name', 'dpop', '--data-dir', server.dataDir]));
+    const made = cliJson(['client', 'create', '--name', 'strict', '--require-dpop', '--data-dir', server.dataDir]);
+    strict = { id: made.client_id, secret: made.client_secret };
+    as = await oauth.processDiscoveryResponse(new URL(server.base),
+      await oauth.discoveryRequest(new URL(server.base), { algorithm: 'oauth2', ...insecure }));
+  });
+  after(async () => { await server.stop(); removeDir(server.dataDir); });
+
+  test('oauth4webapi: use_dpop_nonce with a DPoP-Nonce header, then the retry with the nonce succeeds', async () => {
+    const c = { client_id: client.id };
+    const dpop = oauth.DPoP(c, await oauth.generateKeyPair('ES256'));
+    const ask = async () => oauth.processClientCredentialsResponse(as, c,
+      await oauth.clientCredentialsGrantRequest(as, c, oauth.ClientSecretBasic(client.secret), new URLSearchParams(), { DPoP: dpop, ...insecure }));
+    await assert.rejects(ask(), (err) => oauth.isDPoPNonceError(err));
+    const result = await ask();  // the handle kept the nonce of the refusal
+    assert.equal(result.token_type, 'dpop');
+
+    // At a route: the nonce it holds is current, so the first call succeeds.
+    const url = new URL(`${server.base}/v4.0/cells`);
+    const used = await oauth.protectedResourceRequest(result.access_token, 'GET', url, new Headers(), null, { DPoP: dpop, ...insecure });
+    assert.equal(used.status, 200, await used.clone().text());
+  });
+
+  test('openid-client retries on use_dpop_nonce by itself, at the token endpoint and at a route', async () => {
+    const config = new openid.Configuration(as, client.id, client.secret);
+    openid.allowInsecureRequests(config);
+    const dpop = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
+    const tokens = await openid.clientCredentialsGrant(config, {}, { DPoP: dpop });
+    assert.equal(tokens.token_type, 'dpop');
+    // A fresh handle knows no nonce: the route answers use_dpop_nonce, the client retries.
+    const fresh = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
+    const other = await openid.clientCredentialsGrant(config, {}, { DPoP: fresh });
+    const r = await openid.fetchProtectedResource(config, other.access_token, new URL(`${server.base}/v4.0/cells`), 'GET', null, undefined, { DPoP: fresh });
+    assert.equal(r.status, 200);
+  });
+
+  test('a proof without a nonce, with a forged one or with one two windows old: use_dpop_nonce, at the token endpoint and a route', async () => {
+    const key = await proofKey();
+    const url = `${server.base}/connect/token`;
+    const auth = basic(client.id, client.secret);
+    let r = await postToken(server.base, { form: grant, auth, headers: { dpop: await proof(key, 'POST', url) } });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'use_dpop_nonce');
+    assert.match(r.body.error_description, /requires a nonce/);
+    const nonce = r.headers.get('dpop-nonce');
+    assert.match(nonce, /^[A-Za-z0-9_-]{32}$/);
+    const forged = Buffer.from(nonce, 'base64url');
+    forged[20] ^= 1;
+    r = await postToken(server.base, { form: grant, auth, headers: { dpop: await proof(key, 'POST', url, { claims: { nonce: forged.toString('base64url') } }) } });
+    assert.equal(r.body.error, 'use_dpop_nonce');
+    assert.match(r.body.error_description, /not current/);
+    const old = Buffer.from(nonce, 'base64url');
+    old.writeBigUInt64BE(old.readBigUInt64BE(0) - 2n, 0);  // the window two before: its HMAC no longer checks either
+    r = await postToken(server.base, { form: grant, auth, headers: { dpop: await proof(key, 'POST', url, { claims: { nonce: old.toString('base64url') } }) } });
+    assert.equal(r.body.error, 'use_dpop_nonce');
+
+    r = await postToken(server.base, { form: grant, auth, headers: { dpop: await proof(key, 'POST', url, { claims: { nonce } }) } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(r.headers.get('dpop-nonce'), 'a success names the current nonce too');
+    const token = r.body.access_token;
+    const route = `${server.base}/v4.0/cells`;
+    const at = await fetch(route, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, 'GET', route, { token }) } });
+    assert.equal(at.status, 401);
+    assert.match(at.headers.get('www-authenticate'), /error="use_dpop_nonce"/);
+    assert.equal(at.headers.get('dpop-nonce'), nonce);
+    const ok = await fetch(route, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, 'GET', route, { token, claims: { nonce } }) } });
+    assert.equal(ok.status, 200);
+  });
+
+  test('a client registered with --require-dpop gets no token without a proof, and one with', async () => {
+    const auth = basic(strict.id, strict.secret);
+    let r;
+    await until(async () => (r = await postToken(server.base, { form: grant, auth })).status !== 401, 'the client is loaded', 1500);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'invalid_dpop_proof');
+    assert.match(r.body.error_description, /DPoP-bound tokens only/);
+    const config = new openid.Configuration(as, strict.id, strict.secret);
+    openid.allowInsecureRequests(config);
+    const tokens = await openid.clientCredentialsGrant(config, {}, { DPoP: openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256')) });
+    assert.equal(tokens.token_type, 'dpop');
+    assert.equal(cliJson(['client', 'show', strict.id, '--data-dir', server.dataDir]).dpop_bound_access_tokens, true);
   });
 });

@@ -29,6 +29,14 @@ export async function assertion(key, clientId, audience, { claims = {}, header =
   return new SignJWT(payload).setProtectedHeader(protectedHeader).sign(key.privateKey);
 }
 
+// A DPoP proof (RFC 9449 §4.2) of `key` for `htm` `htu`: its public JWK (without kid or use) in
+// the header; `claims` add or override (a nonce, say).
+export async function dpopProof(key, htm, htu, claims = {}) {
+  const { kid, use, alg, ...jwk } = key.publicJwk;
+  const payload = { htm, htu, iat: Math.floor(Date.now() / 1000), jti: randomUUID(), ...claims };
+  return new SignJWT(payload).setProtectedHeader({ typ: 'dpop+jwt', alg: key.alg, jwk }).sign(key.privateKey);
+}
+
 // The form fields that carry `signed` (client_id too, unless `withId` is false).
 export function assertionForm(clientId, signed, { withId = true } = {}) {
   return { ...(withId ? { client_id: clientId } : {}), client_assertion_type: JWT_BEARER, client_assertion: signed };
