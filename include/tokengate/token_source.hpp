@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "tokengate/error.hpp"
 
@@ -55,11 +56,25 @@ struct TokenSourceOptions {
   // (workload identity federation: the path where Kubernetes projects a service account token,
   // which it renews in place). client_id may then be empty: the server's mapping names the client.
   std::string assertion_file;
+
+  // Sender-constrained tokens: a copy of the token is no use without what this source holds.
+  // DPoP (RFC 9449): each token request carries a proof signed with a key of this source's own
+  // (a fresh EC P-256 key kept in memory, or the PKCS #8 PEM key in `dpop_key_file`); a server
+  // that wants a nonce (use_dpop_nonce) is asked once more with it. The token is bound to the key
+  // (token_type DPoP): send it as "Authorization: DPoP <token>" with dpop_proof() for each request.
+  bool dpop = false;
+  std::string dpop_key_file;
+  // Mutual TLS (RFC 8705): this PEM certificate and key on the connection to the token endpoint.
+  // With no secret or assertion the client authenticates by it (tls_client_auth,
+  // self_signed_tls_client_auth: client_id in the body); either way the server binds the token
+  // to it (cnf x5t#S256): use it only over connections made with the same certificate.
+  std::string client_certificate_file;
+  std::string client_key_file;
 };
 
 struct AccessToken {
   std::string value;
-  std::string token_type;  // "Bearer"
+  std::string token_type;  // "Bearer", or "DPoP" for a DPoP-bound token (the Authorization scheme to send it with)
   std::string scope;       // as the server granted it (empty if it did not say)
   std::chrono::system_clock::time_point expires_at;
   std::string response_json;  // the token response as the server sent it
@@ -84,6 +99,15 @@ class TokenSource {
 
   // Forget the current token (a resource answered 401 with it): the next call fetches anew.
   void invalidate();
+
+  // DPoP mode: the proof for one request to a resource with `access_token` (RFC 9449 §7: htm, htu,
+  // ath), carrying the nonce the resource's origin last sent (dpop_nonce). Send it as the DPoP
+  // header beside "Authorization: DPoP <token>". Throws Error(configuration) outside DPoP mode.
+  std::string dpop_proof(std::string_view method, std::string_view url, std::string_view access_token);
+  // A resource answered with a DPoP-Nonce header (with 401 use_dpop_nonce: retry once with a new proof).
+  void dpop_nonce(std::string_view url, std::string_view nonce);
+  // The RFC 7638 thumbprint of this source's DPoP key (a bound token's cnf.jkt); empty outside DPoP mode.
+  std::string dpop_thumbprint() const;
 
   // How many token requests this source has sent (for tests and metrics).
   uint64_t requests_sent() const;

@@ -55,6 +55,8 @@ class Claims {
   std::string client_id() const { return string("client_id").value_or(""); }
   std::vector<std::string> scopes() const;  // `scope`, split
   bool has_scope(std::string_view scope) const;
+  // A member of its `cnf` claim (RFC 7800): "jkt" (DPoP) or "x5t#S256" (a certificate); empty if none.
+  std::string confirmation(std::string_view member) const;
 
  private:
   friend class Verifier;  // the only maker of claims
@@ -78,6 +80,9 @@ class VerifyResult {
     not_yet_valid,
     revoked,          // its status list says so
     status_unavailable,  // its status list could not be fetched or verified
+    // Sender-constrained tokens (RFC 9449, RFC 8705):
+    bad_proof,        // the DPoP proof is missing, malformed, for another request, or used before
+    wrong_holder,     // the token is bound to another key or certificate than the one presented, or to none
   };
 
   static VerifyResult success(Claims claims);
@@ -103,6 +108,15 @@ struct PublishedKeys {
   std::string error;        // why the last fetch failed
 };
 
+// What a request presented beside its token, for a token bound to a key (RFC 9449 `cnf.jkt`) or
+// a certificate (RFC 8705 `cnf.x5t#S256`). Views: valid for the call.
+struct Presentation {
+  std::string_view dpop_proof;          // the request's DPoP header; empty: none
+  std::string_view method;              // the request's method (the proof's htm)
+  std::string_view url;                 // its URL as the client addressed it (htu; query ignored)
+  std::string_view client_certificate;  // the TLS client certificate of its connection, PEM or DER; empty: none
+};
+
 class Verifier {
  public:
   explicit Verifier(VerifierOptions options);  // throws tokengate::Error(configuration)
@@ -110,8 +124,15 @@ class Verifier {
   Verifier(const Verifier&) = delete;
   Verifier& operator=(const Verifier&) = delete;
 
-  // Verifies `token`, fetching keys or a status list when it must (blocking the caller).
+  // Verifies `token`, fetching keys or a status list when it must (blocking the caller). A token
+  // bound to a DPoP key or a certificate fails here (wrong_holder): verify it with what the
+  // request presented, below.
   VerifyResult verify(std::string_view token);
+  // The same, and the token's binding against `presented`: its DPoP proof (§4.3 checks, `ath` the
+  // token's hash, each proof once in this verifier's memory, iat within 60 s) or its client
+  // certificate. An unbound token passes when nothing is presented, and fails with a proof.
+  VerifyResult verify(std::string_view token, const Presentation& presented);
+  std::optional<VerifyResult> try_verify(std::string_view token, const Presentation& presented);
 
   // The same without any I/O: nullopt when the answer needs a fetch first (then call verify or
   // async_verify). For event loops: the common case (known keys, a token seen or fresh) answers here.

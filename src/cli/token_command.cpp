@@ -33,6 +33,10 @@ struct TokenArgs {
   std::string key_id;
   std::string key_alg;
   std::string assertion_file;
+  std::string dpop_key;     // DPoP: bind the token to this key
+  std::string cert;         // mutual TLS: this certificate ...
+  std::string cert_key;     // ... and its key
+  std::string ca_file;
   bool json = false;
   double timeout = 10;
 };
@@ -50,6 +54,10 @@ int fetch(const TokenArgs& a) {
   options.key_id = a.key_id;
   options.key_algorithm = a.key_alg;
   options.assertion_file = a.assertion_file;
+  options.dpop_key_file = a.dpop_key;
+  options.client_certificate_file = a.cert;
+  options.client_key_file = a.cert_key;
+  options.ca_file = a.ca_file;
   if (a.auth == "basic") options.auth = ClientAuth::basic;
   else if (a.auth == "post") options.auth = ClientAuth::post;
   else if (a.auth == "cells") options.auth = ClientAuth::cells_query;
@@ -107,11 +115,20 @@ void add_token_command(CLI::App& app, Action& run) {
   cmd->add_option("--assertion-file", args.assertion_file,
                   "instead of a secret: send the token in this file as the client assertion, read anew each time "
                   "(a Kubernetes projected service account token)");
+  cmd->add_option("--dpop-key", args.dpop_key,
+                  "a PEM private key the token is bound to (DPoP, RFC 9449): each request then signs a proof with it");
+  cmd->add_option("--cert", args.cert,
+                  "mutual TLS (RFC 8705): this PEM certificate on the connection; it authenticates a tls_client_auth "
+                  "client without a secret, and the token is bound to it");
+  cmd->add_option("--cert-key", args.cert_key, "with --cert: its PEM private key");
+  cmd->add_option("--ca-file", args.ca_file, "PEM CA certificates for https, instead of the system's");
   cmd->add_flag("--json", args.json, "print the whole token response");
   cmd->callback([&run, cmd] {
     if (cmd->got_subcommand("revoke")) return;
     int ways = !args.client_secret.empty() + !args.private_key.empty() + !args.assertion_file.empty();
-    if (ways == 0) throw CLI::RequiredError("--client-secret, --private-key or --assertion-file");
+    if (ways == 0 && args.cert.empty())
+      throw CLI::RequiredError("--client-secret, --private-key, --assertion-file or --cert");
+    if (args.cert.empty() != args.cert_key.empty()) throw CLI::ValidationError("--cert and --cert-key go together");
     if (ways > 1) throw CLI::ValidationError("use one of --client-secret, --private-key and --assertion-file");
     if (args.client_id.empty() && args.assertion_file.empty()) throw CLI::RequiredError("--client-id");
     if (args.url.empty() && args.issuer.empty()) throw CLI::RequiredError("--url or --issuer");

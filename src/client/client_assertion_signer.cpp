@@ -40,10 +40,14 @@ jose::SigningKey load_key(const std::string& pem, const std::string& path, const
 
 }  // namespace
 
+jose::SigningKey load_private_key_file(const std::string& path, const std::string& rsa_algorithm) {
+  return load_key(read_file(path, "private key"), path, rsa_algorithm);
+}
+
 ClientAssertionSigner::ClientAssertionSigner(const std::string& private_key_file, std::string key_id,
                                              const std::string& rsa_algorithm) {
   auto key = std::make_shared<const jose::SigningKey>(
-      load_key(read_file(private_key_file, "private key"), private_key_file, rsa_algorithm));
+      load_private_key_file(private_key_file, rsa_algorithm));
   boost::json::object header{{"alg", jose::to_string(key->algorithm())}, {"typ", "JWT"}};
   // Without a kid the server tries each of the client's keys of the algorithm.
   if (!key_id.empty()) header["kid"] = key_id;

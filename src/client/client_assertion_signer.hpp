@@ -24,6 +24,11 @@ class ClientAssertionSigner {
   std::unique_ptr<jose::JwsSigner> signer_;
 };
 
+// The PKCS #8 PEM private key in `path`, as a signing key of the algorithm its type implies (EC
+// P-256: ES256, Ed25519: EdDSA, RSA: RS256, or PS256 when `rsa_algorithm` says so); throws
+// tokengate::Error(configuration).
+jose::SigningKey load_private_key_file(const std::string& path, const std::string& rsa_algorithm);
+
 // The contents of `path` without surrounding whitespace (a projected token file ends in none, a
 // hand-written one often in a newline); throws tokengate::Error(configuration) if it cannot be read
 // or is empty, naming the path.

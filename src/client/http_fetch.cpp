@@ -57,6 +57,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
     if (common::iequals(name, "cache-control")) out->cache_control.assign(value);
     else if (common::iequals(name, "content-type")) out->content_type.assign(value);
+    else if (common::iequals(name, "dpop-nonce")) out->dpop_nonce.assign(value);
   }
   return size * count;
 }
@@ -76,6 +77,10 @@ FetchResponse fetch(const FetchRequest& request) {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+  // Mutual TLS (RFC 8705): set or cleared on every request, the handle serving others too. libcurl
+  // reuses a connection only for the same client certificate.
+  curl_easy_setopt(h, CURLOPT_SSLCERT, request.client_certificate_file.empty() ? nullptr : request.client_certificate_file.c_str());
+  curl_easy_setopt(h, CURLOPT_SSLKEY, request.client_key_file.empty() ? nullptr : request.client_key_file.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   BodySink sink{response.body, request.max_body};
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);

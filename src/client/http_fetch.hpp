@@ -20,6 +20,8 @@ struct FetchRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};
   std::string ca_file;
+  std::string client_certificate_file;  // PEM: mutual TLS with this certificate ...
+  std::string client_key_file;          // ... and its private key
   size_t max_body = 4 * 1024 * 1024;  // a longer answer fails (unreachable, "larger than …")
 };
 
@@ -37,6 +39,7 @@ struct FetchResponse {
   std::string body;
   std::string cache_control;  // the Cache-Control header, if any
   std::string content_type;
+  std::string dpop_nonce;  // the DPoP-Nonce header (RFC 9449 §8), if any
 };
 
 // Throws tokengate::Error: `unreachable` (DNS, connect, TLS, timeout: the message says which) or

@@ -16,6 +16,8 @@
 #include "common/form_encoding.hpp"
 #include "common/job_thread.hpp"
 #include "client/client_assertion_signer.hpp"
+#include "client/dpop_signer.hpp"
+#include "common/ascii.hpp"
 
 namespace tokengate {
 namespace {
@@ -80,6 +82,7 @@ struct TokenSource::Impl {
   std::mt19937_64 random{std::random_device{}()};
 
   std::unique_ptr<client::ClientAssertionSigner> assertions;  // private_key_jwt
+  std::unique_ptr<client::DpopSigner> dpop;                   // DPoP mode
 
   common::JobThread worker{1000};  // last: joined first, while the rest still exists
 
@@ -118,6 +121,9 @@ struct TokenSource::Impl {
       if (!options.client_id.empty()) common::append_form_param(req.body, "client_id", options.client_id);
       common::append_form_param(req.body, "client_assertion_type", kJwtBearer);
       common::append_form_param(req.body, "client_assertion", client::read_assertion_file(options.assertion_file));
+    } else if (options.client_secret.empty() && !options.client_certificate_file.empty()) {
+      // RFC 8705 §2: the certificate authenticates; client_id says which client it is.
+      common::append_form_param(req.body, "client_id", options.client_id);
     } else switch (options.auth) {
       case ClientAuth::basic:
         req.headers.emplace_back("Authorization", common::basic_authorization(options.client_id, options.client_secret));
@@ -134,11 +140,31 @@ struct TokenSource::Impl {
         break;
       }
     }
+    req.client_certificate_file = options.client_certificate_file;
+    req.client_key_file = options.client_key_file;
+    client::FetchResponse res = send(req, url);
+    // RFC 9449 §8: a server that wants a nonce says which; the request is made once more with it.
+    if (dpop && res.status == 400 && !res.dpop_nonce.empty() && res.body.find("use_dpop_nonce") != std::string::npos)
+      res = send(req, url);
+    AccessToken token = parse_token_response(res, url);  // the URL without the query: no secret in messages
+    if (dpop && !common::iequals(token.token_type, "DPoP"))
+      throw Error(Error::Code::bad_response,
+                  "the token endpoint " + url + " issued a " + token.token_type +
+                      " token to a DPoP request: it does not bind tokens to DPoP keys (RFC 9449 §5)",
+                  200);
+    return token;
+  }
+
+  // One POST of `req` (with a fresh DPoP proof in DPoP mode), counted.
+  client::FetchResponse send(client::FetchRequest req, const std::string& url) {
+    if (dpop) req.headers.emplace_back("DPoP", dpop->proof("POST", url));
     {
       std::lock_guard lock(mutex);
       ++sent;
     }
-    return parse_token_response(client::fetch(req), url);  // the URL without the query: no secret in messages
+    client::FetchResponse res = client::fetch(req);
+    if (dpop) dpop->remember_nonce(url, res.dpop_nonce);
+    return res;
   }
 
   // The backoff after `failures` failures in a row: exponential, capped, with full jitter on its upper half.
@@ -212,6 +238,10 @@ TokenSource::TokenSource(TokenSourceOptions options) : impl_(std::make_shared<Im
   if (!options.private_key_file.empty())
     impl_->assertions = std::make_unique<client::ClientAssertionSigner>(options.private_key_file, options.key_id,
                                                                        options.key_algorithm);
+  if (options.client_certificate_file.empty() != options.client_key_file.empty())
+    throw Error(Error::Code::configuration, "mutual TLS needs both client_certificate_file and client_key_file");
+  if (options.dpop || !options.dpop_key_file.empty())
+    impl_->dpop = std::make_unique<client::DpopSigner>(options.dpop_key_file, options.key_algorithm);
   if (!(options.refresh_at > 0 && options.refresh_at <= 1))
     throw Error(Error::Code::configuration, "refresh_at must be in (0, 1]");
   impl_->token_url = options.token_url;
@@ -243,6 +273,17 @@ void TokenSource::invalidate() {
   std::lock_guard lock(impl_->mutex);
   impl_->current.reset();
 }
+
+std::string TokenSource::dpop_proof(std::string_view method, std::string_view url, std::string_view access_token) {
+  if (!impl_->dpop) throw Error(Error::Code::configuration, "dpop_proof: this TokenSource is not in DPoP mode (dpop)");
+  return impl_->dpop->proof(method, url, access_token);
+}
+
+void TokenSource::dpop_nonce(std::string_view url, std::string_view nonce) {
+  if (impl_->dpop) impl_->dpop->remember_nonce(url, nonce);
+}
+
+std::string TokenSource::dpop_thumbprint() const { return impl_->dpop ? impl_->dpop->thumbprint() : std::string(); }
 
 uint64_t TokenSource::requests_sent() const {
   std::lock_guard lock(impl_->mutex);

@@ -7,12 +7,16 @@
 
 #include <boost/json/parse.hpp>
 
+#include "client/dpop_signer.hpp"
 #include "client/http_fetch.hpp"
 #include "client/key_cache.hpp"
 #include "client/status_list_cache.hpp"
 #include "common/base64url.hpp"
 #include "common/job_thread.hpp"
+#include "jose/dpop_proof.hpp"
+#include "jose/dpop_replay.hpp"
 #include "jose/jwt_verifier.hpp"
+#include "jose/x509_certificate.hpp"
 #include "tokengate/error.hpp"
 
 namespace tokengate {
@@ -91,7 +95,37 @@ struct Verifier::Impl {
   std::vector<jose::Algorithm> algorithms;
   client::KeyCache keys;
   client::StatusListCache lists{1000, std::chrono::seconds(60)};
+  jose::DpopReplay proofs_seen;     // each DPoP proof once
   common::JobThread worker{1000};  // last: joined first, while the rest still exists
+
+  // RFC 9449 §7.1 and RFC 8705 §3: the token's `cnf` against what came with it.
+  VerifyResult check_binding(VerifyResult verified, std::string_view token, const Presentation& presented) {
+    using E = VerifyResult::Error;
+    if (!verified) return verified;
+    std::string jkt = verified.claims().confirmation("jkt");
+    std::string x5t = verified.claims().confirmation("x5t#S256");
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    if (!presented.dpop_proof.empty() || !jkt.empty()) {
+      if (presented.dpop_proof.empty())
+        return VerifyResult::failure(E::bad_proof, "The token is bound to a DPoP key: the request must carry a DPoP proof.");
+      jose::DpopExpectations expect{.method = presented.method, .url = client::htu_of(presented.url), .now = now, .access_token = token};
+      auto proof = jose::verify_dpop_proof(presented.dpop_proof, expect);
+      if (auto* failure = std::get_if<jose::DpopFailure>(&proof)) return VerifyResult::failure(E::bad_proof, failure->message);
+      auto& dpop = std::get<jose::DpopProof>(proof);
+      if (jkt.empty()) return VerifyResult::failure(E::wrong_holder, "The token is not bound to a DPoP key; it is a Bearer token.");
+      if (dpop.jkt != jkt) return VerifyResult::failure(E::wrong_holder, "The token is bound to another DPoP key than the proof's.");
+      if (!proofs_seen.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
+        return VerifyResult::failure(E::bad_proof, "The DPoP proof was used before (its jti).");
+    }
+    if (!x5t.empty()) {
+      std::string presented_x5t = jose::certificate_thumbprint(presented.client_certificate);
+      if (presented_x5t.empty())
+        return VerifyResult::failure(E::wrong_holder, "The token is bound to a client certificate; the request came without one.");
+      if (presented_x5t != x5t)
+        return VerifyResult::failure(E::wrong_holder, "The token is bound to another client certificate than the connection's.");
+    }
+    return verified;
+  }
 
   std::string fetch_status_list(const std::string& uri) const {
     client::FetchRequest req = client::request_with(options);
@@ -173,13 +207,38 @@ Verifier::Verifier(VerifierOptions options) : impl_(std::make_shared<Impl>(std::
 
 Verifier::~Verifier() = default;
 
-VerifyResult Verifier::verify(std::string_view token) { return *impl_->run(token, true); }
+namespace {
+// A bound token verified without what binds it: refused, never taken as a bearer token.
+VerifyResult refuse_bound(VerifyResult verified) {
+  if (verified && (!verified.claims().confirmation("jkt").empty() || !verified.claims().confirmation("x5t#S256").empty()))
+    return VerifyResult::failure(VerifyResult::Error::wrong_holder,
+                                 "The token is bound to a DPoP key or a client certificate: verify it with what the "
+                                 "request presented (Verifier::verify(token, presentation)).");
+  return verified;
+}
+}  // namespace
 
-std::optional<VerifyResult> Verifier::try_verify(std::string_view token) { return impl_->run(token, false); }
+VerifyResult Verifier::verify(std::string_view token) { return refuse_bound(*impl_->run(token, true)); }
+
+std::optional<VerifyResult> Verifier::try_verify(std::string_view token) {
+  auto result = impl_->run(token, false);
+  if (!result) return result;
+  return refuse_bound(std::move(*result));
+}
+
+VerifyResult Verifier::verify(std::string_view token, const Presentation& presented) {
+  return impl_->check_binding(*impl_->run(token, true), token, presented);
+}
+
+std::optional<VerifyResult> Verifier::try_verify(std::string_view token, const Presentation& presented) {
+  auto result = impl_->run(token, false);
+  if (!result) return result;
+  return impl_->check_binding(std::move(*result), token, presented);
+}
 
 void Verifier::async_verify(std::string token, std::function<void(VerifyResult)> done) {
   Impl* impl = impl_.get();
-  auto job = [impl, token = std::move(token), done]() { done(*impl->run(token, true)); };
+  auto job = [impl, token = std::move(token), done]() { done(refuse_bound(*impl->run(token, true))); };
   if (!impl->worker.post(job))
     done(VerifyResult::failure(VerifyResult::Error::keys_unavailable, "Too many verifications are waiting for keys."));
 }

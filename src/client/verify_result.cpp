@@ -38,6 +38,16 @@ std::optional<int64_t> Claims::integer(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string Claims::confirmation(std::string_view member) const {
+  const auto& o = object_of(state_);
+  auto cnf = o.find("cnf");
+  if (cnf == o.end() || !cnf->value().is_object()) return {};
+  auto it = cnf->value().as_object().find(member);
+  if (it == cnf->value().as_object().end()) return {};
+  // A member that is not a string binds to nothing anyone can present.
+  return it->value().is_string() ? std::string(it->value().as_string()) : std::string("?");
+}
+
 std::vector<std::string> Claims::scopes() const { return common::split_scopes(string("scope").value_or("")); }
 
 bool Claims::has_scope(std::string_view scope) const {

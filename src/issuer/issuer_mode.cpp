@@ -15,7 +15,7 @@
 #include "issuer/certificate_check.hpp"
 #include "issuer/client_assertion.hpp"
 #include "oauth/dpop_nonce.hpp"
-#include "oauth/dpop_proof.hpp"
+#include "oauth/dpop_error.hpp"
 #include "issuer/client_check.hpp"
 #include "issuer/client_credentials_grant.hpp"
 #include "issuer/introspection.hpp"
@@ -105,10 +105,10 @@ std::variant<IssuerMode::Binding, oauth::OAuthError> IssuerMode::token_binding(c
   if (offer.proofs > 1) return oauth::invalid_dpop_proof("The request has more than one DPoP header (RFC 9449 §4.3).");
   int64_t now = unix_now();
   std::string url = state_.settings.issuer + offer.path;  // outlives `expect`, which views it
-  oauth::DpopExpectations expect{.method = "POST", .url = url, .now = now, .nonces = state_.settings.dpop_nonces.get()};
-  auto verified = oauth::verify_dpop_proof(offer.proof, expect);
-  if (auto* e = std::get_if<oauth::OAuthError>(&verified)) return std::move(*e);
-  auto& dpop = std::get<oauth::DpopProof>(verified);
+  jose::DpopExpectations expect{.method = "POST", .url = url, .now = now, .nonces = state_.settings.dpop_nonces.get()};
+  auto verified = jose::verify_dpop_proof(offer.proof, expect);
+  if (auto* e = std::get_if<jose::DpopFailure>(&verified)) return oauth::dpop_error(std::move(*e));
+  auto& dpop = std::get<jose::DpopProof>(verified);
   if (!dpop_replay_.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
     return oauth::invalid_dpop_proof("The DPoP proof was used before (its jti); sign a new proof for each request.");
   binding.jkt = std::move(dpop.jkt);

@@ -8,7 +8,7 @@
 
 #include "common/job_thread.hpp"
 #include "issuer/assertion_ledger.hpp"
-#include "oauth/dpop_replay.hpp"
+#include "jose/dpop_replay.hpp"
 #include "issuer/client_assertion.hpp"
 #include "issuer/client_check.hpp"
 #include "front/mode.hpp"
@@ -111,7 +111,7 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   IssuerTokenVerifier verifier_;
   mutable common::JobThread writer_;
   mutable AssertionLedger ledger_;
-  mutable oauth::DpopReplay dpop_replay_;
+  mutable jose::DpopReplay dpop_replay_;
   mutable common::JobThread key_fetcher_{1000};  // the jwks_uri fetches of private_key_jwt clients
 
   // Signed status lists, kept while the revocations and keys they were made from are current and

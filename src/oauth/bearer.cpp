@@ -4,8 +4,8 @@
 #include "http/client_certificate.hpp"
 #include "http/router.hpp"
 #include "oauth/dpop_nonce.hpp"
-#include "oauth/dpop_proof.hpp"
-#include "oauth/dpop_replay.hpp"
+#include "jose/dpop_proof.hpp"
+#include "jose/dpop_replay.hpp"
 
 #include <ctime>
 
@@ -104,16 +104,17 @@ void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& 
       return respond(dpop_refusal("invalid_dpop_proof", "Send exactly one DPoP header with a proof for this request."));
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     std::string url = std::string(verifier.public_base()) + std::string(request.path);  // `expect` views it
-    DpopExpectations expect{.method = request.method, .url = url, .now = now, .access_token = *token,
-                            .nonces = verifier.dpop_nonces()};
+    const DpopNonces* nonces = verifier.dpop_nonces();
+    jose::DpopExpectations expect{.method = request.method, .url = url, .now = now, .access_token = *token,
+                                  .nonces = nonces};
     auto proof = verify_dpop_proof(request.dpop, expect);
-    if (auto* e = std::get_if<OAuthError>(&proof)) {
-      http::Response refusal = dpop_refusal(e->error, e->description);
-      if (expect.nonces) refusal.header("DPoP-Nonce", expect.nonces->current(now));  // §9
+    if (auto* e = std::get_if<jose::DpopFailure>(&proof)) {
+      http::Response refusal = dpop_refusal(e->nonce ? "use_dpop_nonce" : "invalid_dpop_proof", e->message);
+      if (nonces) refusal.header("DPoP-Nonce", nonces->current(now));  // §9
       return respond(std::move(refusal));
     }
-    auto& dpop = std::get<DpopProof>(proof);
-    static DpopReplay replay;  // the resource routes' proofs, once each on this node
+    auto& dpop = std::get<jose::DpopProof>(proof);
+    static jose::DpopReplay replay;  // the resource routes' proofs, once each on this node
     if (!replay.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
       return respond(dpop_refusal("invalid_dpop_proof", "The DPoP proof was used before (its jti); sign one per request."));
     return verifier.verify(*request.loop, *token, [jkt = std::move(dpop.jkt), cert = thumbprint_of(request), respond = std::move(respond),

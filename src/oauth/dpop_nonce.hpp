@@ -8,17 +8,19 @@
 #include <string>
 #include <string_view>
 
+#include "jose/dpop_proof.hpp"
+
 namespace tokengate::oauth {
 
-class DpopNonces {
+class DpopNonces final : public jose::DpopNonceCheck {
  public:
   static constexpr int64_t kWindow = 60;  // seconds
 
   explicit DpopNonces(std::string key);  // at least 32 bytes
-  ~DpopNonces();
+  ~DpopNonces() override;
 
   std::string current(int64_t now) const;
-  bool valid(std::string_view nonce, int64_t now) const;
+  bool valid(std::string_view nonce, int64_t now) const override;
   // A valid nonce made in the previous window: the client is told the next (§8.2) so that it does
   // not fall behind.
   bool stale(std::string_view nonce, int64_t now) const;

@@ -26,6 +26,10 @@ oauth::AccessTokenVerifier::Result to_result(const tokengate::VerifyResult& r) {
     case E::expired: reason = F::expired; break;
     case E::not_yet_valid: reason = F::not_yet_valid; break;
     case E::revoked: reason = F::revoked; break;
+    // A token the upstream bound to a key or a certificate: the proxy's own routes take bearer
+    // tokens only (the message says so).
+    case E::bad_proof:
+    case E::wrong_holder: reason = F::malformed; break;
   }
   return F{reason, r.message()};
 }

@@ -2,12 +2,15 @@
 // alone): the integration tests (tests/integration/client_library.test.mjs) start it against real
 // servers and send it commands, one per line on stdin; it answers each with one JSON line.
 //
-//   client_probe token  OPTIONS      a TokenSource:  token [THREADS CALLS] | invalidate | stats
-//   client_probe verify OPTIONS      a Verifier:     verify TOKEN | try TOKEN | keys | stats
+//   client_probe token  OPTIONS      a TokenSource:  token [THREADS CALLS] | invalidate | stats |
+//                                                    proof METHOD URL TOKEN
+//   client_probe verify OPTIONS      a Verifier:     verify TOKEN | try TOKEN | keys | stats |
+//                                                    bound TOKEN METHOD URL PROOF|- CERTFILE|-
 //   OPTIONS: --token-url U --issuer I --client-id C --client-secret S --auth basic|post|cells
 //            --scope S --refresh-at F --min-backoff-ms N --jwks-url U --audience A
-//            --unknown-kid-interval S
+//            --unknown-kid-interval S --dpop 1 --dpop-key F --cert F --cert-key F --ca-file F
 #include <atomic>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -47,6 +50,8 @@ const char* error_name(tokengate::VerifyResult::Error e) {
     case E::not_yet_valid: return "not_yet_valid";
     case E::revoked: return "revoked";
     case E::status_unavailable: return "status_unavailable";
+    case E::bad_proof: return "bad_proof";
+    case E::wrong_holder: return "wrong_holder";
   }
   return "?";
 }
@@ -69,6 +74,11 @@ int run_token(const std::map<std::string, std::string>& o) {
                                    : tokengate::ClientAuth::basic;
   if (o.count("--refresh-at")) options.refresh_at = std::stod(o.at("--refresh-at"));
   if (o.count("--min-backoff-ms")) options.min_backoff = std::chrono::milliseconds(std::stoll(o.at("--min-backoff-ms")));
+  options.dpop = o.count("--dpop") > 0;
+  options.dpop_key_file = o.count("--dpop-key") ? o.at("--dpop-key") : "";
+  options.client_certificate_file = o.count("--cert") ? o.at("--cert") : "";
+  options.client_key_file = o.count("--cert-key") ? o.at("--cert-key") : "";
+  options.ca_file = o.count("--ca-file") ? o.at("--ca-file") : "";
   tokengate::TokenSource source(options);
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -100,10 +110,15 @@ int run_token(const std::map<std::string, std::string>& o) {
       for (auto& th : pool) th.join();
       std::map<std::string, int> distinct;
       for (const auto& tk : tokens) if (!tk.empty()) ++distinct[tk];
-      std::cout << "{\"token\":" << quoted(tokens[0]) << ",\"distinct\":" << distinct.size()
+      std::cout << "{\"token\":" << quoted(tokens[0]) << ",\"jkt\":" << quoted(source.dpop_thumbprint())
+                << ",\"distinct\":" << distinct.size()
                 << ",\"requests_sent\":" << source.requests_sent() << ",\"errors\":[";
       for (size_t i = 0; i < errors.size() && i < 3; ++i) std::cout << (i ? "," : "") << quoted(errors[i]);
       std::cout << "],\"error_count\":" << errors.size() << "}" << std::endl;
+    } else if (command == "proof") {
+      std::string method, url, token;
+      words >> method >> url >> token;
+      std::cout << "{\"proof\":" << quoted(source.dpop_proof(method, url, token)) << "}" << std::endl;
     } else if (command == "invalidate") {
       source.invalidate();
       std::cout << "{}" << std::endl;
@@ -121,6 +136,7 @@ int run_verify(const std::map<std::string, std::string>& o) {
   options.issuer = o.count("--issuer") ? o.at("--issuer") : "";
   options.jwks_url = o.count("--jwks-url") ? o.at("--jwks-url") : "";
   options.audience = o.count("--audience") ? o.at("--audience") : "";
+  options.ca_file = o.count("--ca-file") ? o.at("--ca-file") : "";
   if (o.count("--unknown-kid-interval"))
     options.unknown_kid_interval = std::chrono::seconds(std::stoll(o.at("--unknown-kid-interval")));
   tokengate::Verifier verifier(options);
@@ -131,6 +147,19 @@ int run_verify(const std::map<std::string, std::string>& o) {
     words >> command >> token;
     if (command == "verify") {
       std::cout << result_json(verifier.verify(token)) << std::endl;
+    } else if (command == "bound") {
+      std::string method, url, proof, cert_file;
+      words >> method >> url >> proof >> cert_file;
+      std::string cert;
+      if (cert_file != "-") {
+        std::ifstream in(cert_file);
+        cert.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      tokengate::Presentation presented{.dpop_proof = proof == "-" ? std::string_view() : std::string_view(proof),
+                                        .method = method,
+                                        .url = url,
+                                        .client_certificate = cert};
+      std::cout << result_json(verifier.verify(token, presented)) << std::endl;
     } else if (command == "try") {
       auto r = verifier.try_verify(token);
       std::cout << (r ? result_json(*r) : std::string("{\"needs_fetch\":true}")) << std::endl;

@@ -10,7 +10,7 @@
 #include "issuer/client_assertion.hpp"
 #include "issuer/trusted_issuers.hpp"
 #include "jose/signing_key.hpp"
-#include "oauth/dpop_proof.hpp"
+#include "jose/dpop_proof.hpp"
 
 namespace {
 
@@ -51,9 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The federated mapping sees only verified claims; fuzzed claims stand in for any an issuer signs.
   if (parsed.claims) issuer::map_federated_subject(*parsed.claims, federation(), "", now);
   // The same bytes as a DPoP proof (RFC 9449), at a resource (with ath) and at the token endpoint.
-  oauth::DpopExpectations at_resource{"GET", "https://tokengate.test/v4.0/cells", now};
+  jose::DpopExpectations at_resource{"GET", "https://tokengate.test/v4.0/cells", now};
   at_resource.access_token = "token";
-  oauth::verify_dpop_proof(assertion, at_resource);
-  oauth::verify_dpop_proof(assertion, {"POST", "https://tokengate.test/connect/token", now});
+  jose::verify_dpop_proof(assertion, at_resource);
+  jose::verify_dpop_proof(assertion, {"POST", "https://tokengate.test/connect/token", now});
   return 0;
 }

@@ -1,6 +1,6 @@
-#include "oauth/dpop_replay.hpp"
+#include "jose/dpop_replay.hpp"
 
-namespace tokengate::oauth {
+namespace tokengate::jose {
 
 bool DpopReplay::first_use(std::string_view jkt, std::string_view jti, int64_t forget_after, int64_t now) {
   std::string key;
@@ -18,4 +18,4 @@ bool DpopReplay::first_use(std::string_view jkt, std::string_view jti, int64_t f
   return true;
 }
 
-}  // namespace tokengate::oauth
+}  // namespace tokengate::jose

@@ -1,6 +1,4 @@
-#include "oauth/dpop_proof.hpp"
-
-#include "oauth/dpop_nonce.hpp"
+#include "jose/dpop_proof.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
@@ -12,7 +10,7 @@
 #include "jose/jwk.hpp"
 #include "jose/jws_verify.hpp"
 
-namespace tokengate::oauth {
+namespace tokengate::jose {
 namespace {
 
 constexpr size_t kMaxProof = 8 * 1024;
@@ -37,25 +35,27 @@ bool same_url(std::string_view claimed, std::string_view actual) {
          port(*a) == port(*b) && path(*a) == path(*b);
 }
 
-bool key_type_fits(jose::Algorithm header_alg, jose::Algorithm key_alg) {
-  if (jose::is_rsa(header_alg)) return jose::is_rsa(key_alg);
+bool key_type_fits(Algorithm header_alg, Algorithm key_alg) {
+  if (is_rsa(header_alg)) return is_rsa(key_alg);
   return header_alg == key_alg;
 }
 
 }  // namespace
 
-OAuthError invalid_dpop_proof(std::string description) { return {400, "invalid_dpop_proof", std::move(description)}; }
+namespace {
+DpopFailure invalid_dpop_proof(std::string message) { return {false, std::move(message)}; }
+}  // namespace
 
-std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, const DpopExpectations& expect) {
+std::variant<DpopProof, DpopFailure> verify_dpop_proof(std::string_view proof, const DpopExpectations& expect) {
   if (proof.size() > kMaxProof) return invalid_dpop_proof("The DPoP proof is longer than 8 KiB.");
-  auto jws = jose::parse_compact(proof);
+  auto jws = parse_compact(proof);
   if (!jws) return invalid_dpop_proof("The DPoP proof is not a signed JWT (three base64url parts).");
   auto header = common::parse_json_object(jws->header);
   if (!header) return invalid_dpop_proof("The DPoP proof's header is not a JSON object.");
   if (common::string_member(*header, "typ") != "dpop+jwt")
     return invalid_dpop_proof("The DPoP proof's typ must be dpop+jwt (RFC 9449 §4.2).");
   if (header->contains("crit")) return invalid_dpop_proof("The DPoP proof requires extensions (crit) this server does not implement.");
-  auto alg = jose::parse_algorithm(common::string_member(*header, "alg"));
+  auto alg = parse_algorithm(common::string_member(*header, "alg"));
   if (!alg)
     return invalid_dpop_proof("The DPoP proof's alg must be ES256, EdDSA (Ed25519), RS256 or PS256 (never none or an HMAC).");
   auto jwk_member = header->find("jwk");
@@ -66,11 +66,11 @@ std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, co
     if (jwk.contains(private_member))
       return invalid_dpop_proof("The DPoP proof's jwk holds a private key; send only its public half.");
   }
-  jose::Algorithm key_alg;
-  jose::PkeyPtr key = jose::public_key_from_jwk(jwk, key_alg);
+  Algorithm key_alg;
+  PkeyPtr key = public_key_from_jwk(jwk, key_alg);
   if (!key) return invalid_dpop_proof("The DPoP proof's jwk is not a public key this server takes (EC P-256, Ed25519, RSA ≥ 2048).");
   if (!key_type_fits(*alg, key_alg)) return invalid_dpop_proof("The DPoP proof's jwk is not a key for its alg.");
-  if (!jose::verify_signature(key.get(), *alg, jws->signing_input, jws->signature))
+  if (!verify_signature(key.get(), *alg, jws->signing_input, jws->signature))
     return invalid_dpop_proof("The DPoP proof's signature is not valid for its jwk.");
 
   auto claims = common::parse_json_object(jws->payload);
@@ -94,13 +94,13 @@ std::variant<DpopProof, OAuthError> verify_dpop_proof(std::string_view proof, co
   if (jti.empty() || jti.size() > 256) return invalid_dpop_proof("The DPoP proof needs a jti of 1 to 256 characters.");
   std::string_view nonce = common::string_member(*claims, "nonce");
   if (expect.nonces && !expect.nonces->valid(nonce, expect.now))  // §8: the client retries with the one we send
-    return OAuthError{400, "use_dpop_nonce",
+    return DpopFailure{true,
                       nonce.empty() ? "This server requires a nonce in DPoP proofs: sign the proof again with the "
                                       "nonce of the DPoP-Nonce response header (RFC 9449 §8)."
                                     : "The DPoP proof's nonce is not current: sign the proof again with the nonce of "
                                       "the DPoP-Nonce response header (RFC 9449 §8)."};
-  return DpopProof{jose::thumbprint(jose::public_key_members(key.get(), key_alg)), std::string(jti), *iat,
+  return DpopProof{thumbprint(public_key_members(key.get(), key_alg)), std::string(jti), *iat,
                    std::string(nonce)};
 }
 
-}  // namespace tokengate::oauth
+}  // namespace tokengate::jose

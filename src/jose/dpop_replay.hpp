@@ -9,7 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace tokengate::oauth {
+namespace tokengate::jose {
 
 class DpopReplay {
  public:
@@ -25,4 +25,4 @@ class DpopReplay {
   int64_t next_purge_ = 0;
 };
 
-}  // namespace tokengate::oauth
+}  // namespace tokengate::jose
