@@ -180,8 +180,11 @@ void AdminApi::authorized(const http::Request& request, http::Respond respond,
       respond(std::move(r));
     };
   }
+  // A DPoP proof names this listener's URL, not the issuer's: the Host header, which the
+  // listener's guard allows for IP addresses, localhost and --admin-hosts only.
+  std::string base = (settings_.https ? "https://" : "http://") + std::string(request.host);
   oauth::with_valid_token(
-      verifier_, request, std::move(respond),
+      verifier_, request, std::move(respond), base,
       [this, &request, handler = std::move(handler)](const boost::json::object& claims, http::Respond respond) {
         if (!contains_scope(claims, kAdminScope)) {
           if (trail_) trail_->failed(audit::TrailWriter::Failure::admin_scope, claim(claims, "client_id"), request.client_address);

@@ -37,6 +37,8 @@ struct AdminSettings {
   jose::Algorithm signing_alg = jose::Algorithm::ES256;  // of keys made by a rotation
   int64_t key_publish_delay = 600;
   const jose::KeyEncryption* kek = nullptr;
+  // The admin listener serves HTTPS: a DPoP proof's htu names https://<its Host> (RFC 9449 §4.3).
+  bool https = false;
 };
 
 class AdminApi {

@@ -232,7 +232,7 @@ int serve_issuer(const config::Config& config) {
   observe::Metrics::instance().set_mode("issuer");
   auto gauges = server_metrics(server);
   auto issuer_gauges = issuer_metrics(state, watcher);
-  admin::AdminApi admin_api(*store, mode.token_verifier(), {alg, config.key_publish_delay, kek},
+  admin::AdminApi admin_api(*store, mode.token_verifier(), {alg, config.key_publish_delay, kek, !config.tls_cert.empty()},
                             [&watcher] { watcher.reload_now(); }, &trail);
   admin_api.add_to(admin_router);
   routes.add_token_route(admin_router, "/connect/token (admin listener)");

@@ -97,13 +97,19 @@ constexpr std::string_view kCertificateRefusal =
 
 void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
                       std::function<void(const boost::json::object& claims, http::Respond respond)> handler) {
+  with_valid_token(verifier, request, std::move(respond), verifier.public_base(), std::move(handler));
+}
+
+void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
+                      std::string_view base,
+                      std::function<void(const boost::json::object& claims, http::Respond respond)> handler) {
   if (auto token = dpop_token(request)) {  // RFC 9449 §7
     if (verifier.public_base().empty())
       return respond(dpop_refusal("invalid_token", "This server takes no DPoP-bound tokens here; send a Bearer token."));
     if (request.dpop_count != 1)
       return respond(dpop_refusal("invalid_dpop_proof", "Send exactly one DPoP header with a proof for this request."));
     int64_t now = static_cast<int64_t>(std::time(nullptr));
-    std::string url = std::string(verifier.public_base()) + std::string(request.path);  // `expect` views it
+    std::string url = std::string(base) + std::string(request.path);  // `expect` views it
     const DpopNonces* nonces = verifier.dpop_nonces();
     jose::DpopExpectations expect{.method = request.method, .url = url, .now = now, .access_token = *token,
                                   .nonces = nonces};

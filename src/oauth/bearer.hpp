@@ -46,5 +46,10 @@ class AccessTokenVerifier {
 // over a connection with that certificate.
 void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
                       std::function<void(const boost::json::object& claims, http::Respond respond)> handler);
+// The same where the request's URL does not start with the issuer's (the admin listener):
+// `base` is scheme://host[:port] of this listener, which DPoP proofs name in htu.
+void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& request, http::Respond respond,
+                      std::string_view base,
+                      std::function<void(const boost::json::object& claims, http::Respond respond)> handler);
 
 }  // namespace tokengate::oauth

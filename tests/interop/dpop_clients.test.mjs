@@ -85,6 +85,27 @@ describe('DPoP: tokens bound to a key the client holds', () => {
     assert.equal(r.status, 200);
   });
 
+  test('the admin API takes a DPoP-bound token with a proof naming the admin listener', async () => {
+    const admin = cliJson(['client', 'create', '--name', 'dpop-admin', '--scope', 'tokengate:admin', '--data-dir', server.dataDir]);
+    await clientReady(server.base, admin);
+    const config = new openid.Configuration(as, admin.client_id, admin.client_secret);
+    openid.allowInsecureRequests(config);
+    const dpop = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
+    const tokens = await openid.clientCredentialsGrant(config, {}, { DPoP: dpop });
+    const url = new URL(`${server.adminBase}/admin/v1/clients`);
+    const r = await openid.fetchProtectedResource(config, tokens.access_token, url, 'GET', null, undefined, { DPoP: dpop });
+    assert.equal(r.status, 200, await r.clone().text());
+    assert.ok((await r.json()).clients.some((c) => c.client_id === admin.client_id));
+    // A proof naming the issuer's URL instead of the admin listener's is refused.
+    const key = await proofKey();
+    const bound = await postToken(server.base, { form: grant, auth: basic(admin.client_id, admin.client_secret),
+      headers: { dpop: await proof(key, 'POST', `${server.base}/connect/token`) } });
+    const wrong = await fetch(url, { headers: { authorization: `DPoP ${bound.body.access_token}`,
+      dpop: await proof(key, 'GET', `${server.base}/admin/v1/clients`, { token: bound.body.access_token }) } });
+    assert.equal(wrong.status, 401);
+    assert.match((await wrong.json()).message, /htu is not this request's URL/);
+  });
+
   test('bad proofs at the token endpoint: 400 invalid_dpop_proof that says what is wrong', async () => {
     const key = await proofKey();
     const rsa = await proofKey('RS256');
