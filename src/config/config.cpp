@@ -158,6 +158,10 @@ const std::vector<Field>& fields() {
       text_field({"upstream_auth", "--upstream-auth", "TOKENGATE_UPSTREAM_AUTH",
                   "proxy: send credentials upstream with basic (HTTP Basic) or post (form body)"},
                  &Config::upstream_auth),
+      text_field({"upstream_client_cert_header", "--upstream-client-cert-header", "TOKENGATE_UPSTREAM_CLIENT_CERT_HEADER",
+                  "proxy mode: pass a client's TLS certificate to the upstream in this header (URL-encoded PEM, as "
+                  "nginx's $ssl_client_escaped_cert), for RFC 8705 client authentication and bound tokens there"},
+                 &Config::upstream_client_cert_header),
       integer_field({"circuit_breaker_failures", "--circuit-breaker-failures", "TOKENGATE_CIRCUIT_BREAKER_FAILURES",
                      "proxy: consecutive upstream failures that open the circuit"},
                     &Config::circuit_breaker_failures),
@@ -353,10 +357,11 @@ void validate(Config& c) {
     throw ConfigError(std::string(c.tls_cert.empty() ? "tls_key" : "tls_cert") + " is set but " +
                       (c.tls_cert.empty() ? "tls_cert" : "tls_key") + " is not: HTTPS needs both");
   if (!c.mtls_url.empty()) check_url("mtls_url", c.mtls_url);
-  for (char ch : c.client_cert_header)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
-      throw ConfigError("client_cert_header must be a header name (letters, digits, '-'), got '" +
-                        c.client_cert_header + "'");
+  for (auto [key, value] : {std::pair<const char*, const std::string*>{"client_cert_header", &c.client_cert_header},
+                             {"upstream_client_cert_header", &c.upstream_client_cert_header}})
+    for (char ch : *value)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+        throw ConfigError(std::string(key) + " must be a header name (letters, digits, '-'), got '" + *value + "'");
   if (c.max_connections < 0 || c.max_connections > 10000000)
     throw ConfigError("max_connections must be from 0 (derived from the file-descriptor limit) to 10000000, got " +
                       std::to_string(c.max_connections));

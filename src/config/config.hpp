@@ -64,6 +64,7 @@ struct Config {
   std::string upstream_issuer;           // to discover the upstream's JWKS and check `iss`
   std::string upstream_jwks_url;         // instead of discovery
   std::string upstream_auth = "basic";   // basic or post: how the client's credentials go upstream
+  std::string upstream_client_cert_header;  // the header the upstream reads a client's certificate from
   int64_t circuit_breaker_failures = 5;
   int64_t circuit_breaker_cooldown_ms = 10000;
   bool token_cache = true;

@@ -1,6 +1,9 @@
 #include "proxy/proxy_endpoint.hpp"
 
+#include "common/base64url.hpp"
 #include "common/form_encoding.hpp"
+#include "http/client_certificate.hpp"
+#include "oauth/dpop_error.hpp"
 #include "http/event_loop.hpp"
 #include "proxy/proxy_metrics.hpp"
 
@@ -21,17 +24,31 @@ ProxyAnswer internal_error() {
   return {http::json_error(502, "server_error", "The upstream's answer could not be processed."), nullptr};
 }
 
+// A certificate as nginx's $ssl_client_escaped_cert sends it: URL-encoded PEM.
+std::string escaped_pem(std::string_view der) {
+  std::string b64 = common::base64_encode(der);
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) pem.append(b64, i, 64).append("\n");
+  pem += "-----END CERTIFICATE-----\n";
+  return common::form_encode(pem);
+}
+
 }  // namespace
 
 ProxyEndpoint::ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, const CacheKeyer& keyer,
-                             std::string token_url, UpstreamAuth auth)
-    : upstream_(upstream), cache_(cache), keyer_(keyer), token_url_(std::move(token_url)), auth_(auth) {}
+                             std::string token_url, UpstreamAuth auth, std::string certificate_header)
+    : upstream_(upstream), cache_(cache), keyer_(keyer), token_url_(std::move(token_url)), auth_(auth),
+      certificate_header_(std::move(certificate_header)) {}
 
 void ProxyEndpoint::authenticate(UpstreamRequest& request, const oauth::PresentedCredentials& creds) const {
   if (creds.by_assertion()) {  // passed on unchanged, for the upstream to check (RFC 7521 §4.2)
     if (creds.id_given) common::append_form_param(request.form, "client_id", creds.id);
     common::append_form_param(request.form, "client_assertion_type", oauth::ClientAssertion::kJwtBearer);
     common::append_form_param(request.form, "client_assertion", creds.assertion);
+    return;
+  }
+  if (creds.by_certificate) {  // RFC 8705 §2: the certificate (passed on by forward) authenticates
+    common::append_form_param(request.form, "client_id", creds.id);
     return;
   }
   if (auth_ == UpstreamAuth::basic) {
@@ -82,9 +99,24 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
   auto now = Clock::now();
   bool via_basic = creds.via_basic;
   boost::asio::io_context& loop = *token_request.http.loop;
+  const http::Request& http = token_request.http;
+  if (http.dpop_count > 1) return respond(oauth::invalid_dpop_proof("The request has more than one DPoP header.").to_response());
+  if (http.dpop_count == 1) upstream_request.dpop = std::string(http.dpop);  // checked by the upstream, whose URL it names
+  if (http.client_certificate && !certificate_header_.empty()) {
+    upstream_request.certificate_header = certificate_header_;
+    upstream_request.certificate = escaped_pem(http.client_certificate->der);
+  }
+  if (creds.by_certificate && certificate_header_.empty())
+    return respond(oauth::OAuthError::invalid_client(
+                       "This proxy does not pass client certificates to its upstream, so a client cannot authenticate "
+                       "with one here (the operator sets --upstream-client-cert-header); send a secret or an assertion.",
+                       false)
+                       .to_response());
+  bool bound = http.dpop_count > 0 || http.client_certificate;
   // An assertion cannot be checked here, so a token cached for one would go to whoever names the
-  // client: every assertion request goes to the upstream, which also sees each jti once.
-  if (creds.by_assertion()) {
+  // client: every assertion request goes to the upstream, which also sees each jti once. A bound
+  // token is for the one key or certificate it was asked with.
+  if (creds.by_assertion() || creds.by_certificate || bound) {
     auto answered = [respond, via_basic](UpstreamResult result) {
       ProxyAnswer answer;
       try {
@@ -92,6 +124,8 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
       } catch (const std::exception&) {
         answer = internal_error();
       }
+      // RFC 9449 §8: the upstream's nonce reaches the client, which signs its next proof with it.
+      if (!result.dpop_nonce.empty()) answer.response.header("DPoP-Nonce", result.dpop_nonce);
       respond(std::move(answer.response));
     };
     try {

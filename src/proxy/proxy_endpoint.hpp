@@ -18,11 +18,15 @@ enum class UpstreamAuth { basic, post };  // how we authenticate to the upstream
 
 class ProxyEndpoint {
  public:
+  // `certificate_header`: the header the upstream reads a client certificate from (RFC 8705 behind
+  // a proxy); empty: certificates are not passed on.
   ProxyEndpoint(UpstreamTransport& upstream, TokenCache& cache, const CacheKeyer& keyer, std::string token_url,
-                UpstreamAuth auth);
+                UpstreamAuth auth, std::string certificate_header = {});
 
   // Answers a request the token front has accepted (grant_type=client_credentials, credentials
-  // extracted), on the request's event loop.
+  // extracted), on the request's event loop. A request for a sender-constrained token (a DPoP
+  // proof, a client certificate) is passed on with what binds it and never answered from, nor
+  // kept in, the cache: a token bound to one key must not reach the holder of another.
   void forward(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                http::Respond respond) const;
 
@@ -43,6 +47,7 @@ class ProxyEndpoint {
   const CacheKeyer& keyer_;
   std::string token_url_;
   UpstreamAuth auth_;
+  std::string certificate_header_;
 };
 
 }  // namespace tokengate::proxy

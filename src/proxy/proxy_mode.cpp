@@ -67,7 +67,8 @@ ProxyMode::ProxyMode(const config::Config& c)
       token_breaker_(breaker(c)),
       token_client_(make_client(upstream_options(c), token_breaker_)),
       cache_(c.token_cache ? static_cast<size_t>(c.token_cache_size) : 0, std::chrono::seconds(c.token_cache_max_age)),
-      endpoint_(token_client_, cache_, keyer_, token_url_, c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic),
+      endpoint_(token_client_, cache_, keyer_, token_url_, c.upstream_auth == "post" ? UpstreamAuth::post : UpstreamAuth::basic,
+                c.upstream_client_cert_header),
       keys_(key_options(c)),
       verifier_(keys_, !c.upstream_issuer.empty() || c.upstream_jwks_url.empty()) {}
 
@@ -98,6 +99,12 @@ void ProxyMode::forward_operation(ProxyEndpoint::Operation operation, const oaut
                                   const oauth::PresentedCredentials& credentials,
                                   std::optional<std::string_view> token, http::Respond respond) const {
   boost::asio::io_context& loop = *request.http.loop;
+  if (credentials.by_certificate)
+    return respond(oauth::OAuthError::invalid_client(
+                       "In proxy mode, introspection and revocation take a client secret or an assertion, not a TLS "
+                       "client certificate.",
+                       false)
+                       .to_response());
   // The endpoints come with the upstream's metadata, read with its keys.
   auto forward = [this, operation, &loop, credentials, token = std::string(token.value_or("")),
                   hint = std::string(request.body.get("token_type_hint").value_or("")),

@@ -242,6 +242,7 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
         r.outcome = UpstreamResult::Outcome::response;
         r.status = static_cast<int>(parser.get().result_int());
         r.retry_after = std::string(parser.get()[bhttp::field::retry_after]);
+        r.dpop_nonce = std::string(parser.get()["DPoP-Nonce"]);
         r.body = std::move(parser.get().body());
         release(t, parser.get().keep_alive() ? std::move(c) : nullptr, parser.get().keep_alive());
         co_return r;
@@ -269,6 +270,8 @@ struct UpstreamClient::Impl : std::enable_shared_from_this<UpstreamClient::Impl>
     if (post) req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
     if (!request.authorization.empty()) req.set(bhttp::field::authorization, request.authorization);
     if (!request.forwarded_for.empty()) req.set("X-Forwarded-For", request.forwarded_for);
+    if (!request.dpop.empty()) req.set("DPoP", request.dpop);
+    if (!request.certificate_header.empty()) req.set(request.certificate_header, request.certificate);
     req.body() = std::move(request.form);
     req.prepare_payload();
 

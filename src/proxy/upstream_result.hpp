@@ -22,6 +22,7 @@ struct UpstreamResult {
   int status = 0;
   std::string body;
   std::string retry_after;  // the upstream's Retry-After header, if any
+  std::string dpop_nonce;   // its DPoP-Nonce header (RFC 9449 §8), if any: passed on to the caller
   std::string detail;       // what went wrong, for the error message (never holds a secret)
   std::chrono::milliseconds wait{0};  // circuit_open: until a call may go out again
   bool local = false;  // ended on our side (no free connection slot): not the upstream's failure
