@@ -351,6 +351,61 @@ curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $bearer" "http:
   die "GET /v4.0/cells refused the bench's own token"
 BENCH_METHOD=GET BENCH_AUTH="Bearer $bearer" BENCH_BODY="" measure status_repeat "http://127.0.0.1:$SERVER_PORT/v4.0/cells"
 
+# 9. Sender-constrained tokens (issue 19), on a copy of the ES256 store: the secret grant (the
+# baseline, same run), then the same with a DPoP proof per grant (verified, its jti remembered, the
+# token bound to its key), then GET /v4.0/cells with one DPoP-bound token and a fresh proof per call
+# (against status_repeat, the Bearer figure above). Proofs are made by Node just before each case
+# (each is good once and for 60 s). Then mutual TLS from one Node client on kept-alive connections:
+# the secret over TLS, and a tls_client_auth client with its certificate (its token bound to it);
+# wrk cannot present a client certificate, so the client limits the rate and the server's CPU per
+# grant tells the cost.
+cp -r "$WORK/es256" "$WORK/bound"
+node "$HERE/lib/gen_dpop.mjs" key "$WORK/bound" || die "dpop: no key"
+proofs=20000; [ "$MODE" = full ] && proofs=150000
+start_tokengate bound_secret "$WORK/bound"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure bound_secret "http://127.0.0.1:$SERVER_PORT/connect/token"
+start_tokengate dpop_grant "$WORK/bound"
+url="http://127.0.0.1:$SERVER_PORT/connect/token"
+node "$HERE/lib/gen_dpop.mjs" proofs "$WORK/bound" POST "$url" "$proofs" "$WORK/bound/grant.proofs" || die "dpop: no proofs"
+node "$HERE/lib/gen_dpop.mjs" proofs "$WORK/bound" POST "$url" "$((proofs / 4))" "$WORK/bound/grant.warmup" || die "dpop: no proofs"
+check_token dpop_grant ES256 "$url" -H "Authorization: $auth" -H "DPoP: $(sed -n '$p' "$WORK/bound/grant.warmup")" -d "$BODY"
+BENCH_AUTH="$auth" BENCH_BODY="$BODY" BENCH_WARMUP_DPOP_FILE="$WORK/bound/grant.warmup" BENCH_DPOP_FILE="$WORK/bound/grant.proofs" \
+  measure dpop_grant "$url"
+start_tokengate dpop_status "$WORK/bound"
+node "$HERE/lib/gen_dpop.mjs" token "$WORK/bound" "http://127.0.0.1:$SERVER_PORT/connect/token" "$auth" || die "dpop: no bound token"
+dpop_token=$(cat "$WORK/bound/dpop.token")
+url="http://127.0.0.1:$SERVER_PORT/v4.0/cells"
+node "$HERE/lib/gen_dpop.mjs" proofs "$WORK/bound" GET "$url" "$proofs" "$WORK/bound/status.proofs" "$dpop_token" || die "dpop: no proofs"
+node "$HERE/lib/gen_dpop.mjs" proofs "$WORK/bound" GET "$url" "$((proofs / 4))" "$WORK/bound/status.warmup" "$dpop_token" || die "dpop: no proofs"
+curl -s -o /dev/null -w '%{http_code}' -H "Authorization: DPoP $dpop_token" -H "DPoP: $(sed -n '$p' "$WORK/bound/status.warmup")" "$url" | grep -qx 200 ||
+  die "GET /v4.0/cells refused the bench's DPoP-bound token"
+BENCH_METHOD=GET BENCH_AUTH="DPoP $dpop_token" BENCH_BODY="" BENCH_WARMUP_DPOP_FILE="$WORK/bound/status.warmup" \
+  BENCH_DPOP_FILE="$WORK/bound/status.proofs" measure dpop_status "$url"
+
+mtls_dir="$WORK/bound/pki"; mkdir -p "$mtls_dir"
+(
+  cd "$mtls_dir" || exit 1
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
+  printf 'subjectAltName=IP:127.0.0.1\n' >server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 1 -days 2 -extfile server.ext -out server.pem
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj /CN=bench-worker
+  printf 'subjectAltName=DNS:bench-worker.example\nextendedKeyUsage=clientAuth\n' >client.ext
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 2 -extfile client.ext -out client.pem
+) >"$RAW/mtls-pki.log" 2>&1 || die "openssl could not make the mTLS certificates ($RAW/mtls-pki.log)"
+mtls_id=$("$BIN" client create --name bench-mtls --auth tls_client_auth --tls-san-dns bench-worker.example \
+  --data-dir "$WORK/bound" --json | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+[ -n "$mtls_id" ] || die "mtls: the client was not created"
+mtls=(--tls-cert "$mtls_dir/server.pem" --tls-key "$mtls_dir/server.key" --tls-client-ca "$mtls_dir/ca.pem")
+start_tokengate mtls_secret_node "$WORK/bound" "${mtls[@]}"
+measure_client mtls_secret_node node "$HERE/lib/mtls_grants.mjs" "https://127.0.0.1:$SERVER_PORT/connect/token" "$DURATION" 16 \
+  "$mtls_dir/ca.pem" "$BODY" "$auth"
+start_tokengate mtls_node "$WORK/bound" "${mtls[@]}"
+curl -s -m 10 -o /dev/null -w '%{http_code}' --cacert "$mtls_dir/ca.pem" --cert "$mtls_dir/client.pem" --key "$mtls_dir/client.key" \
+  -d "$BODY&client_id=$mtls_id" "https://127.0.0.1:$SERVER_PORT/connect/token" | grep -qx 200 || die "mtls: the certificate was refused"
+measure_client mtls_node node "$HERE/lib/mtls_grants.mjs" "https://127.0.0.1:$SERVER_PORT/connect/token" "$DURATION" 16 \
+  "$mtls_dir/ca.pem" "$BODY&client_id=$mtls_id" "$mtls_dir/client.pem" "$mtls_dir/client.key"
+
 # 6. The report: a table on stdout, the markdown and the chart.
 node "$HERE/lib/report.mjs" --results "$RAW/results.jsonl" --out "$OUT" --mode "$MODE" \
   --command "bench/run.sh${1:+ $1}" --bin "$BIN" --duration "$DURATION" --warmup "$WARMUP" \

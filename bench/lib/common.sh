@@ -142,7 +142,9 @@ measure() {
   local wrk=(taskset -c 1 wrk -t1 -c"$CONNECTIONS" --timeout 5s --latency -s "$HERE/wrk/token.lua" "$@")
   start_scraper "$name"
   # BENCH_WARMUP_BODY_FILE: bodies of the warm-up's own, when each body is good once (assertions).
-  BENCH_BODY_FILE="${BENCH_WARMUP_BODY_FILE:-${BENCH_BODY_FILE:-}}" "${wrk[@]}" -d"${WARMUP}s" "$url" \
+  # BENCH_WARMUP_DPOP_FILE: the same for DPoP proofs.
+  BENCH_BODY_FILE="${BENCH_WARMUP_BODY_FILE:-${BENCH_BODY_FILE:-}}" \
+    BENCH_DPOP_FILE="${BENCH_WARMUP_DPOP_FILE:-${BENCH_DPOP_FILE:-}}" "${wrk[@]}" -d"${WARMUP}s" "$url" \
     >"$RAW/$name.warmup.txt" 2>&1 || die "$name: wrk failed in the warm-up"
   local cpu0 t0 cpu1 t1
   cpu0=$(cpu_ticks "$SERVER_PID") t0=$(date +%s%N)

@@ -68,6 +68,11 @@ const CASES = [
   ['private_key_jwt', 'tokengate ES256, private_key_jwt: an ES256 client assertion per grant, jti recorded once', 'ES256', 'private_key_jwt'],
   ['federated', 'tokengate ES256, a Kubernetes service account token (ES256) through a federation, the same one each time (as a pod sends it)', 'ES256', 'federated'],
   ['federated_fresh', 'the same with a different token each time (each verified)', 'ES256', 'federated, fresh'],
+  ['bound_secret', 'tokengate ES256, a client secret (Basic), the baseline of the DPoP rows below', 'ES256', 'secret, baseline'],
+  ['dpop_grant', 'tokengate ES256, a DPoP proof (ES256) per grant: the token bound to its key', 'ES256', 'DPoP grant'],
+  ['dpop_status', 'tokengate `GET /v4.0/cells`, one DPoP-bound token, a fresh proof per call', 'ES256', 'GET /v4.0/cells, DPoP'],
+  ['mtls_secret_node', 'tokengate ES256 over TLS, kept-alive, the secret, from a Node client (baseline of the row below)', 'ES256', 'TLS secret, node'],
+  ['mtls_node', 'the same with mutual TLS: a tls_client_auth client, its token bound to its certificate', 'ES256', 'mTLS, node'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
@@ -97,7 +102,7 @@ const rows = [];
 for (const [key, label, alg] of CASES) {
   const c = cases[key];
   // The proxy, introspection and the status route sign nothing: no signing ceiling applies.
-  const signs = !key.startsWith('proxy') && !key.startsWith('introspect') && key !== 'status_repeat';
+  const signs = !key.startsWith('proxy') && !key.startsWith('introspect') && key !== 'status_repeat' && key !== 'dpop_status';
   if (!c) { rows.push(blank(label, `not measured${skipped[key] ? `: ${skipped[key]}` : ''}`)); continue; }
   rows.push([label + (errors(c) ? ' ⚠' : ''), fmt(c.rps), ms(c.p50_us), ms(c.p99_us), mb(c.rss_kb),
     peer ? `${fmt(c.rps / peer, 1)}×` : '–', signs ? `${fmt((100 * c.rps) / ceilings.ES256)}%` : '–',
@@ -189,6 +194,23 @@ for (const [key, what] of [['private_key_jwt', 'private_key_jwt grants'], ['fede
     c && signVerify ? verdict(c.rps >= 0.8 * signVerify, c) : 'not measured']);
 }
 const keylessTable = table(['target (issue 18)', 'measured', 'verdict'], keyless);
+// Issue 19: a DPoP grant costs one signature (the token) and one verification (the proof).
+const dpopGrant = cases.dpop_grant, dpopStatus = cases.dpop_status, boundBase = cases.bound_secret;
+const statusRepeatBearer = cases.status_repeat;
+const mtlsNode = cases.mtls_node, mtlsBase = cases.mtls_secret_node;
+const usPerGrant = (c) => (1e6 * c.server_cpu_s) / c.requests;
+const bound = [
+  [`DPoP grants ≥ 80% of the ceiling of one ES256 signature plus one verification on the core${signVerify ? ` (${fmt(signVerify)}/s)` : ''}`,
+    dpopGrant && signVerify ? `${fmt(dpopGrant.rps)}/s, ${fmt((100 * dpopGrant.rps) / signVerify, 1)}% of the ceiling; ${boundBase ? `${fmt((100 * dpopGrant.rps) / boundBase.rps, 1)}% of the secret grant's ${fmt(boundBase.rps)}/s` : ''}` : '–',
+    dpopGrant && signVerify ? verdict(dpopGrant.rps >= 0.8 * signVerify, dpopGrant) : 'not measured'],
+  ['`GET /v4.0/cells` with a DPoP-bound token (a proof verified per call) ≥ half the Bearer rate (status_repeat)',
+    dpopStatus && statusRepeatBearer ? `${fmt(dpopStatus.rps)}/s, ${fmt((100 * dpopStatus.rps) / statusRepeatBearer.rps, 1)}% of ${fmt(statusRepeatBearer.rps)}/s` : '–',
+    dpopStatus && statusRepeatBearer ? verdict(dpopStatus.rps >= 0.5 * statusRepeatBearer.rps, dpopStatus) : 'not measured'],
+  ['mTLS grants on kept-alive connections against the secret over TLS, same Node client (reported; the client limits both rates, the server CPU per grant is the cost)',
+    mtlsNode && mtlsBase ? `${fmt(mtlsNode.rps)}/s at ${fmt(usPerGrant(mtlsNode), 1)} µs of server CPU per grant, against ${fmt(mtlsBase.rps)}/s at ${fmt(usPerGrant(mtlsBase), 1)} µs` : '–',
+    mtlsNode && mtlsNode.errors ? 'errors' : '–'],
+];
+const boundTable = table(['target (issue 19)', 'measured', 'verdict'], bound);
 const statusRepeat = cases.status_repeat;
 const library = [
   ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate (measured just before and after)', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / verifyCeiling)}% of ${fmt(verifyCeiling)}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * verifyCeiling) : 'not measured'],
@@ -269,6 +291,8 @@ ${sdkTable}
 
 ${keylessTable}
 
+${boundTable}
+
 ${libraryTable}
 
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
@@ -277,7 +301,7 @@ runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${keylessTable}\n\n${libraryTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${keylessTable}\n\n${boundTable}\n\n${libraryTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).

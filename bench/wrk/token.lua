@@ -6,6 +6,7 @@
 --   BENCH_BODY       the request body (form-encoded); empty: no body and no Content-Type
 --   BENCH_BODY_FILE  instead: a file of bodies, one a line, taken in turn (e.g. introspection of
 --                    many different tokens)
+--   BENCH_DPOP_FILE  a file of DPoP proofs, one a line, one per request in turn (each is good once)
 -- The path comes from the URL on wrk's command line; extra headers (Connection: close) from -H.
 -- done() prints one machine-readable line, "BENCH_RESULT {json}", that bench/run.sh collects.
 
@@ -69,4 +70,24 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99), latency.max,
     e.status, e.connect, e.read, e.write, e.timeout))
+end
+
+local dpop_file = os.getenv("BENCH_DPOP_FILE") or ""
+if dpop_file ~= "" then
+  local requests, n = {}, 0
+  function init(args)
+    for line in io.lines(dpop_file) do
+      if line ~= "" then
+        wrk.headers["DPoP"] = line
+        n = n + 1
+        requests[n] = wrk.format()
+      end
+    end
+    assert(n > 0, "no proofs in " .. dpop_file)
+  end
+  local i = 0
+  function request()
+    i = i % n + 1
+    return requests[i]
+  end
 end

@@ -1,5 +1,8 @@
 #include "jose/dpop_proof.hpp"
 
+#include <memory>
+#include <unordered_map>
+
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
@@ -35,6 +38,34 @@ bool same_url(std::string_view claimed, std::string_view actual) {
          port(*a) == port(*b) && path(*a) == path(*b);
 }
 
+// A proof's public key, read from its JWK, with its RFC 7638 thumbprint.
+struct ProofKey {
+  std::shared_ptr<EVP_PKEY> pkey;
+  Algorithm alg;
+  std::string jkt;
+};
+
+// This thread's keys of recent proofs, by their JWK's members: a client signs every proof with the
+// same key, and reading a key from its JWK and hashing its thumbprint cost as much as the
+// signature check itself. Bounded (emptied when full); keyed by every member that makes the key
+// (and `alg`, which tells PS256 RSA keys apart), so a hit is the very same public key.
+const ProofKey* proof_key(const boost::json::object& jwk) {
+  std::string id;
+  for (const char* name : {"kty", "crv", "x", "y", "n", "e", "alg"}) {
+    id.append(common::string_member(jwk, name));
+    id.push_back('\0');
+  }
+  thread_local std::unordered_map<std::string, ProofKey> keys;
+  if (auto it = keys.find(id); it != keys.end()) return &it->second;
+  Algorithm alg;
+  PkeyPtr key = public_key_from_jwk(jwk, alg);
+  if (!key) return nullptr;
+  std::string jkt = thumbprint(public_key_members(key.get(), alg));
+  if (keys.size() >= 1024) keys.clear();
+  auto [it, added] = keys.emplace(std::move(id), ProofKey{std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free), alg, std::move(jkt)});
+  return &it->second;
+}
+
 bool key_type_fits(Algorithm header_alg, Algorithm key_alg) {
   if (is_rsa(header_alg)) return is_rsa(key_alg);
   return header_alg == key_alg;
@@ -66,11 +97,10 @@ std::variant<DpopProof, DpopFailure> verify_dpop_proof(std::string_view proof, c
     if (jwk.contains(private_member))
       return invalid_dpop_proof("The DPoP proof's jwk holds a private key; send only its public half.");
   }
-  Algorithm key_alg;
-  PkeyPtr key = public_key_from_jwk(jwk, key_alg);
+  const ProofKey* key = proof_key(jwk);
   if (!key) return invalid_dpop_proof("The DPoP proof's jwk is not a public key this server takes (EC P-256, Ed25519, RSA ≥ 2048).");
-  if (!key_type_fits(*alg, key_alg)) return invalid_dpop_proof("The DPoP proof's jwk is not a key for its alg.");
-  if (!verify_signature(key.get(), *alg, jws->signing_input, jws->signature))
+  if (!key_type_fits(*alg, key->alg)) return invalid_dpop_proof("The DPoP proof's jwk is not a key for its alg.");
+  if (!verify_signature(key->pkey.get(), *alg, jws->signing_input, jws->signature))
     return invalid_dpop_proof("The DPoP proof's signature is not valid for its jwk.");
 
   auto claims = common::parse_json_object(jws->payload);
@@ -99,8 +129,7 @@ std::variant<DpopProof, DpopFailure> verify_dpop_proof(std::string_view proof, c
                                       "nonce of the DPoP-Nonce response header (RFC 9449 §8)."
                                     : "The DPoP proof's nonce is not current: sign the proof again with the nonce of "
                                       "the DPoP-Nonce response header (RFC 9449 §8)."};
-  return DpopProof{thumbprint(public_key_members(key.get(), key_alg)), std::string(jti), *iat,
-                   std::string(nonce)};
+  return DpopProof{key->jkt, std::string(jti), *iat, std::string(nonce)};
 }
 
 }  // namespace tokengate::jose
