@@ -121,6 +121,10 @@ http::Response IssuerMode::with_dpop_nonce(http::Response response, const Bindin
   return response;
 }
 
+void IssuerMode::note_federated(const Authenticated& authenticated) const {
+  if (notes_ && authenticated.actor) notes_->federated(authenticated.client.id, authenticated.address, *authenticated.actor);
+}
+
 AuthResult IssuerMode::check_presented(const oauth::PresentedCredentials& credentials,
                                        const http::Request& request) const {
   if (credentials.by_certificate)
@@ -268,8 +272,7 @@ IssuerMode::ClientOrError IssuerMode::federated_client(const TrustedIssuers::Iss
   if (!client || !client->enabled)
     return oauth::OAuthError::invalid_client(
         "The client '" + federated.client_id + "' the federation names does not exist or is disabled.", false);
-  if (notes_) notes_->federated(client->id, address, federated.who);
-  return Authenticated{*client, std::move(federated.who)};
+  return Authenticated{*client, std::move(federated.who), std::string(address)};
 }
 
 void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
@@ -299,6 +302,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
             result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
           }
           if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
+          note_federated(authenticated);  // only once the grant succeeded
           respond(with_dpop_nonce(std::get<http::Response>(std::move(result)), offer));
         });
   }
@@ -334,6 +338,7 @@ void IssuerMode::introspect(const oauth::TokenRequest& request, const oauth::Pre
          respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           if (!token) return respond(missing_token());
+          note_federated(std::get<Authenticated>(auth));
           respond(introspection_response(inspect_access_token(*token, state_, {}, unix_now()),
                                          std::get<Authenticated>(auth).client));
         });
@@ -356,6 +361,7 @@ void IssuerMode::revoke(const oauth::TokenRequest& request, const oauth::Present
          respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           if (!token) return respond(missing_token());
+          note_federated(std::get<Authenticated>(auth));
           revoke_for(std::get<Authenticated>(auth).client, *token, *loop, respond);
         });
   }

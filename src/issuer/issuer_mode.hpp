@@ -81,7 +81,11 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   struct Authenticated {
     store::ClientRecord client;
     std::optional<ExternalSubject> actor;
+    std::string address;  // the caller's, for the audit trail
   };
+  // A federated workload's authentication goes to the audit trail once what it asked for is done
+  // (auth.federated), not when its token merely checked out.
+  void note_federated(const Authenticated& authenticated) const;
   using ClientOrError = std::variant<Authenticated, oauth::OAuthError>;
   // An assertion from a trusted external issuer (workload identity federation), or else a
   // client's own (private_key_jwt: verified against its keys, then its single use recorded). Keys

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { JWT_BEARER } from './support/client_keys.mjs';
 import { until } from './support/token_ops.mjs';
-import { cli, cliJson, decodeJwt, postToken, removeDir, startServer } from './support/tokengate.mjs';
+import { cli, cliJson, decodeJwt, postToken, removeDir, sleep, startServer } from './support/tokengate.mjs';
 import { GITHUB_ISSUER, startWorkloadIssuers } from './support/workload_issuers.mjs';
 
 const grant = { grant_type: 'client_credentials' };
@@ -52,6 +52,21 @@ describe('workload identity federation', () => {
     const other = await federated(sa, { client_id: 'someone-else' });
     assert.equal(other.status, 401);
     assert.match(other.body.error_description, /maps the subject 'system:serviceaccount:prod:reporter' \(with its claims and this client_id\)/);
+  });
+
+  test('a federated grant then refused (a scope the client lacks) is not audited as an authentication', async () => {
+    const fed = cliJson(['federation', 'add', '--issuer', issuers.k8sIssuer, '--audience', 'tokengate',
+      '--subject', 'system:serviceaccount:prod:scoper', '--client', client.client_id, ...store]);
+    const sa = await issuers.kubernetesToken({ serviceAccount: 'scoper' });
+    let r;
+    await until(async () => { r = await federated(sa, { scope: 'reports.write' }); return r.status !== 401; }, 'the federation is picked up', 3000);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'invalid_scope');
+    await sleep(1500);  // the trail is written once a second
+    const audit = cliJson(['audit', 'list', ...store]);
+    assert.ok(!audit.some((e) => e.action === 'auth.federated' && e.detail.subject === 'system:serviceaccount:prod:scoper'),
+      'no auth.federated for a grant that was refused');
+    assert.equal(cli(['federation', 'remove', fed.id, ...store]).status, 0);
   });
 
   test('Kubernetes: another service account, namespace, audience, or a forged, expired token: 401 saying why', async () => {
