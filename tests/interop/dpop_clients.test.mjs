@@ -132,6 +132,9 @@ describe('DPoP: tokens bound to a key the client holds', () => {
       assert.equal(r.body.error, 'invalid_dpop_proof', what);
       assert.match(r.body.error_description, message, what);
     }
+    // A proof of 100 KB never reaches the checks: the header section is bounded at 8 KiB (431).
+    const huge = await postToken(server.base, { form: grant, auth: basic(client.id, client.secret), headers: { dpop: 'e'.repeat(100 * 1024) } });
+    assert.equal(huge.status, 431);
     // htu compared as RFC 9449 §4.3 normalises it: the host's case, a query, the default port.
     const normalised = await proof(key, 'POST', `${server.base.replace('127.0.0.1', '127.0.0.1')}/connect/token?x=1`);
     assert.equal((await postToken(server.base, { form: grant, auth: basic(client.id, client.secret), headers: { dpop: normalised } })).status, 200);
