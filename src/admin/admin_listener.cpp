@@ -54,7 +54,7 @@ AdminListener::AdminListener(const config::Config& config, const http::Router& r
   options.max_connections = 256;
   options.body_limit = 64 * 1024;
   options.access_log = config.access_log;
-  if (!config.tls_cert.empty()) options.tls = http::TlsFiles{config.tls_cert, config.tls_key};
+  if (!config.tls_cert.empty()) options.tls = http::TlsFiles{.certificate = config.tls_cert, .private_key = config.tls_key};
   try {
     server_ = std::make_unique<http::Server>(options, router);
   } catch (const std::runtime_error& e) {

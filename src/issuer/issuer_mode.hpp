@@ -81,7 +81,7 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   struct Authenticated {
     store::ClientRecord client;
     std::optional<ExternalSubject> actor;
-    std::string address;  // the caller's, for the audit trail
+    std::string address{};  // the caller's, for the audit trail
   };
   // A federated workload's authentication goes to the audit trail once what it asked for is done
   // (auth.federated), not when its token merely checked out.

@@ -33,7 +33,7 @@ struct TokenSettings {
   int64_t cells_token_ttl = 86400;
   // Set: DPoP proofs must carry one of these nonces (RFC 9449 §8), at the token endpoint and at the
   // routes that take DPoP-bound tokens.
-  std::shared_ptr<const oauth::DpopNonces> dpop_nonces;
+  std::shared_ptr<const oauth::DpopNonces> dpop_nonces{};
 
   // The longest a token of a client without a lifetime of its own may live.
   int64_t longest_default_ttl() const { return std::max(default_ttl, cells_token_ttl); }

@@ -18,7 +18,7 @@ Extraction from_pair(const FormParams& params, std::string_view id_name, std::st
   if (!id)
     return OAuthError::invalid_request("The request has " + std::string(secret_name) + " but no " +
                                        std::string(id_name) + ".");
-  return PresentedCredentials{std::string(*id), std::string(*secret), false};
+  return PresentedCredentials{.id = std::string(*id), .secret = std::string(*secret), .via_basic = false};
 }
 
 }  // namespace
@@ -31,7 +31,7 @@ Extraction ClientSecretBasic::extract(const TokenRequest& request) const {
   std::string error;
   switch (parse_basic_authorization(request.http.authorization, creds, error)) {
     case BasicParse::ok:
-      return PresentedCredentials{std::move(creds.id), std::move(creds.secret), true};
+      return PresentedCredentials{.id = std::move(creds.id), .secret = std::move(creds.secret), .via_basic = true};
     case BasicParse::not_basic:
       if (ignore_other_schemes_) return std::nullopt;
       return OAuthError::invalid_client(

@@ -12,13 +12,13 @@
 namespace tokengate::oauth {
 
 struct PresentedCredentials {
-  std::string id;
-  std::string secret;
+  std::string id{};
+  std::string secret{};
   bool via_basic = false;
   // private_key_jwt (RFC 7523 §2.2): the client_assertion, not yet verified. `id` is then the
   // client_id parameter or, without one, the `sub` the assertion claims: what the abuse limits
   // count by; the assertion's signature decides which client it is.
-  std::string assertion;
+  std::string assertion{};
   bool id_given = false;  // with an assertion: `id` came from the client_id parameter
   bool by_assertion() const { return !assertion.empty(); }
   // tls_client_auth or self_signed_tls_client_auth (RFC 8705 §2): `id` is the client_id parameter

@@ -62,7 +62,7 @@ void ProxyEndpoint::authenticate(UpstreamRequest& request, const oauth::Presente
 void ProxyEndpoint::forward_operation(Operation operation, const std::string& url, boost::asio::io_context& loop,
                                       const oauth::PresentedCredentials& creds, std::string token,
                                       std::string type_hint, std::string caller_address, http::Respond respond) const {
-  UpstreamRequest request{UpstreamRequest::Method::post, url, {}, {}, std::move(caller_address)};
+  UpstreamRequest request{.method = UpstreamRequest::Method::post, .url = url, .forwarded_for = std::move(caller_address)};
   if (!token.empty()) common::append_form_param(request.form, "token", token);  // absent: the upstream says so
   if (!type_hint.empty()) common::append_form_param(request.form, "token_type_hint", type_hint);
   authenticate(request, creds);
@@ -88,8 +88,10 @@ void ProxyEndpoint::forward(const oauth::TokenRequest& token_request, const oaut
 
   // The upstream request: RFC 6749 §4.4.2, our client authentication per §2.3.1. Only the grant
   // parameters are forwarded; none of the caller's headers are.
-  UpstreamRequest upstream_request{UpstreamRequest::Method::post, token_url_, "grant_type=client_credentials", {},
-                                   std::string(token_request.http.client_address)};
+  UpstreamRequest upstream_request{.method = UpstreamRequest::Method::post,
+                                   .url = token_url_,
+                                   .form = "grant_type=client_credentials",
+                                   .forwarded_for = std::string(token_request.http.client_address)};
   std::string& form = upstream_request.form;
   common::append_form_param(form, "scope", scope);
   common::append_form_param(form, "resource", resource);

@@ -51,9 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The federated mapping sees only verified claims; fuzzed claims stand in for any an issuer signs.
   if (parsed.claims) issuer::map_federated_subject(*parsed.claims, federation(), "", now);
   // The same bytes as a DPoP proof (RFC 9449), at a resource (with ath) and at the token endpoint.
-  jose::DpopExpectations at_resource{"GET", "https://tokengate.test/v4.0/cells", now};
-  at_resource.access_token = "token";
-  jose::verify_dpop_proof(assertion, at_resource);
-  jose::verify_dpop_proof(assertion, {"POST", "https://tokengate.test/connect/token", now});
+  jose::verify_dpop_proof(assertion, {.method = "GET", .url = "https://tokengate.test/v4.0/cells", .now = now,
+                                      .access_token = "token"});
+  jose::verify_dpop_proof(assertion, {.method = "POST", .url = "https://tokengate.test/connect/token", .now = now});
   return 0;
 }
