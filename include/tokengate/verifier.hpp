@@ -57,6 +57,7 @@ class Claims {
   bool has_scope(std::string_view scope) const;
   // A member of its `cnf` claim (RFC 7800): "jkt" (DPoP) or "x5t#S256" (a certificate); empty if none.
   std::string confirmation(std::string_view member) const;
+  bool bound() const;  // it has a `cnf` claim, of whatever kind
 
  private:
   friend class Verifier;  // the only maker of claims

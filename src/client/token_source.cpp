@@ -87,21 +87,8 @@ struct TokenSource::Impl {
   common::JobThread worker{1000};  // last: joined first, while the rest still exists
 
 
-  // One token request (and, the first time, discovery). Throws Error.
-  AccessToken request() {
-    std::string url;
-    {
-      std::lock_guard lock(mutex);
-      url = token_url;
-    }
-    if (url.empty()) {
-      ServerMetadata m = client::discover(options.issuer, client::request_with(options));
-      if (m.token_endpoint.empty())
-        throw Error(Error::Code::bad_response, "the metadata of " + options.issuer + " names no token_endpoint");
-      url = m.token_endpoint;
-      std::lock_guard lock(mutex);
-      token_url = url;
-    }
+  // One token request to `url` (RFC 6749 §4.4.2) with this source's client authentication.
+  client::FetchRequest make_request(const std::string& url) {
     client::FetchRequest req = client::request_with(options);
     req.method = "POST";
     req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
@@ -142,10 +129,29 @@ struct TokenSource::Impl {
     }
     req.client_certificate_file = options.client_certificate_file;
     req.client_key_file = options.client_key_file;
-    client::FetchResponse res = send(req, url);
-    // RFC 9449 §8: a server that wants a nonce says which; the request is made once more with it.
+    return req;
+  }
+
+  // One token request (and, the first time, discovery). Throws Error.
+  AccessToken request() {
+    std::string url;
+    {
+      std::lock_guard lock(mutex);
+      url = token_url;
+    }
+    if (url.empty()) {
+      ServerMetadata m = client::discover(options.issuer, client::request_with(options));
+      if (m.token_endpoint.empty())
+        throw Error(Error::Code::bad_response, "the metadata of " + options.issuer + " names no token_endpoint");
+      url = m.token_endpoint;
+      std::lock_guard lock(mutex);
+      token_url = url;
+    }
+    client::FetchResponse res = send(make_request(url), url);
+    // RFC 9449 §8: a server that wants a nonce says which; the request is made once more with it,
+    // made anew (a client assertion is good once, and the server has seen this one).
     if (dpop && res.status == 400 && !res.dpop_nonce.empty() && res.body.find("use_dpop_nonce") != std::string::npos)
-      res = send(req, url);
+      res = send(make_request(url), url);
     AccessToken token = parse_token_response(res, url);  // the URL without the query: no secret in messages
     if (dpop && !common::iequals(token.token_type, "DPoP"))
       throw Error(Error::Code::bad_response,

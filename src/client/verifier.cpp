@@ -104,6 +104,10 @@ struct Verifier::Impl {
     if (!verified) return verified;
     std::string jkt = verified.claims().confirmation("jkt");
     std::string x5t = verified.claims().confirmation("x5t#S256");
+    // A `cnf` of another kind (a `jwk`, an `x5t`, from another issuer) binds to something this
+    // library does not check: never taken as a bearer token.
+    if (verified.claims().bound() && jkt.empty() && x5t.empty())
+      return VerifyResult::failure(E::wrong_holder, "The token is bound (cnf) in a way this library does not check.");
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (!presented.dpop_proof.empty() || !jkt.empty()) {
       if (presented.dpop_proof.empty())
@@ -210,7 +214,7 @@ Verifier::~Verifier() = default;
 namespace {
 // A bound token verified without what binds it: refused, never taken as a bearer token.
 VerifyResult refuse_bound(VerifyResult verified) {
-  if (verified && (!verified.claims().confirmation("jkt").empty() || !verified.claims().confirmation("x5t#S256").empty()))
+  if (verified && verified.claims().bound())
     return VerifyResult::failure(VerifyResult::Error::wrong_holder,
                                  "The token is bound to a DPoP key or a client certificate: verify it with what the "
                                  "request presented (Verifier::verify(token, presentation)).");

@@ -44,9 +44,12 @@ std::string Claims::confirmation(std::string_view member) const {
   if (cnf == o.end() || !cnf->value().is_object()) return {};
   auto it = cnf->value().as_object().find(member);
   if (it == cnf->value().as_object().end()) return {};
-  // A member that is not a string binds to nothing anyone can present.
-  return it->value().is_string() ? std::string(it->value().as_string()) : std::string("?");
+  // A member that is not a string, or empty, binds to nothing anyone can present.
+  return it->value().is_string() && !it->value().as_string().empty() ? std::string(it->value().as_string())
+                                                                      : std::string("?");
 }
+
+bool Claims::bound() const { return object_of(state_).contains("cnf"); }
 
 std::vector<std::string> Claims::scopes() const { return common::split_scopes(string("scope").value_or("")); }
 

@@ -52,6 +52,7 @@ std::string chain_error(X509* leaf, STACK_OF(X509)* untrusted, const ClientCerti
     return "the certificate chain could not be checked";
   }
   X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
+  X509_STORE_CTX_set_depth(ctx.get(), 5);
   if (X509_verify_cert(ctx.get()) == 1) return {};
   ERR_clear_error();
   return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));

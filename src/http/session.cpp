@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include <array>
+#include <iterator>
 #include <chrono>
 #include <optional>
 #include <type_traits>
@@ -58,8 +59,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       lowest().expires_after(shared_.options.request_timeout);
       stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (ec) return self->close();
-        // Read once per connection (a resumed session keeps its peer's certificate).
-        self->certificate_ = peer_certificate(self->stream_.native_handle(), self->shared_.options.client_cas.get());
+        self->check_certificate();  // once per connection (a resumed session keeps its peer's certificate)
         self->read_request();
       });
     } else {
@@ -80,6 +80,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
   std::shared_ptr<const ClientCertificate> certificate_;  // from the handshake
+  std::chrono::steady_clock::time_point certificate_checked_{};
+  void check_certificate() {
+    if constexpr (kTls) {
+      certificate_ = peer_certificate(stream_.native_handle(), shared_.options.client_cas.get());
+      certificate_checked_ = std::chrono::steady_clock::now();
+    }
+  }
   std::shared_ptr<const ClientCertificate> forwarded_;    // from a trusted proxy's header, for ...
   std::string forwarded_value_;                           // ... this value of it
   TcpStream& lowest() { return beast::get_lowest_layer(stream_); }
@@ -149,13 +156,20 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
       if (!last.empty() && last.size() <= 45) request.client_address = last;
     }
+    if (certificate_ && std::chrono::steady_clock::now() - certificate_checked_ > std::chrono::minutes(5))
+      check_certificate();  // a long kept-alive connection: its chain is judged again (a CA may have expired)
     request.client_certificate = certificate_.get();
     if (peer_trusted_ && !shared_.options.client_cert_header.empty()) {
       // A proxy that terminates TLS says which certificate its client presented; it must always
       // set the header (an empty value when there was none), so that a client cannot.
-      auto header = parser_->get().find(shared_.options.client_cert_header);
+      // Exactly one, or none: a proxy that appends instead of replacing would put a client's own
+      // copy beside its own, and neither can be told from the other.
+      auto [first, last] = parser_->get().equal_range(shared_.options.client_cert_header);
+      if (first != last && std::next(first) != last)
+        return send_error(400, "The request has more than one " + shared_.options.client_cert_header +
+                                   " header; the proxy in front must replace the client's, not add to it.");
       std::string_view value;
-      if (header != parser_->get().end()) value = std::string_view(header->value().data(), header->value().size());
+      if (first != last) value = std::string_view(first->value().data(), first->value().size());
       if (value != forwarded_value_) {
         std::string error;
         forwarded_ = forwarded_certificate(value, shared_.options.client_cas.get(), error);

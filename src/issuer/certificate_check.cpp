@@ -36,7 +36,7 @@ bool certificate_has_name(const jose::X509Certificate& c, const store::ClientRec
     case K::san_dns: return any_equal(c.san_dns, name.value, true);
     case K::san_uri: return any_equal(c.san_uri, name.value, false);
     case K::san_ip: return any_equal(c.san_ip, name.value, false);
-    case K::san_email: return any_equal(c.san_email, name.value, false);
+    case K::san_email: return any_equal(c.san_email, name.value, true);  // mail systems ignore the case
     case K::none: return false;
   }
   return false;

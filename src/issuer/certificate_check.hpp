@@ -15,7 +15,8 @@ AuthResult check_certificate(const oauth::PresentedCredentials& presented, const
                              const store::ClientSnapshot& clients, const ClientKeys& keys, int64_t now);
 
 // Whether `certificate` carries `name` (§2.1.2: the subject DN, compared as RFC 4514 strings, or
-// one subjectAltName of the kind, exactly; DNS names without regard to case).
+// one subjectAltName of the kind, exactly; DNS names and email addresses without regard to case;
+// IP addresses as inet_ntop prints them, which the registry stores them as).
 bool certificate_has_name(const jose::X509Certificate& certificate, const store::ClientRecord::TlsName& name);
 
 }  // namespace tokengate::issuer

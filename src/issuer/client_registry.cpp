@@ -1,5 +1,7 @@
 #include "issuer/client_registry.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <ctime>
 
@@ -21,6 +23,38 @@ namespace tokengate::issuer {
 namespace {
 
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// The form a certificate's IP address is compared in: inet_ntop's (2001:db8::1, not 2001:DB8:0::1).
+std::string canonical_ip(const std::string& text) {
+  unsigned char bytes[16];
+  char out[INET6_ADDRSTRLEN] = {};
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return inet_ntop(AF_INET, bytes, out, sizeof out) ? out : "";
+  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) return inet_ntop(AF_INET6, bytes, out, sizeof out) ? out : "";
+  return {};
+}
+
+// A registered name in the form a certificate's is printed in: an IP address as inet_ntop writes
+// it; a DN without the spaces people put after its separators ("CN=a, O=b" is OpenSSL's "CN=a,O=b").
+store::ClientRecord::TlsName canonical_name(store::ClientRecord::TlsName name) {
+  using K = store::ClientRecord::TlsNameKind;
+  if (name.kind == K::san_ip) {
+    if (std::string ip = canonical_ip(name.value); !ip.empty()) name.value = std::move(ip);
+  } else if (name.kind == K::subject_dn) {
+    std::string dn;
+    for (size_t i = 0; i < name.value.size(); ++i) {
+      char ch = name.value[i];
+      dn += ch;
+      if (ch == '\\' && i + 1 < name.value.size()) {  // an escaped character stays as it is
+        dn += name.value[++i];
+        continue;
+      }
+      if (ch == ',' || ch == '+')
+        while (i + 1 < name.value.size() && name.value[i + 1] == ' ') ++i;
+    }
+    name.value = std::move(dn);
+  }
+  return name;
+}
 
 void validate(const ClientSpec& spec) {
   if (spec.name.empty() || spec.name.size() > 200)
@@ -58,6 +92,9 @@ void validate(const ClientSpec& spec) {
                                  "(--tls-subject-dn) or one subjectAltName (--tls-san-dns, --tls-san-uri, "
                                  "--tls-san-ip, --tls-san-email) (RFC 8705 §2.1.2)");
       if (spec.tls_name.value.size() > 1024) throw InvalidClientInput("the certificate name is longer than 1 KiB");
+      if (spec.tls_name.kind == store::ClientRecord::TlsNameKind::san_ip && canonical_ip(spec.tls_name.value).empty())
+        throw InvalidClientInput("--tls-san-ip (tls_client_auth_san_ip) must be an IPv4 or IPv6 address, got '" +
+                                 spec.tls_name.value + "'");
       return;
     case Auth::self_signed_tls_client_auth:
       if (!spec.jwks_uri.empty() || spec.jwks.empty())
@@ -145,7 +182,7 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
   r.auth = spec.auth;
   r.jwks = spec.jwks;
   r.jwks_uri = spec.jwks_uri;
-  r.tls_name = spec.tls_name;
+  r.tls_name = canonical_name(spec.tls_name);
   r.certificate_bound = spec.certificate_bound;
   r.require_dpop = spec.require_dpop;
   if (r.auth != store::ClientRecord::Auth::secret) created.secret.clear();  // its digest matches nothing given out
@@ -180,7 +217,7 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
     validate(spec);
     client.jwks = spec.jwks;
     client.jwks_uri = spec.jwks_uri;
-    client.tls_name = spec.tls_name;
+    client.tls_name = canonical_name(spec.tls_name);
     client.certificate_bound = spec.certificate_bound;
     client.require_dpop = spec.require_dpop;
     auto scopes = common::split_scopes(spec.scope);

@@ -47,6 +47,14 @@ http::Response missing_token() {
   return oauth::OAuthError::invalid_request("The token parameter is missing.").to_response();
 }
 
+// The client a private_key_jwt assertion may name: one registered for that method. A
+// self_signed_tls_client_auth client's keys sign no assertions: with them it could get a token
+// bound to no certificate. Anyone else is answered as an unknown client.
+const store::ClientRecord* assertion_client(const store::ClientSnapshot& clients, const std::string& id) {
+  const store::ClientRecord* client = clients.find(id);
+  return client && client->auth == store::ClientRecord::Auth::private_key_jwt ? client : nullptr;
+}
+
 http::Response empty_ok() {
   http::Response r;
   r.content_type = {};
@@ -109,11 +117,21 @@ std::variant<IssuerMode::Binding, oauth::OAuthError> IssuerMode::token_binding(c
   auto verified = jose::verify_dpop_proof(offer.proof, expect);
   if (auto* e = std::get_if<jose::DpopFailure>(&verified)) return oauth::dpop_error(std::move(*e));
   auto& dpop = std::get<jose::DpopProof>(verified);
-  if (!dpop_replay_.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
-    return oauth::invalid_dpop_proof("The DPoP proof was used before (its jti); sign a new proof for each request.");
   binding.jkt = std::move(dpop.jkt);
+  binding.proof_jti = std::move(dpop.jti);
+  binding.proof_forget_after = dpop.iat + expect.max_age + expect.leeway;
   return binding;
 }
+
+bool IssuerMode::first_use_of_proof(const Binding& binding) const {
+  return binding.jkt.empty() || dpop_replay_.first_use(binding.jkt, binding.proof_jti, binding.proof_forget_after, unix_now());
+}
+
+namespace {
+oauth::OAuthError proof_used_before() {
+  return oauth::invalid_dpop_proof("The DPoP proof was used before (its jti); sign a new proof for each request.");
+}
+}  // namespace
 
 http::Response IssuerMode::with_dpop_nonce(http::Response response, const BindingOffer& offer) const {
   if (state_.settings.dpop_nonces && offer.proofs > 0)
@@ -156,12 +174,12 @@ void IssuerMode::authenticate_by_assertion(const oauth::TokenRequest& request,
 
   // Every answer from here on comes after the ledger (or a key fetch) on another thread.
   auto answer = http::answer_on<ClientOrError>(*request.http.loop, std::move(then));
-  const store::ClientRecord* client = store::read_snapshot(state_.clients).find(credentials.id);
+  const store::ClientRecord* client = assertion_client(store::read_snapshot(state_.clients), credentials.id);
   ClientKeys::Found found = client ? state_.client_keys.find(*client, parsed.kid) : ClientKeys::Found{};
   if (!found.fetch_first)
     return check_client_assertion(parsed, credentials.id, client, found, assertion_rules(request), answer);
   auto clients = state_.clients.load();  // held: the client record outlives the fetch
-  bool queued = key_fetcher_.post([this, clients, client = clients->find(credentials.id), id = credentials.id,
+  bool queued = key_fetcher_.post([this, clients, client = assertion_client(*clients, credentials.id), id = credentials.id,
                                    assertion = credentials.assertion, rules = assertion_rules(request),
                                    cache = found.fetch_first, answer] {
     try {
@@ -288,6 +306,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
           auto bound = token_binding(offer, client);
           if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(with_dpop_nonce(e->to_response(), offer));
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
+          if (!first_use_of_proof(std::get<Binding>(bound))) return respond(proof_used_before().to_response());
           std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
           try {  // run later, on the loop, outside the router's guard: an exception must still answer
             const auto& binding = std::get<Binding>(bound);
@@ -317,6 +336,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
     binding = std::move(std::get<Binding>(bound));
   }
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
+  if (!first_use_of_proof(binding)) return respond(proof_used_before().to_response());
 
   GrantAsk ask{.body = request.body, .sdk_route = request.sdk_route, .dpop_jkt = binding.jkt, .certificate = binding.x5t};
   auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);

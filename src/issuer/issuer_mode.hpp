@@ -65,10 +65,15 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   struct Binding {
     std::string jkt;  // RFC 9449 §5: the DPoP proof's key
     std::string x5t;  // RFC 8705 §3: the client certificate
+    std::string proof_jti;        // the proof, to be recorded as used ...
+    int64_t proof_forget_after = 0;  // ... until then
   };
   // The keys a token for `client` is bound to, or the refusal (400 invalid_dpop_proof or
   // use_dpop_nonce; a client that requires DPoP and sent no proof).
   std::variant<Binding, oauth::OAuthError> token_binding(const BindingOffer& offer, const store::ClientRecord& client) const;
+  // Records the binding's proof as used, once the client has been admitted (rate limits): a client
+  // over its rate does not fill the table. False: it was used before.
+  bool first_use_of_proof(const Binding& binding) const;
   // The token response, or its refusal, with a fresh DPoP-Nonce where nonces are required (§8).
   http::Response with_dpop_nonce(http::Response response, const BindingOffer& offer) const;
 

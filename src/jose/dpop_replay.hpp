@@ -23,6 +23,7 @@ class DpopReplay {
   std::mutex mutex_;
   std::unordered_map<std::string, int64_t> seen_;  // "jkt jti" → forget after
   int64_t next_purge_ = 0;
+  int64_t last_purge_ = 0;
 };
 
 }  // namespace tokengate::jose

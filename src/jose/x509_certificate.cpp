@@ -63,7 +63,6 @@ std::optional<X509Certificate> certificate_from_x509(X509* cert) {
   EVP_PKEY* key = X509_get_pubkey(cert);  // a reference of our own
   if (!key) return std::nullopt;
   out.public_key.reset(key, EVP_PKEY_free);
-  out.self_signed = X509_check_issued(cert, cert) == X509_V_OK && X509_verify(cert, key) == 1;
 
   auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {

@@ -22,7 +22,6 @@ struct X509Certificate {
   std::vector<std::string> san_dns, san_uri, san_ip, san_email;
   int64_t not_before = 0, not_after = 0;  // Unix seconds
   std::shared_ptr<EVP_PKEY> public_key;
-  bool self_signed = false;  // issuer == subject and signed by its own key
 
   bool valid_at(int64_t now) const { return now >= not_before && now <= not_after; }
 };

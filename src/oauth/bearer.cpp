@@ -120,16 +120,20 @@ void with_valid_token(const AccessTokenVerifier& verifier, const http::Request& 
       return respond(std::move(refusal));
     }
     auto& dpop = std::get<jose::DpopProof>(proof);
-    static jose::DpopReplay replay;  // the resource routes' proofs, once each on this node
-    if (!replay.first_use(dpop.jkt, dpop.jti, dpop.iat + expect.max_age + expect.leeway, now))
-      return respond(dpop_refusal("invalid_dpop_proof", "The DPoP proof was used before (its jti); sign one per request."));
-    return verifier.verify(*request.loop, *token, [jkt = std::move(dpop.jkt), cert = thumbprint_of(request), respond = std::move(respond),
+    int64_t forget_after = dpop.iat + expect.max_age + expect.leeway;
+    return verifier.verify(*request.loop, *token, [dpop = std::move(dpop), forget_after, cert = thumbprint_of(request),
+                                                   respond = std::move(respond),
                                                    handler = std::move(handler)](AccessTokenVerifier::Result r) mutable {
       if (auto* failure = std::get_if<jose::JwtFailure>(&r)) return respond(dpop_refusal("invalid_token", failure->message));
       const auto& claims = std::get<boost::json::object>(r);
-      if (bound_key(claims) != jkt)
+      if (bound_key(claims) != dpop.jkt)
         return respond(dpop_refusal("invalid_token", "The token is not bound to the key of this DPoP proof (cnf.jkt)."));
       if (!certificate_matches(claims, cert)) return respond(dpop_refusal("invalid_token", kCertificateRefusal));
+      // Recorded only now, for a valid token bound to the proof's key: a stranger's proofs, with
+      // any token, would otherwise fill the table and have every proof refused as a replay.
+      static jose::DpopReplay replay;  // the resource routes' proofs, once each on this node
+      if (!replay.first_use(dpop.jkt, dpop.jti, forget_after, static_cast<int64_t>(std::time(nullptr))))
+        return respond(dpop_refusal("invalid_dpop_proof", "The DPoP proof was used before (its jti); sign one per request."));
       handler(claims, std::move(respond));
     });
   }

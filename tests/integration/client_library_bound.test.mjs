@@ -5,6 +5,8 @@
 // connection's certificate) and refuses it without. `tokengate token --dpop-key` and `--cert`.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { curlTls, makeCa } from './support/certificates.mjs';
@@ -96,7 +98,7 @@ describe('libtokengate with DPoP and mutual TLS', () => {
     await bare.close();
   });
 
-  test('tokengate token --cert and --dpop-key', () => {
+  test('tokengate token --cert and --dpop-key, also with private_key_jwt', async () => {
     let r = cli(['token', '--issuer', base, '--client-id', mtlsClient.client_id, '--cert', certs.worker.cert,
       '--cert-key', certs.worker.key, '--ca-file', ca.cert]);
     assert.equal(r.status, 0, r.stderr);
@@ -109,6 +111,23 @@ describe('libtokengate with DPoP and mutual TLS', () => {
     const response = JSON.parse(r.stdout);
     assert.equal(response.token_type, 'DPoP');
     assert.ok(decodeJwt(response.access_token).payload.cnf.jkt);
+    // private_key_jwt with DPoP and server nonces: the retry after use_dpop_nonce signs a new
+    // assertion (the first one's jti is spent).
+    const signing = `${dir}/client.key`;
+    execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', signing]);
+    const jwk = createPublicKey(readFileSync(signing)).export({ format: 'jwk' });
+    writeFileSync(`${dir}/client.jwks`, JSON.stringify({ keys: [{ ...jwk, kid: 'k1', use: 'sig' }] }));
+    const keyed = cliJson(['client', 'create', '--name', 'keyed', '--auth', 'private_key_jwt', '--jwks', `${dir}/client.jwks`,
+      '--data-dir', server.dataDir]);
+    let keyedToken;
+    for (let i = 0; i < 30 && !keyedToken; i++) {  // until the server has loaded the client
+      r = cli(['token', '--issuer', base, '--client-id', keyed.client_id, '--private-key', signing, '--key-id', 'k1',
+        '--dpop-key', key, '--ca-file', ca.cert, '--json']);
+      if (r.status === 0) keyedToken = JSON.parse(r.stdout);
+      else await sleep(100);
+    }
+    assert.ok(keyedToken, r.stderr);
+    assert.equal(keyedToken.token_type, 'DPoP');
     r = cli(['token', '--issuer', base, '--client-id', mtlsClient.client_id, '--cert', certs.worker.cert, '--ca-file', ca.cert]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--cert and --cert-key go together/);

@@ -106,6 +106,13 @@ describe('mutual TLS (RFC 8705), tokengate terminating TLS', () => {
     assert.match(r.body.error_description, /key is not one registered for this client/);
   });
 
+  test("a self-signed certificate client's key signs no private_key_jwt assertion: no unbound token that way", () => {
+    const r = cli(['token', '--url', `${base}/connect/token`, '--client-id', clients.self.client_id, '--private-key', certs.self.key,
+      '--ca-file', ca.cert]);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, /invalid_client/);
+  });
+
   test('refused certificates: expired, another CA, self-signed for tls_client_auth, another name, none', () => {
     const cases = [
       [clients.byUri, certs.expired, /expired at \d{4}-\d\d-\d\dT/],
@@ -205,6 +212,14 @@ describe('mutual TLS (RFC 8705), tokengate terminating TLS', () => {
     r = cli(['client', 'create', '--name', 'x', '--auth', 'tls_client_auth', ...db]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /needs the one name its certificate carries/);
+    r = cli(['client', 'create', '--name', 'x', '--auth', 'tls_client_auth', '--tls-san-ip', 'not-an-ip', ...db]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /must be an IPv4 or IPv6 address/);
+    // Registered names are kept in the form certificates print them in.
+    const ip = cliJson(['client', 'create', '--name', 'x', '--auth', 'tls_client_auth', '--tls-san-ip', '2001:DB8:0::1', ...db]);
+    assert.equal(ip.tls_client_auth_san_ip, '2001:db8::1');
+    const dn = cliJson(['client', 'create', '--name', 'x', '--auth', 'tls_client_auth', '--tls-subject-dn', 'CN=worker, O=Example', ...db]);
+    assert.equal(dn.tls_client_auth_subject_dn, 'CN=worker,O=Example');
     r = cli(['client', 'create', '--name', 'x', '--auth', 'self_signed_tls_client_auth', '--certificate', certs.self.key, ...db]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /not a PEM certificate/);
@@ -241,5 +256,36 @@ describe('a client certificate header from a peer that is not a trusted proxy', 
     });
     assert.equal(res.status, 401);
     assert.equal((await res.json()).error, 'invalid_client');
+  });
+});
+
+describe('a client certificate header from a trusted proxy', () => {
+  let dir;
+  let server;
+  let client;
+  let worker;
+  before(async () => {
+    dir = tempDir('tokengate-mtls-dup-');
+    const ca = makeCa(dir, 'ca');
+    worker = ca.issue('worker', { san: 'URI:spiffe://example.org/w' });
+    server = await startServer({ args: ['--tls-client-ca', ca.cert, '--client-cert-header', 'X-SSL-Client-Cert',
+      '--trusted-proxies', '127.0.0.1'] });
+    client = cliJson(['client', 'create', '--name', 'w', '--auth', 'tls_client_auth', '--tls-san-uri', 'spiffe://example.org/w',
+      '--data-dir', server.dataDir]);
+    await new Promise((r) => setTimeout(r, 1200));
+  });
+  after(async () => {
+    await server.stop();
+    removeDir(server.dataDir);
+    removeDir(dir);
+  });
+
+  test('is taken once; twice (a proxy that appends instead of replacing) is refused', () => {
+    const pem = encodeURIComponent(readFileSync(worker.cert, 'utf8'));
+    const post = (headers) => spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...headers.flatMap((h) => ['-H', h]),
+      '--data', `grant_type=client_credentials&client_id=${client.client_id}`, `${server.base}/connect/token`], { encoding: 'utf8' }).stdout;
+    assert.equal(post([`X-SSL-Client-Cert: ${pem}`]), '200');
+    assert.equal(post([`X-SSL-Client-Cert: ${pem}`, `X-SSL-Client-Cert: ${pem}`]), '400');
+    assert.equal(post(['X-SSL-Client-Cert: not a certificate']), '400');
   });
 });

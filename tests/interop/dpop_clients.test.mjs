@@ -174,6 +174,14 @@ describe('DPoP: tokens bound to a key the client holds', () => {
       assert.match(r.headers.get('www-authenticate'), /^DPoP algs="ES256 EdDSA Ed25519 RS256 PS256", error="(invalid_token|invalid_dpop_proof)"/, what);
       assert.match((await r.json()).message, message, what);
     }
+    // A stranger's proof sent with a junk token is refused, and not remembered: the owner of the
+    // key can still use it, so nobody can fill the table of used proofs with proofs of no token.
+    const stranger = await proof(key, 'GET', route, { token: 'junk' });
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(route, { headers: { authorization: 'DPoP junk', dpop: stranger } });
+      assert.equal(r.status, 401);
+      assert.doesNotMatch((await r.json()).message, /used before/);
+    }
     // An unbound (Bearer) token sent with the DPoP scheme is refused too: it has no key to prove.
     const bearer = (await postToken(server.base, { form: grant, auth: basic(client.id, client.secret) })).body.access_token;
     const r = await fetch(route, { headers: { authorization: `DPoP ${bearer}`, dpop: await proof(key, 'GET', route, { token: bearer }) } });

@@ -70,6 +70,13 @@ const tokens = {
   kid_huge: await sign('es-1', {}, { kid: 'k'.repeat(100000) }, stranger.privateKey),
   jku_header: await sign('es-1', {}, { jku: 'https://attacker.test/jwks.json', x5u: 'https://attacker.test/cert.pem' }),
   crit_header: withCrit(),
+  // Bound tokens (RFC 7800 cnf): of the kinds the verifier checks, and of others it must not take
+  // as bearer tokens.
+  cnf_jkt: await sign('es-1', { cnf: { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' } }),
+  cnf_x5t: await sign('es-1', { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } }),
+  cnf_jwk: await sign('es-1', { cnf: { jwk: keys['es-1'].jwk } }),
+  cnf_empty_jkt: await sign('es-1', { cnf: { jkt: '' } }),
+  cnf_not_object: await sign('es-1', { cnf: 'bound' }),
   not_a_jwt: 'not-a-token',
   garbage_parts: 'a.b.c',
 };

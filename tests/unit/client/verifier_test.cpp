@@ -88,6 +88,19 @@ TEST(ClientVerifier, SaysPreciselyWhatIsWrong) {
   }
 }
 
+TEST(ClientVerifier, ABoundTokenOfAnyKindIsNoBearerToken) {
+  Verifier v(options());
+  for (const char* name : {"cnf_jkt", "cnf_x5t", "cnf_jwk", "cnf_empty_jkt", "cnf_not_object"}) {
+    auto r = v.verify(token(name));
+    EXPECT_EQ(static_cast<int>(r.error()), static_cast<int>(E::wrong_holder)) << name << ": " << r.message();
+    // Nor with a presentation that carries nothing: a kind it does not check, or nothing presented.
+    auto presented = v.verify(token(name), tokengate::Presentation{.method = "GET", .url = "https://api.test/x"});
+    EXPECT_FALSE(presented.ok()) << name;
+  }
+  EXPECT_TRUE(v.verify(token("es256"), tokengate::Presentation{.method = "GET", .url = "https://api.test/x"}).ok())
+      << "an unbound token with nothing presented";
+}
+
 TEST(ClientVerifier, TheLeewayAppliesToExp) {
   // within_leeway expired 10 s before the fixtures were made (at the build): the leeway is set
   // from that moment, so the test means the same whenever it runs.

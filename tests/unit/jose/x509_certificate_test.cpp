@@ -35,7 +35,6 @@ TEST(X509Certificate, ReadsThumbprintNamesAndValidity) {
   EXPECT_EQ(c->san_uri, std::vector<std::string>{"spiffe://example.org/w"});
   EXPECT_EQ(c->san_ip, (std::vector<std::string>{"10.1.2.3", "2001:db8::1"}));
   EXPECT_EQ(c->san_email, std::vector<std::string>{"w@example.org"});
-  EXPECT_TRUE(c->self_signed);
   EXPECT_TRUE(c->valid_at(1800000000));
   EXPECT_FALSE(c->valid_at(1000000000));
   EXPECT_EQ(jose::certificate_thumbprint(c->der), c->thumbprint);
