@@ -226,66 +226,43 @@ describe('mutual TLS (RFC 8705), tokengate terminating TLS', () => {
   });
 });
 
-describe('a client certificate header from a peer that is not a trusted proxy', () => {
-  let dir;
-  let server;
-  let client;
-  let worker;
-  before(async () => {
-    dir = tempDir('tokengate-mtls-header-');
-    const ca = makeCa(dir, 'ca');
-    worker = ca.issue('worker', { san: 'URI:spiffe://example.org/w' });
-    server = await startServer({ args: ['--tls-client-ca', ca.cert, '--client-cert-header', 'X-SSL-Client-Cert',
-      '--trusted-proxies', '192.0.2.1'] });
-    client = cliJson(['client', 'create', '--name', 'w', '--auth', 'tls_client_auth', '--tls-san-uri', 'spiffe://example.org/w',
-      '--data-dir', server.dataDir]);
-    await new Promise((r) => setTimeout(r, 1200));
-  });
-  after(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
-    removeDir(dir);
-  });
-
-  test('is ignored: no certificate authentication, no binding', async () => {
-    const pem = encodeURIComponent(readFileSync(worker.cert, 'utf8'));
-    const res = await fetch(`${server.base}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-ssl-client-cert': pem },
-      body: `grant_type=client_credentials&client_id=${client.client_id}`,
+// A tokengate over plain HTTP that reads client certificates from X-SSL-Client-Cert, believed from
+// `trustedProxies` only, with one tls_client_auth client; posts a grant with the headers given and
+// answers the HTTP status.
+function headerSuite(trustedProxies, tests) {
+  return () => {
+    const ctx = {};
+    before(async () => {
+      ctx.dir = tempDir('tokengate-mtls-header-');
+      const ca = makeCa(ctx.dir, 'ca');
+      ctx.pem = encodeURIComponent(readFileSync(ca.issue('worker', { san: 'URI:spiffe://example.org/w' }).cert, 'utf8'));
+      ctx.server = await startServer({ args: ['--tls-client-ca', ca.cert, '--client-cert-header', 'X-SSL-Client-Cert',
+        '--trusted-proxies', trustedProxies] });
+      const client = cliJson(['client', 'create', '--name', 'w', '--auth', 'tls_client_auth', '--tls-san-uri', 'spiffe://example.org/w',
+        '--data-dir', ctx.server.dataDir]);
+      await new Promise((r) => setTimeout(r, 1200));
+      ctx.post = (headers) => spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...headers.flatMap((h) => ['-H', h]),
+        '--data', `grant_type=client_credentials&client_id=${client.client_id}`, `${ctx.server.base}/connect/token`], { encoding: 'utf8' }).stdout;
     });
-    assert.equal(res.status, 401);
-    assert.equal((await res.json()).error, 'invalid_client');
-  });
-});
+    after(async () => {
+      await ctx.server.stop();
+      removeDir(ctx.server.dataDir);
+      removeDir(ctx.dir);
+    });
+    tests(ctx);
+  };
+}
 
-describe('a client certificate header from a trusted proxy', () => {
-  let dir;
-  let server;
-  let client;
-  let worker;
-  before(async () => {
-    dir = tempDir('tokengate-mtls-dup-');
-    const ca = makeCa(dir, 'ca');
-    worker = ca.issue('worker', { san: 'URI:spiffe://example.org/w' });
-    server = await startServer({ args: ['--tls-client-ca', ca.cert, '--client-cert-header', 'X-SSL-Client-Cert',
-      '--trusted-proxies', '127.0.0.1'] });
-    client = cliJson(['client', 'create', '--name', 'w', '--auth', 'tls_client_auth', '--tls-san-uri', 'spiffe://example.org/w',
-      '--data-dir', server.dataDir]);
-    await new Promise((r) => setTimeout(r, 1200));
+describe('a client certificate header from a peer that is not a trusted proxy', headerSuite('192.0.2.1', (ctx) => {
+  test('is ignored: no certificate authentication, no binding', () => {
+    assert.equal(ctx.post([`X-SSL-Client-Cert: ${ctx.pem}`]), '401');
   });
-  after(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
-    removeDir(dir);
-  });
+}));
 
+describe('a client certificate header from a trusted proxy', headerSuite('127.0.0.1', (ctx) => {
   test('is taken once; twice (a proxy that appends instead of replacing) is refused', () => {
-    const pem = encodeURIComponent(readFileSync(worker.cert, 'utf8'));
-    const post = (headers) => spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...headers.flatMap((h) => ['-H', h]),
-      '--data', `grant_type=client_credentials&client_id=${client.client_id}`, `${server.base}/connect/token`], { encoding: 'utf8' }).stdout;
-    assert.equal(post([`X-SSL-Client-Cert: ${pem}`]), '200');
-    assert.equal(post([`X-SSL-Client-Cert: ${pem}`, `X-SSL-Client-Cert: ${pem}`]), '400');
-    assert.equal(post(['X-SSL-Client-Cert: not a certificate']), '400');
+    assert.equal(ctx.post([`X-SSL-Client-Cert: ${ctx.pem}`]), '200');
+    assert.equal(ctx.post([`X-SSL-Client-Cert: ${ctx.pem}`, `X-SSL-Client-Cert: ${ctx.pem}`]), '400');
+    assert.equal(ctx.post(['X-SSL-Client-Cert: not a certificate']), '400');
   });
-});
+}));
