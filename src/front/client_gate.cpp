@@ -38,7 +38,8 @@ bool cross_site(const http::Request& request) {
 }
 
 std::optional<http::Response> ClientGate::refusal_before(const http::Request& request, std::string_view client_id,
-                                                         bool grant, limits::ClientLimits::Reservation& held) const {
+                                                         bool grant, limits::ClientLimits::Reservation& held,
+                                                         std::optional<limits::Refusal>* lock_out) const {
   held = {};
   if (cross_site(request))
     return http::json_error(403, "invalid_request",
@@ -48,6 +49,10 @@ std::optional<http::Response> ClientGate::refusal_before(const http::Request& re
   auto now = limits::ClientLimits::Clock::now();
   std::optional<limits::Refusal> refusal = reserve_slots ? limits->reserve(request.client_address, client_id, now, held)
                                                          : limits->check_failures(request.client_address, client_id, now);
+  if (refusal && lock_out && !reserve_slots) {  // checked anyway; only a failure is refused
+    *lock_out = std::move(refusal);
+    refusal.reset();
+  }
   if (!refusal && grant) {
     refusal = limits->take_address_grant(request.client_address, now);
     if (refusal) {
@@ -60,16 +65,21 @@ std::optional<http::Response> ClientGate::refusal_before(const http::Request& re
 }
 
 std::optional<http::Respond> ClientGate::pass(const http::Request& request, std::string_view client_id, bool grant,
-                                              http::Respond respond) const {
+                                              http::Respond respond, bool cheap_to_check) const {
   observe::note_client_id(client_id);
   limits::ClientLimits::Reservation held;
-  if (auto refusal = refusal_before(request, client_id, grant, held)) {
+  std::optional<limits::Refusal> lock_out;
+  if (auto refusal = refusal_before(request, client_id, grant, held, cheap_to_check ? &lock_out : nullptr)) {
     respond(std::move(*refusal));
     return std::nullopt;
   }
   if (!limits && !failures) return respond;
-  return [limits = limits, failures = failures, reserving = reserve_slots, held, address = std::string(request.client_address),
-          id = std::string(client_id), respond = std::move(respond)](http::Response r) {
+  return [limits = limits, failures = failures, reserving = reserve_slots, held, lock_out = std::move(lock_out),
+          address = std::string(request.client_address), id = std::string(client_id),
+          respond = std::move(respond)](http::Response r) {
+    // Locked out and wrong: the lock-out's 429, neither counted again nor audited again (as when it
+    // was refused before it was checked). Locked out and right: served, as from anywhere else.
+    if (lock_out && r.status == 401) return respond(too_many_requests(*lock_out));
     // The answer is counted before its slot is given back, so no other guess takes the slot first.
     if (r.status == 401) {
       bool locked_now = limits && limits->failed(address, id, limits::ClientLimits::Clock::now());
@@ -77,7 +87,7 @@ std::optional<http::Respond> ClientGate::pass(const http::Request& request, std:
         failures->failed_authentication(id, address);
         if (locked_now) failures->locked_out(id, address);
       }
-    } else if (r.status == 200 && limits) {
+    } else if (r.status == 200 && limits && !lock_out) {  // a success does not lift a lock-out
       limits->succeeded(address, id, /*remember=*/reserving);
     }
     if (limits) limits->release(address, id, held);

@@ -35,13 +35,21 @@ struct ClientGate {
 
   // Why the request is refused before it is authenticated (cross-site, locked out, over the
   // address's rate), or nullopt; a slot reserved here is released by pass()'s wrapper.
+  // With `lock_out` given, a lock-out is not refused but put there, for pass() to answer a failure with.
   std::optional<http::Response> refusal_before(const http::Request& request, std::string_view client_id, bool grant,
-                                               limits::ClientLimits::Reservation& held) const;
+                                               limits::ClientLimits::Reservation& held,
+                                               std::optional<limits::Refusal>* lock_out = nullptr) const;
   // The respond to go on with (the caller's `respond`, wrapped to learn from the answer: a 401
   // counts as a failure, a slot held is released); nullopt when the request was refused here, the
   // refusal already sent through `respond`, and the caller must do nothing more.
+  //
+  // `cheap_to_check`: the credentials cost a hash to check (a secret; a certificate, whose chain
+  // was checked with its connection). A lock-out is there to shed the load of failures, not to stop
+  // a guess, which 256 random bits make hopeless: such a request from a locked-out address is
+  // still checked, served if its credentials are right, and only a failure gets the 429. An
+  // assertion (a signature to verify) or a call that goes upstream (proxy mode) is refused at once.
   std::optional<http::Respond> pass(const http::Request& request, std::string_view client_id, bool grant,
-                                    http::Respond respond) const;
+                                    http::Respond respond, bool cheap_to_check = false) const;
 
   // Once the client has authenticated, before it is granted a token: the client's own rate limit
   // (429), or nullopt. Charged only here, so that nobody who merely knows a client's ID spends it.

@@ -38,7 +38,7 @@ void TokenFront::handle(const http::Request& request, http::Respond respond) con
   auto credentials = authenticator_.extract(token_request);
   if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
-  auto gated = gate_.pass(request, client.id, /*grant=*/true, std::move(respond));
+  auto gated = gate_.pass(request, client.id, /*grant=*/true, std::move(respond), /*cheap_to_check=*/!client.by_assertion());
   if (!gated) return;
   mode_.issue_token(token_request, client, gate_, std::move(*gated));
 }

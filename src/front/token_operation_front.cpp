@@ -17,7 +17,7 @@ void TokenOperationFront::handle(const http::Request& request, http::Respond res
   if (auto* e = std::get_if<oauth::OAuthError>(&credentials)) return respond(e->to_response());
   const auto& client = std::get<oauth::PresentedCredentials>(credentials);
 
-  auto gated = gate_.pass(request, client.id, /*grant=*/false, std::move(respond));
+  auto gated = gate_.pass(request, client.id, /*grant=*/false, std::move(respond), /*cheap_to_check=*/!client.by_assertion());
   if (!gated) return;
   auto token = token_request.body.get("token");
   if (operation_ == Operation::introspect) mode_.introspect(token_request, client, token, std::move(*gated));

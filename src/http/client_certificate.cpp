@@ -9,7 +9,6 @@
 #include <optional>
 #include <stdexcept>
 
-
 #include "common/base64url.hpp"
 
 namespace tokengate::http {

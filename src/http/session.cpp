@@ -1,8 +1,8 @@
 #include "http/session.hpp"
 
 #include <array>
-#include <iterator>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <type_traits>
 

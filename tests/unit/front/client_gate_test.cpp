@@ -94,6 +94,28 @@ TEST(ClientGate, FailuresAreCountedAndReportedAndTheLockOutSaidOnce) {
   EXPECT_EQ(sink.events, (std::vector<std::string>{"failed c 192.0.2.1", "failed c 192.0.2.1", "locked c 192.0.2.1"}));
 }
 
+TEST(ClientGate, ALockedOutAddressIsStillServedWithCredentialsCheapToCheck) {
+  limits::ClientLimits limits({.failures = 2, .address_failures = 0, .window = 60s});
+  RecordingSink sink;
+  front::ClientGate gate{&limits, &sink};
+  auto r = request_from("192.0.2.1");
+  std::vector<int> seen;
+  auto ask = [&](int answer, bool cheap) {
+    auto respond = gate.pass(r, "c", true, [&](http::Response res) { seen.push_back(res.status); }, cheap);
+    if (respond) (*respond)(status(answer));
+  };
+  ask(401, true);
+  ask(401, true);  // locked from here on
+  ask(200, true);  // right credentials, locked: served
+  ask(401, true);  // wrong, locked: the lock-out's 429, not counted again
+  ask(200, false);  // an assertion from a locked-out pair: refused before it is checked
+  ask(401, true);
+  EXPECT_EQ(seen, (std::vector<int>{401, 401, 200, 429, 429, 429}));
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"failed c 192.0.2.1", "failed c 192.0.2.1", "locked c 192.0.2.1"}))
+      << "failures while locked out are neither counted nor audited again";
+  EXPECT_TRUE(limits.check_failures("192.0.2.1", "c", limits::ClientLimits::Clock::now())) << "a success lifts no lock-out";
+}
+
 TEST(ClientGate, ProxyModeSlotsAreHeldUntilTheAnswerIsCounted) {
   limits::ClientLimits limits({.failures = 2, .address_failures = 0, .window = 60s});
   front::ClientGate gate{&limits, nullptr, /*reserve_slots=*/true};
