@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 
+import { runGrants } from './https_grants.mjs';
+
 const [url, duration, concurrency, ca, body, a, b] =
   [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6], process.argv[7], process.argv[8]];
 const withCert = Boolean(b);
@@ -13,23 +15,6 @@ const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: re
   ...(withCert ? { cert: readFileSync(a), key: readFileSync(b) } : {}) });
 const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body),
   ...(withCert ? {} : { authorization: a }) };
-let requests = 0, errors = 0;
-const deadline = Date.now() + duration * 1000;
-
-function grant() {
-  return new Promise((resolve) => {
-    const req = https.request(url, { method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => { if (res.statusCode === 200) requests++; else errors++; resolve(); });
-    });
-    req.on('error', () => { errors++; resolve(); });
-    req.end(body);
-  });
-}
-
-async function loop() { while (Date.now() < deadline) await grant(); }
-const started = Date.now();
-await Promise.all(Array.from({ length: concurrency }, loop));
+const result = await runGrants({ url, agent, headers, body, duration, concurrency });
 agent.destroy();
-const seconds = (Date.now() - started) / 1000;
-console.log(JSON.stringify({ requests, rps: requests / seconds, errors }));
+console.log(JSON.stringify(result));

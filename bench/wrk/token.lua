@@ -41,19 +41,19 @@ if body_file ~= "" then
   end
 end
 
-local auth_file = os.getenv("BENCH_AUTH_FILE") or ""
-if auth_file ~= "" then
-  -- Dynamic requests: pre-format one request per client at init, then hand them out in turn.
+-- A header whose value comes from a file, one a line: one request pre-formatted per line at init,
+-- handed out in turn (each line good once: an Authorization per client, a DPoP proof).
+local function header_per_line(file, header)
   local requests, n = {}, 0
   function init(args)
-    for line in io.lines(auth_file) do
+    for line in io.lines(file) do
       if line ~= "" then
-        wrk.headers["Authorization"] = line
+        wrk.headers[header] = line
         n = n + 1
         requests[n] = wrk.format()
       end
     end
-    assert(n > 0, "no Authorization lines in " .. auth_file)
+    assert(n > 0, "no " .. header .. " lines in " .. file)
   end
   local i = 0
   function request()
@@ -61,6 +61,11 @@ if auth_file ~= "" then
     return requests[i]
   end
 end
+
+local auth_file = os.getenv("BENCH_AUTH_FILE") or ""
+if auth_file ~= "" then header_per_line(auth_file, "Authorization") end
+local dpop_file = os.getenv("BENCH_DPOP_FILE") or ""
+if dpop_file ~= "" then header_per_line(dpop_file, "DPoP") end
 
 function done(summary, latency, requests)
   local e = summary.errors
@@ -70,24 +75,4 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99), latency.max,
     e.status, e.connect, e.read, e.write, e.timeout))
-end
-
-local dpop_file = os.getenv("BENCH_DPOP_FILE") or ""
-if dpop_file ~= "" then
-  local requests, n = {}, 0
-  function init(args)
-    for line in io.lines(dpop_file) do
-      if line ~= "" then
-        wrk.headers["DPoP"] = line
-        n = n + 1
-        requests[n] = wrk.format()
-      end
-    end
-    assert(n > 0, "no proofs in " .. dpop_file)
-  end
-  local i = 0
-  function request()
-    i = i % n + 1
-    return requests[i]
-  end
 end
