@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/secret_digest.hpp"
+#include "limits/quota.hpp"
 
 namespace tokengate::store {
 
@@ -50,6 +51,7 @@ struct ClientRecord {
   std::string audience;             // `aud` of its tokens; empty = the server's default
   std::string generation;           // names its tokens' status lists; replaced when they are all revoked
   int64_t token_ttl = 0;            // seconds; 0 = the server's default
+  limits::Quota quota{};            // tokens per period, counted across the nodes; none by default
   bool enabled = true;
   int64_t created_at = 0;           // Unix seconds
   int64_t updated_at = 0;

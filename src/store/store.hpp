@@ -12,8 +12,10 @@
 
 #include "store/audit_record.hpp"
 #include "store/client_record.hpp"
+#include "store/failure_record.hpp"
 #include "store/federation_record.hpp"
 #include "store/key_record.hpp"
+#include "store/quota_record.hpp"
 #include "store/revocation_record.hpp"
 
 namespace tokengate::store {
@@ -97,6 +99,25 @@ class Store {
   virtual std::vector<bool> record_assertions(const std::vector<UsedAssertion>& batch) = 0;
   // Deletes the entries expired before `now`.
   virtual int purge_assertions(int64_t now) = 0;
+
+  // Token quotas (limits/quota_leases): in one transaction, for each claim (sorted by client ID),
+  // records what `node` has issued and replaces its lease with as much of `want` as the quota has
+  // room for, counting every other node's reported use and live leases (a lease lives until
+  // `now + lease_seconds`; a dead node's lapses). Answers in order.
+  virtual std::vector<QuotaGrant> claim_quota(const std::string& node, const std::vector<QuotaClaim>& claims,
+                                              int64_t now, int64_t lease_seconds) = 0;
+  virtual QuotaUse quota_use(const std::string& client_id, int64_t period_start, int64_t now) = 0;
+  // Deletes the periods that ended before `before`.
+  virtual int purge_quota(int64_t before) = 0;
+
+  // Shared abuse limits (limits/shared_limits): in one transaction, adds `deltas` to the keys'
+  // counts (a count whose `window_seconds` have passed since its window started starts again at
+  // `now`), notes `node` alive, and answers the counts changed since `since_ms` (the store's clock,
+  // with a second's overlap) whose window is still running, and how many nodes are alive.
+  virtual FailureExchange exchange_failures(const std::string& node, const std::vector<FailureDelta>& deltas,
+                                            int64_t since_ms, int64_t now, int64_t window_seconds) = 0;
+  // Deletes the counts whose window started before `before`, and the nodes not seen since then.
+  virtual int purge_failures(int64_t before) = 0;
 
   // The audit trail: entries written on their own (failed authentications, in batches), listed
   // newest first, and deleted once older than `before` (Unix seconds). Failed authentications are

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/scope_list.hpp"
+#include "limits/quota.hpp"
 
 namespace tokengate::store::postgres {
 namespace {
@@ -149,12 +150,72 @@ CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
     R"sql(
 ALTER TABLE clients ADD COLUMN token_binding TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7: token quotas and their leases, failed authentications counted for all nodes; as the
+    // SQLite store's schema 9. No trigger: none of it is a change a node reloads for. A claim is
+    // one function call per client, all of a node's claims one statement (one round trip).
+    R"sql(
+ALTER TABLE clients ADD COLUMN quota TEXT NOT NULL DEFAULT '';
+CREATE TABLE quota_periods (
+  client_id    TEXT NOT NULL,
+  period_start BIGINT NOT NULL,
+  period_end   BIGINT NOT NULL,
+  exhausted_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (client_id, period_start)
+);
+CREATE TABLE quota_leases (
+  client_id    TEXT NOT NULL,
+  period_start BIGINT NOT NULL,
+  node         TEXT NOT NULL,
+  used         BIGINT NOT NULL,
+  held         BIGINT NOT NULL,
+  expires_at   BIGINT NOT NULL,
+  PRIMARY KEY (client_id, period_start, node)
+);
+-- The period's row is locked first: claims for one client's period run one after the other,
+-- whichever nodes make them.
+CREATE FUNCTION tokengate_claim_quota(p_node TEXT, p_client TEXT, p_start BIGINT, p_end BIGINT, p_limit BIGINT,
+    p_used BIGINT, p_want BIGINT, p_refused BOOLEAN, p_now BIGINT, p_ttl BIGINT,
+    OUT o_held BIGINT, OUT o_period_used BIGINT, OUT o_held_elsewhere BIGINT, OUT o_first_exhaustion BOOLEAN)
+LANGUAGE plpgsql AS $$
+DECLARE
+  mine BIGINT;
+BEGIN
+  INSERT INTO quota_periods (client_id, period_start, period_end) VALUES (p_client, p_start, p_end)
+    ON CONFLICT DO NOTHING;
+  PERFORM 1 FROM quota_periods WHERE client_id = p_client AND period_start = p_start FOR UPDATE;
+  INSERT INTO quota_leases AS l (client_id, period_start, node, used, held, expires_at)
+    VALUES (p_client, p_start, p_node, p_used, 0, p_now + p_ttl)
+    ON CONFLICT (client_id, period_start, node) DO UPDATE
+      SET used = greatest(l.used, excluded.used), held = 0, expires_at = excluded.expires_at
+    RETURNING l.used INTO mine;
+  SELECT coalesce(sum(q.used), 0), coalesce(sum(CASE WHEN q.expires_at > p_now THEN q.held ELSE 0 END), 0)
+    INTO o_period_used, o_held_elsewhere
+    FROM quota_leases q WHERE q.client_id = p_client AND q.period_start = p_start AND q.node <> p_node;
+  o_period_used := o_period_used + mine;
+  o_held := greatest(0, least(p_want, p_limit - o_period_used - o_held_elsewhere));
+  UPDATE quota_leases SET held = o_held WHERE client_id = p_client AND period_start = p_start AND node = p_node;
+  o_first_exhaustion := false;
+  IF p_refused AND o_period_used >= p_limit THEN
+    UPDATE quota_periods SET exhausted_at = p_now
+      WHERE client_id = p_client AND period_start = p_start AND exhausted_at = 0;
+    o_first_exhaustion := FOUND;
+  END IF;
+END $$;
+CREATE TABLE shared_failures (
+  key          TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  count        BIGINT NOT NULL,
+  updated_ms   BIGINT NOT NULL
+);
+CREATE INDEX shared_failures_by_update ON shared_failures(updated_ms);
+CREATE TABLE limit_nodes (node TEXT PRIMARY KEY, seen_at BIGINT NOT NULL);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding, quota FROM clients";
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
 
@@ -203,6 +264,9 @@ ClientRecord read_client(const Result& r, int row) {
   c.jwks = r.text(row, 13);
   c.jwks_uri = r.text(row, 14);
   if (!read_token_binding(r.text(row, 15), c)) throw StoreError("client " + c.id + " has a malformed token_binding");
+  auto quota = limits::parse_quota(r.text(row, 16));
+  if (!quota) throw StoreError("client " + c.id + " has a malformed quota " + r.text(row, 16));
+  c.quota = *quota;
   return c;
 }
 
@@ -228,7 +292,7 @@ std::vector<Param> client_params(const ClientRecord& c) {
           c.previous_secret_until > 0 ? Param(bytea_param(c.previous_secret_digest.data(), c.previous_secret_digest.size()))
                                       : std::nullopt,
           num(c.previous_secret_until > 0 ? c.previous_secret_until : 0), std::string(auth_name(c.auth)), c.jwks,
-          c.jwks_uri, token_binding_json(c)};
+          c.jwks_uri, token_binding_json(c), limits::quota_text(c.quota)};
 }
 
 const char* kind_name(RevocationRecord::Kind kind) {
@@ -361,7 +425,7 @@ void PostgresStore::insert_client(const ClientRecord& client, const AuditRecord*
     Transaction tx(c);
     c.exec("INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
            "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, "
-           "token_binding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+           "token_binding, quota) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
            client_params(client));
     if (audit) insert_audit(*audit);
     tx.commit();
@@ -390,6 +454,111 @@ std::optional<std::string> PostgresStore::find_secret(const std::string& name) {
     auto r = c.exec("SELECT value FROM server_secrets WHERE name = $1", {name});
     if (r.rows() == 0) return std::nullopt;
     return std::string(r.text(0, 0));
+  });
+}
+
+std::vector<QuotaGrant> PostgresStore::claim_quota(const std::string& node, const std::vector<QuotaClaim>& claims,
+                                                   int64_t now, int64_t lease_seconds) {
+  if (claims.empty()) return {};
+  return with_connection([&](Connection& c) {
+    // One statement, one round trip, one transaction; the claims in the order given (sorted by the
+    // caller, so two nodes lock periods in the same order).
+    std::vector<std::string> ids, starts, ends, limits, used, want, refused;
+    for (const auto& q : claims) {
+      ids.push_back(q.client_id);
+      starts.push_back(num(q.period_start));
+      ends.push_back(num(q.period_end));
+      limits.push_back(num(q.limit));
+      used.push_back(num(q.used));
+      want.push_back(num(q.want));
+      refused.push_back(q.refused ? "true" : "false");
+    }
+    auto r = c.exec(
+        "SELECT g.o_held, g.o_period_used, g.o_held_elsewhere, g.o_first_exhaustion FROM "
+        "unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::boolean[]) "
+        "WITH ORDINALITY AS q(client_id, period_start, period_end, lim, used, want, refused, n) "
+        "CROSS JOIN LATERAL tokengate_claim_quota($1, q.client_id, q.period_start, q.period_end, q.lim, q.used, "
+        "q.want, q.refused, $9, $10) AS g ORDER BY q.n",
+        {node, text_array(ids), text_array(starts), text_array(ends), text_array(limits), text_array(used),
+         text_array(want), text_array(refused), num(now), num(lease_seconds)});
+    if (r.rows() != static_cast<int>(claims.size())) throw StoreError("the quota claims were not all answered");
+    std::vector<QuotaGrant> grants;
+    for (int i = 0; i < r.rows(); ++i)
+      grants.push_back(QuotaGrant{r.integer(i, 0), r.integer(i, 1), r.integer(i, 2), r.text(i, 3) == "t"});
+    return grants;
+  });
+}
+
+QuotaUse PostgresStore::quota_use(const std::string& client_id, int64_t period_start, int64_t now) {
+  return with_connection([&](Connection& c) {
+    auto r = c.exec(
+        "SELECT coalesce(sum(used), 0), coalesce(sum(CASE WHEN expires_at > $3 THEN held ELSE 0 END), 0), "
+        "coalesce((SELECT exhausted_at FROM quota_periods WHERE client_id = $1 AND period_start = $2), 0) "
+        "FROM quota_leases WHERE client_id = $1 AND period_start = $2",
+        {client_id, num(period_start), num(now)});
+    return QuotaUse{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2) > 0};
+  });
+}
+
+int PostgresStore::purge_quota(int64_t before) {
+  return with_connection([&](Connection& c) {
+    Transaction tx(c);
+    c.exec("DELETE FROM quota_leases l USING quota_periods p WHERE l.client_id = p.client_id "
+           "AND l.period_start = p.period_start AND p.period_end < $1",
+           {num(before)});
+    int n = c.exec("DELETE FROM quota_periods WHERE period_end < $1", {num(before)}).affected();
+    tx.commit();
+    return n;
+  });
+}
+
+FailureExchange PostgresStore::exchange_failures(const std::string& node, const std::vector<FailureDelta>& deltas,
+                                                 int64_t since_ms, int64_t now, int64_t window_seconds) {
+  return with_connection([&](Connection& c) {
+    // The store's clock says what changed when, so that the nodes' clocks need not agree to the
+    // millisecond: a change committed up to a second after it was stamped is still read.
+    std::vector<std::string> keys, counts;
+    for (const auto& d : deltas) {
+      keys.push_back(d.key);
+      counts.push_back(num(d.count));
+    }
+    auto r = c.exec(
+        "WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms), "
+        "added AS (INSERT INTO shared_failures AS f (key, window_start, count, updated_ms) "
+        "  SELECT d.key, $3::bigint, d.count, (SELECT ms FROM clock) FROM unnest($1::text[], $2::bigint[]) AS d(key, count) "
+        "  ON CONFLICT (key) DO UPDATE SET "
+        "  count = CASE WHEN f.window_start + $4::bigint <= $3::bigint THEN excluded.count ELSE f.count + excluded.count END, "
+        "  window_start = CASE WHEN f.window_start + $4::bigint <= $3::bigint THEN excluded.window_start ELSE f.window_start END, "
+        "  updated_ms = excluded.updated_ms RETURNING f.key, f.window_start, f.count), "
+        "alive AS (INSERT INTO limit_nodes (node, seen_at) VALUES ($5::text, $3::bigint) "
+        "  ON CONFLICT (node) DO UPDATE SET seen_at = excluded.seen_at RETURNING node) "
+        "SELECT key, window_start, count, (SELECT ms FROM clock), "
+        "  (SELECT count(*) FROM limit_nodes WHERE seen_at >= $7::bigint AND node <> $5::text) + (SELECT count(*) FROM alive) "
+        "FROM added "
+        "UNION ALL SELECT key, window_start, count, (SELECT ms FROM clock), 0 FROM shared_failures "
+        "  WHERE updated_ms >= $6::bigint AND window_start + $4::bigint > $3::bigint AND key NOT IN (SELECT key FROM added) "
+        "UNION ALL SELECT NULL, 0, 0, (SELECT ms FROM clock), "
+        "  (SELECT count(*) FROM limit_nodes WHERE seen_at >= $7::bigint AND node <> $5::text) + (SELECT count(*) FROM alive)",
+        {text_array(keys), text_array(counts), num(now), num(window_seconds), node, num(since_ms - 1000),
+         num(now - kLiveNodeSeconds)});
+    FailureExchange x;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.is_null(i, 0)) {  // the last row: the clock and the nodes
+        x.read_at_ms = r.integer(i, 3);
+        x.live_nodes = static_cast<int>(std::max<int64_t>(1, r.integer(i, 4)));
+        continue;
+      }
+      x.changed.push_back(SharedFailure{r.text(i, 0), r.integer(i, 1), r.integer(i, 2)});
+    }
+    return x;
+  });
+}
+
+int PostgresStore::purge_failures(int64_t before) {
+  return with_connection([&](Connection& c) {
+    int n = c.exec("DELETE FROM shared_failures WHERE window_start < $1", {num(before)}).affected();
+    c.exec("DELETE FROM limit_nodes WHERE seen_at < $1", {num(before)});
+    return n;
   });
 }
 
@@ -454,13 +623,13 @@ bool PostgresStore::update_client(const ClientRecord& client, const std::vector<
     Transaction tx(c);
     auto params = client_params(client);
     // created_at does not change: $8 updated_at, $9 generation, $10, $11 previous, $12 auth_method,
-    // $13 jwks, $14 jwks_uri, $15 token_binding
+    // $13 jwks, $14 jwks_uri, $15 token_binding, $16 quota, $17 the generation read
     params.erase(params.begin() + 7);
     params.push_back(read_generation ? Param(*read_generation) : std::nullopt);
     auto r = c.exec("UPDATE clients SET name = $2, secret_sha256 = $3, scopes = $4, audience = $5, token_ttl = $6, "
                     "enabled = $7, updated_at = $8, generation = $9, previous_secret_sha256 = $10, "
-                    "previous_secret_until = $11, auth_method = $12, jwks = $13, jwks_uri = $14, token_binding = $15 "
-                    "WHERE id = $1 AND ($16::text IS NULL OR generation = $16)",
+                    "previous_secret_until = $11, auth_method = $12, jwks = $13, jwks_uri = $14, token_binding = $15, "
+                    "quota = $16 WHERE id = $1 AND ($17::text IS NULL OR generation = $17)",
                     params);
     if (r.affected() != 1) {
       if (c.exec("SELECT 1 FROM clients WHERE id = $1", {client.id}).rows() == 1)

@@ -47,6 +47,13 @@ class PostgresStore final : public Store {
   std::vector<bool> record_assertions(const std::vector<UsedAssertion>& batch) override;
   int purge_assertions(int64_t now) override;
 
+  std::vector<QuotaGrant> claim_quota(const std::string& node, const std::vector<QuotaClaim>& claims, int64_t now,
+                                      int64_t lease_seconds) override;
+  QuotaUse quota_use(const std::string& client_id, int64_t period_start, int64_t now) override;
+  int purge_quota(int64_t before) override;
+  FailureExchange exchange_failures(const std::string& node, const std::vector<FailureDelta>& deltas, int64_t since_ms,
+                                    int64_t now, int64_t window_seconds) override;
+  int purge_failures(int64_t before) override;
   std::string ensure_secret(const std::string& name, const std::string& candidate) override;
   std::optional<std::string> find_secret(const std::string& name) override;
   void append_audit(const std::vector<AuditRecord>& entries) override;

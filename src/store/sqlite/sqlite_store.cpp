@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/scope_list.hpp"
+#include "limits/quota.hpp"
 
 namespace tokengate::store::sqlite {
 namespace {
@@ -138,6 +139,36 @@ CREATE INDEX used_assertions_by_expiry ON used_assertions(expires_at);
     R"sql(
 ALTER TABLE clients ADD COLUMN token_binding TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: token quotas ("1000/day", limits/quota) and the leases the server takes of them
+    // (limits/quota_leases); failed authentications counted for all nodes (limits/shared_limits:
+    // one node on SQLite, the same code).
+    R"sql(
+ALTER TABLE clients ADD COLUMN quota TEXT NOT NULL DEFAULT '';
+CREATE TABLE quota_periods (
+  client_id    TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  period_end   INTEGER NOT NULL,
+  exhausted_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (client_id, period_start)
+) WITHOUT ROWID;
+CREATE TABLE quota_leases (
+  client_id    TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  node         TEXT NOT NULL,
+  used         INTEGER NOT NULL,
+  held         INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  PRIMARY KEY (client_id, period_start, node)
+) WITHOUT ROWID;
+CREATE TABLE shared_failures (
+  key          TEXT PRIMARY KEY,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  updated_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX shared_failures_by_update ON shared_failures(updated_ms);
+CREATE TABLE limit_nodes (node TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -185,12 +216,15 @@ ClientRecord read_client(const Statement& s) {
   c.jwks = s.text(13);
   c.jwks_uri = s.text(14);
   if (!read_token_binding(s.text(15), c)) throw StoreError("client " + c.id + " has a malformed token_binding");
+  auto quota = limits::parse_quota(s.text(16));
+  if (!quota) throw StoreError("client " + c.id + " has a malformed quota " + s.text(16));
+  c.quota = *quota;
   return c;
 }
 
 constexpr const char* kSelectClient =
     "SELECT id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, updated_at, generation, "
-    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding FROM clients";
+    "previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, token_binding, quota FROM clients";
 
 constexpr const char* kSelectKey =
     "SELECT kid, alg, private_pem, created_at, retired_at, activates_at, withdrawn_at, public_jwk FROM signing_keys";
@@ -286,12 +320,13 @@ void SqliteStore::insert_client(const ClientRecord& c, const AuditRecord* audit)
   Statement s(conn_,
               "INSERT INTO clients (id, name, secret_sha256, scopes, audience, token_ttl, enabled, created_at, "
               "updated_at, generation, previous_secret_sha256, previous_secret_until, auth_method, jwks, jwks_uri, "
-              "token_binding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+              "token_binding, quota) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.created_at).bind(9, c.updated_at).bind(10, c.generation);
   bind_previous_secret(s, 11, c);
   s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri).bind(16, token_binding_json(c));
+  s.bind(17, limits::quota_text(c.quota));
   s.run();
   if (audit) insert_audit(*audit);
   tx.commit();
@@ -304,13 +339,14 @@ bool SqliteStore::update_client(const ClientRecord& c, const std::vector<Revocat
   Statement s(conn_,
               "UPDATE clients SET name = ?2, secret_sha256 = ?3, scopes = ?4, audience = ?5, token_ttl = ?6, "
               "enabled = ?7, updated_at = ?8, generation = ?9, previous_secret_sha256 = ?11, previous_secret_until = ?12, "
-              "auth_method = ?13, jwks = ?14, jwks_uri = ?15, token_binding = ?16 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
+              "auth_method = ?13, jwks = ?14, jwks_uri = ?15, token_binding = ?16, quota = ?17 WHERE id = ?1 AND (?10 IS NULL OR generation = ?10)");
   s.bind(1, c.id).bind(2, c.name).bind_blob(3, c.secret_digest.data(), c.secret_digest.size());
   s.bind(4, common::join_scopes(c.scopes)).bind(5, c.audience).bind(6, c.token_ttl).bind(7, int64_t{c.enabled});
   s.bind(8, c.updated_at).bind(9, c.generation);
   if (read_generation) s.bind(10, *read_generation); else s.bind_null(10);
   bind_previous_secret(s, 11, c);
   s.bind(13, std::string(auth_name(c.auth))).bind(14, c.jwks).bind(15, c.jwks_uri).bind(16, token_binding_json(c));
+  s.bind(17, limits::quota_text(c.quota));
   s.run();
   if (s.changes() != 1) {  // rolled back
     Statement exists(conn_, "SELECT 1 FROM clients WHERE id = ?1");
@@ -581,6 +617,138 @@ std::optional<std::string> SqliteStore::find_secret(const std::string& name) {
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
   return s.text(0);
+}
+
+// Without the fsync of every other write (as record_assertions): a claim lost to a power cut
+// forgets at most the tokens issued since the one before.
+class SqliteStore::Unsynced {
+ public:
+  explicit Unsynced(Connection& conn) : conn_(conn) { conn_.exec("PRAGMA synchronous=NORMAL"); }
+  ~Unsynced() {
+    try {
+      conn_.exec("PRAGMA synchronous=FULL");
+    } catch (...) {
+    }
+  }
+
+ private:
+  Connection& conn_;
+};
+
+std::vector<QuotaGrant> SqliteStore::claim_quota(const std::string& node, const std::vector<QuotaClaim>& claims,
+                                                 int64_t now, int64_t lease_seconds) {
+  std::lock_guard lock(mutex_);
+  Unsynced unsynced(conn_);
+  Transaction tx(conn_);  // BEGIN IMMEDIATE: the one writer, so no other claim runs meanwhile
+  Statement period(conn_, "INSERT OR IGNORE INTO quota_periods (client_id, period_start, period_end) VALUES (?1, ?2, ?3)");
+  Statement mine(conn_,
+                 "INSERT INTO quota_leases (client_id, period_start, node, used, held, expires_at) "
+                 "VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (client_id, period_start, node) DO UPDATE SET "
+                 "used = max(used, excluded.used), held = 0, expires_at = excluded.expires_at RETURNING used");
+  Statement others(conn_,
+                   "SELECT coalesce(sum(used), 0), coalesce(sum(CASE WHEN expires_at > ?4 THEN held ELSE 0 END), 0) "
+                   "FROM quota_leases WHERE client_id = ?1 AND period_start = ?2 AND node <> ?3");
+  Statement hold(conn_, "UPDATE quota_leases SET held = ?4 WHERE client_id = ?1 AND period_start = ?2 AND node = ?3");
+  Statement exhaust(conn_,
+                    "UPDATE quota_periods SET exhausted_at = ?3 WHERE client_id = ?1 AND period_start = ?2 AND exhausted_at = 0");
+  std::vector<QuotaGrant> grants;
+  for (const auto& c : claims) {
+    period.reset();
+    period.bind(1, c.client_id).bind(2, c.period_start).bind(3, c.period_end).run();
+    mine.reset();
+    mine.bind(1, c.client_id).bind(2, c.period_start).bind(3, node).bind(4, c.used).bind(5, now + lease_seconds);
+    if (!mine.step()) throw StoreError("the quota lease of " + c.client_id + " was not written");
+    int64_t used = mine.integer(0);
+    while (mine.step()) {
+    }
+    others.reset();
+    others.bind(1, c.client_id).bind(2, c.period_start).bind(3, node).bind(4, now);
+    others.step();
+    QuotaGrant g;
+    g.held_elsewhere = others.integer(1);
+    g.period_used = others.integer(0) + used;
+    g.held = std::max<int64_t>(0, std::min(c.want, c.limit - g.period_used - g.held_elsewhere));
+    hold.reset();
+    hold.bind(1, c.client_id).bind(2, c.period_start).bind(3, node).bind(4, g.held).run();
+    if (c.refused && g.period_used >= c.limit) {
+      exhaust.reset();
+      exhaust.bind(1, c.client_id).bind(2, c.period_start).bind(3, now).run();
+      g.first_exhaustion = exhaust.changes() == 1;
+    }
+    grants.push_back(g);
+  }
+  tx.commit();
+  return grants;
+}
+
+QuotaUse SqliteStore::quota_use(const std::string& client_id, int64_t period_start, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_,
+              "SELECT coalesce(sum(used), 0), coalesce(sum(CASE WHEN expires_at > ?3 THEN held ELSE 0 END), 0), "
+              "(SELECT exhausted_at FROM quota_periods WHERE client_id = ?1 AND period_start = ?2) "
+              "FROM quota_leases WHERE client_id = ?1 AND period_start = ?2");
+  s.bind(1, client_id).bind(2, period_start).bind(3, now);
+  QuotaUse use;
+  if (s.step()) {
+    use.used = s.integer(0);
+    use.held = s.integer(1);
+    use.exhausted = !s.is_null(2) && s.integer(2) > 0;
+  }
+  return use;
+}
+
+int SqliteStore::purge_quota(int64_t before) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(conn_);
+  Statement leases(conn_,
+                   "DELETE FROM quota_leases WHERE (client_id, period_start) IN "
+                   "(SELECT client_id, period_start FROM quota_periods WHERE period_end < ?1)");
+  leases.bind(1, before).run();
+  Statement periods(conn_, "DELETE FROM quota_periods WHERE period_end < ?1");
+  periods.bind(1, before).run();
+  tx.commit();
+  return periods.changes();
+}
+
+FailureExchange SqliteStore::exchange_failures(const std::string& node, const std::vector<FailureDelta>& deltas,
+                                               int64_t since_ms, int64_t now, int64_t window_seconds) {
+  std::lock_guard lock(mutex_);
+  Unsynced unsynced(conn_);
+  Transaction tx(conn_);
+  int64_t now_ms = now * 1000;
+  Statement add(conn_,
+                "INSERT INTO shared_failures (key, window_start, count, updated_ms) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                "count = CASE WHEN window_start + ?5 <= ?2 THEN excluded.count ELSE count + excluded.count END, "
+                "window_start = CASE WHEN window_start + ?5 <= ?2 THEN excluded.window_start ELSE window_start END, "
+                "updated_ms = excluded.updated_ms");
+  for (const auto& d : deltas) {
+    add.reset();
+    add.bind(1, d.key).bind(2, now).bind(3, d.count).bind(4, now_ms).bind(5, window_seconds).run();
+  }
+  Statement alive(conn_, "INSERT INTO limit_nodes (node, seen_at) VALUES (?1, ?2) "
+                         "ON CONFLICT (node) DO UPDATE SET seen_at = excluded.seen_at");
+  alive.bind(1, node).bind(2, now).run();
+  FailureExchange x;
+  x.read_at_ms = now_ms;
+  Statement changed(conn_, "SELECT key, window_start, count FROM shared_failures WHERE updated_ms >= ?1 AND window_start + ?2 > ?3");
+  changed.bind(1, since_ms - 1000).bind(2, window_seconds).bind(3, now);
+  while (changed.step()) x.changed.push_back(SharedFailure{changed.text(0), changed.integer(1), changed.integer(2)});
+  Statement nodes(conn_, "SELECT count(*) FROM limit_nodes WHERE seen_at >= ?1");
+  nodes.bind(1, now - kLiveNodeSeconds);
+  nodes.step();
+  x.live_nodes = static_cast<int>(std::max<int64_t>(1, nodes.integer(0)));
+  tx.commit();
+  return x;
+}
+
+int SqliteStore::purge_failures(int64_t before) {
+  std::lock_guard lock(mutex_);
+  Statement s(conn_, "DELETE FROM shared_failures WHERE window_start < ?1");
+  s.bind(1, before).run();
+  Statement nodes(conn_, "DELETE FROM limit_nodes WHERE seen_at < ?1");
+  nodes.bind(1, before).run();
+  return s.changes();
 }
 
 // One transaction (one fsync) for the batch, but an entry SQLite refuses loses only itself.
