@@ -94,6 +94,19 @@ std::optional<bool> boolean_field(const boost::json::object& body, std::string_v
   return it->value().as_bool();
 }
 
+// A token quota: "1000/day" (N/min, N/h, N/day, N/month), or null or "none" for none.
+std::optional<limits::Quota> quota_field(const boost::json::object& body) {
+  auto it = body.find("quota");
+  if (it == body.end()) return std::nullopt;
+  if (it->value().is_null()) return limits::Quota{};
+  std::optional<limits::Quota> quota;
+  if (it->value().is_string()) quota = limits::parse_quota(std::string_view(it->value().as_string()));
+  if (!quota)
+    throw Refusal{400, "invalid_request",
+                  "quota must be \"N/min\", \"N/h\", \"N/day\" or \"N/month\" (N from 1), or null for none."};
+  return quota;
+}
+
 // A JWKS given as a JSON object (RFC 7591 §2 `jwks`), as its text.
 std::optional<std::string> jwks_field(const boost::json::object& body) {
   auto it = body.find("jwks");
@@ -287,7 +300,7 @@ http::Response AdminApi::create_client(const Call& call) const {
   only(body, {"name", "scope", "audience", "token_ttl", "token_endpoint_auth_method", "jwks", "jwks_uri",
               "tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
               "tls_client_auth_san_ip", "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens",
-              "dpop_bound_access_tokens"});
+              "dpop_bound_access_tokens", "quota"});
   issuer::ClientSpec spec;
   // RFC 7591 §2's names: client_secret_basic and client_secret_post are the same client here.
   std::string method = string_field(body, "token_endpoint_auth_method").value_or("client_secret_basic");
@@ -302,6 +315,7 @@ http::Response AdminApi::create_client(const Call& call) const {
   if (auto name = tls_name_field(body)) spec.tls_name = *name;
   spec.certificate_bound = boolean_field(body, "tls_client_certificate_bound_access_tokens").value_or(true);
   spec.require_dpop = boolean_field(body, "dpop_bound_access_tokens").value_or(false);
+  spec.quota = quota_field(body).value_or(limits::Quota{});
   spec.jwks = jwks_field(body).value_or("");
   spec.jwks_uri = string_field(body, "jwks_uri").value_or("");
   auto name = string_field(body, "name");
@@ -331,20 +345,22 @@ http::Response AdminApi::client(const Call& call, const std::string& id, std::st
     if (method == "GET") {
       auto c = store_.find_client(id);
       if (!c) throw no_such_client(id);
-      return json(200, client_json(*c));
+      auto out = client_json(*c);
+      out["quota_use"] = quota_use_json(*c, store_, static_cast<int64_t>(std::time(nullptr)));
+      return json(200, out);
     }
     if (method == "PATCH") {
       auto body = body_object(call.request);
       only(body, {"name", "scope", "audience", "token_ttl", "enabled", "jwks", "jwks_uri", "tls_client_auth_subject_dn",
                   "tls_client_auth_san_dns", "tls_client_auth_san_uri", "tls_client_auth_san_ip",
                   "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens",
-                  "dpop_bound_access_tokens"});
+                  "dpop_bound_access_tokens", "quota"});
       issuer::ClientUpdate update{string_field(body, "name"), string_field(body, "scope"),
                                   string_field(body, "audience"), integer_field(body, "token_ttl"),
                                   boolean_field(body, "enabled"), jwks_field(body), string_field(body, "jwks_uri"),
                                   tls_name_field(body),
                                   boolean_field(body, "tls_client_certificate_bound_access_tokens"),
-                                  boolean_field(body, "dpop_bound_access_tokens")};
+                                  boolean_field(body, "dpop_bound_access_tokens"), quota_field(body)};
       auto c = issuer::update_client(store_, id, update, call.actor);  // one write, one audit entry
       if (!c) throw no_such_client(id);
       after_write();

@@ -1,5 +1,6 @@
 #include "admin/admin_json.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <boost/json/parse.hpp>
@@ -26,6 +27,7 @@ boost::json::object client_json(const store::ClientRecord& c) {
   if (c.tls_name.kind != store::ClientRecord::TlsNameKind::none) o[store::tls_name_member(c.tls_name.kind)] = c.tls_name.value;
   o["tls_client_certificate_bound_access_tokens"] = c.certificate_bound || c.authenticates_by_certificate();
   o["dpop_bound_access_tokens"] = c.require_dpop;
+  o["quota"] = c.quota.set() ? boost::json::value(limits::quota_text(c.quota)) : boost::json::value(nullptr);
   if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
   if (!c.jwks.empty()) {
     boost::system::error_code ec;
@@ -38,6 +40,19 @@ boost::json::object client_json(const store::ClientRecord& c) {
     o["old_secret_until_time"] = rfc3339(c.previous_secret_until);
   }
   return o;
+}
+
+boost::json::value quota_use_json(const store::ClientRecord& c, store::Store& store, int64_t now) {
+  if (!c.quota.set()) return nullptr;
+  auto window = limits::quota_window(c.quota.period, now);
+  auto use = store.quota_use(c.id, window.start, now);
+  return boost::json::object{{"quota", limits::quota_text(c.quota)},
+                             {"limit", c.quota.limit},
+                             {"period_start", rfc3339(window.start)},
+                             {"resets_at", rfc3339(window.end)},
+                             {"used", use.used},
+                             {"remaining", std::max<int64_t>(0, c.quota.limit - use.used)},
+                             {"exhausted", use.exhausted || use.used >= c.quota.limit}};
 }
 
 const char* key_status(const store::KeyRecord& k, int64_t now) {

@@ -7,11 +7,17 @@
 #include "store/audit_record.hpp"
 #include "store/client_record.hpp"
 #include "store/key_record.hpp"
+#include "store/store.hpp"
 
 namespace tokengate::admin {
 
 // A client's settings; never its secret or the secret's digest.
 boost::json::object client_json(const store::ClientRecord& client);
+
+// A client's use of its quota in the period holding `now`, as the store knows it (what the nodes
+// last reported, at most a second old while they are busy): {quota, period_start, resets_at, used,
+// remaining, exhausted}. Null if the client has no quota.
+boost::json::value quota_use_json(const store::ClientRecord& client, store::Store& store, int64_t now);
 
 // What a key does at `now`: pending (published, not signing yet), active, retired (published,
 // signing no more), withdrawn (neither).

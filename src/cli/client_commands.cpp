@@ -25,13 +25,34 @@ namespace {
 
 using admin::client_json;
 
-void print_client(const store::ClientRecord& c) {
+// "--quota 1000/day" → the quota, or a usage error naming the forms.
+limits::Quota quota_option(const std::string& text) {
+  auto quota = limits::parse_quota(text);
+  if (!quota)
+    throw UsageError("--quota must be N/min, N/h, N/day or N/month (N from 1), or none, got '" + text + "'");
+  return *quota;
+}
+
+// The quota and its use this period (what the nodes last reported to the store).
+void print_quota(const store::ClientRecord& c, store::Store* store) {
+  if (!c.quota.set()) return;
+  std::cout << "quota:      " << limits::quota_text(c.quota);
+  if (store) {
+    auto use = admin::quota_use_json(c, *store, static_cast<int64_t>(std::time(nullptr))).as_object();
+    std::cout << ", " << use["used"].as_int64() << " used this period (" << use["remaining"].as_int64()
+              << " left; resets " << use["resets_at"].as_string().c_str() << ")";
+  }
+  std::cout << "\n";
+}
+
+void print_client(const store::ClientRecord& c, store::Store* store = nullptr) {
   std::cout << "client_id:  " << c.id << "\n"
             << "name:       " << c.name << "\n"
             << "status:     " << (c.enabled ? "enabled" : "disabled") << "\n"
             << "scope:      " << common::join_scopes(c.scopes) << "\n"
             << "audience:   " << (c.audience.empty() ? "(server default)" : c.audience) << "\n"
             << "token_ttl:  " << (c.token_ttl ? std::to_string(c.token_ttl) + " s" : "(server default)") << "\n";
+  print_quota(c, store);
   if (c.require_dpop) std::cout << "dpop:       required (dpop_bound_access_tokens)\n";
   if (!c.certificate_bound) std::cout << "binding:    its tokens are never bound to a client certificate\n";
   if (c.auth == store::ClientRecord::Auth::tls_client_auth) {
@@ -119,6 +140,7 @@ struct ClientArgs {
   std::string auth = "client_secret";  // create --auth
   std::string jwks_file;               // create|update --jwks
   std::string certificate_file;        // create|update --certificate
+  std::string quota;                   // create --quota
 };
 
 CLI::App* subcommand(CLI::App& parent, const char* name, const char* help, ClientArgs& args, bool takes_id) {
@@ -155,6 +177,9 @@ void add_client_commands(CLI::App& app, Action& run) {
                      "false: never");
   create->add_flag("--require-dpop", args.spec.require_dpop,
                    "it gets DPoP-bound tokens only: a token request without a DPoP proof is refused (RFC 9449 §5.2)");
+  create->add_option("--quota", args.quota,
+                     "at most N tokens per UTC minute, hour, day or month, counted across every node: N/min, "
+                     "N/h, N/day, N/month (default: none)");
   create->add_option("--jwks", args.jwks_file, "private_key_jwt: a file holding the client's public keys (a JWKS)");
   create->add_option("--jwks-uri", args.spec.jwks_uri, "private_key_jwt: the http(s) URL where it publishes its keys");
   create->callback([&run] {
@@ -164,6 +189,7 @@ void add_client_commands(CLI::App& app, Action& run) {
         throw UsageError("--auth must be client_secret, private_key_jwt, tls_client_auth or "
                          "self_signed_tls_client_auth, got '" + args.auth + "'");
       args.spec.auth = *auth;
+      if (!args.quota.empty()) args.spec.quota = quota_option(args.quota);
       if (!args.jwks_file.empty()) args.spec.jwks = read_jwks_file(args.jwks_file);
       if (!args.certificate_file.empty()) {
         if (!args.jwks_file.empty()) throw UsageError("give --certificate or --jwks, not both");
@@ -207,10 +233,16 @@ void add_client_commands(CLI::App& app, Action& run) {
 
   subcommand(*client, "show", "show one client", args, true)->callback([&run] {
     run = [] {
-      auto c = args.store.open_existing()->find_client(args.id);
+      auto store = args.store.open_existing();
+      auto c = store->find_client(args.id);
       if (!c) return no_such_client(args.id);
-      if (args.json) std::cout << boost::json::serialize(client_json(*c)) << "\n";
-      else print_client(*c);
+      if (args.json) {
+        auto out = client_json(*c);
+        out["quota_use"] = admin::quota_use_json(*c, *store, static_cast<int64_t>(std::time(nullptr)));
+        std::cout << boost::json::serialize(out) << "\n";
+      } else {
+        print_client(*c, store.get());
+      }
       return 0;
     };
   });
@@ -223,6 +255,9 @@ void add_client_commands(CLI::App& app, Action& run) {
                                            "the `aud` of its tokens (\"\": the server's)");
   update->add_option_function<int64_t>("--ttl", [](int64_t v) { args.update.token_ttl = v; },
                                        "token lifetime in seconds (0: the server's)");
+  update->add_option_function<std::string>("--quota", [](const std::string& v) { args.update.quota = quota_option(v); },
+                                           "N/min, N/h, N/day or N/month across every node; none removes it "
+                                           "(tokens issued this period still count)");
   update->add_option("--jwks", args.jwks_file, "private_key_jwt: replace its keys by those of this JWKS file");
   update->add_option_function<std::string>("--jwks-uri", [](const std::string& v) { args.update.jwks_uri = v; },
                                            "private_key_jwt: take its keys from this URL instead");

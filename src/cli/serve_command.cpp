@@ -1,4 +1,7 @@
 // tokengate serve: the token service.
+#include <unistd.h>
+
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -10,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/admin_api.hpp"
+#include "admin/admin_json.hpp"
 #include "admin/admin_listener.hpp"
 #include "audit/trail_writer.hpp"
 #include "cli/commands.hpp"
@@ -28,6 +32,8 @@
 #include "issuer/key_rotation.hpp"
 #include "issuer/snapshot_loader.hpp"
 #include "limits/client_limits.hpp"
+#include "limits/quota_leases.hpp"
+#include "limits/shared_limits.hpp"
 #include "oauth/dpop_nonce.hpp"
 #include "observe/log.hpp"
 #include "observe/metrics.hpp"
@@ -139,6 +145,27 @@ http::ServerOptions server_options(const config::Config& config) {
   return options;
 }
 
+// This process's name among the nodes sharing the store: a restarted node is a new one (its
+// predecessor's reported use stays counted, its leases lapse).
+std::string node_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  unsigned char nonce[4];
+  common::random_bytes(nonce, sizeof nonce);
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", nonce[0], nonce[1], nonce[2], nonce[3]);
+  return std::string(host) + "/" + std::to_string(::getpid()) + "/" + hex;
+}
+
+// The first refusal of a client's period, on whichever node: one audit entry, cluster-wide.
+void audit_exhaustion(audit::TrailWriter& trail, const std::string& client_id, const limits::Quota& quota,
+                      const limits::QuotaWindow& window) {
+  trail.noted("quota.exhausted", client_id, "",
+              boost::json::serialize(boost::json::object{{"quota", limits::quota_text(quota)},
+                                                         {"period_start", admin::rfc3339(window.start)},
+                                                         {"resets_at", admin::rfc3339(window.end)}}));
+}
+
 limits::LimitSettings limit_settings(const config::Config& config) {
   limits::LimitSettings s;
   s.failures = static_cast<int>(config.auth_failure_limit);
@@ -222,6 +249,17 @@ int serve_issuer(const config::Config& config) {
   issuer::IssuerMode mode(state, watcher, *store);
   mode.set_notes(&notes);
   limits::ClientLimits limits(limit_settings(config));
+  // Quotas and abuse limits held by all nodes on the store (one node on SQLite: quotas only).
+  std::string node = node_name();
+  limits::StoreLeaseSource lease_source(*store, node);
+  limits::QuotaLeases quotas(lease_source, {});
+  quotas.on_exhausted([&trail](const std::string& id, const limits::Quota& quota, const limits::QuotaWindow& window) {
+    audit_exhaustion(trail, id, quota, window);
+  });
+  mode.set_quotas(&quotas);
+  std::unique_ptr<limits::SharedLimits> shared_limits;
+  if (store::shared_by_nodes(config)) shared_limits = std::make_unique<limits::SharedLimits>(limits, *store, node);
+  mode.set_shared_limits(shared_limits.get());
   front::Routes routes(mode, {&limits, &failures});
   routes.set_client_certificates(!config.tls_client_ca.empty() || !config.client_cert_header.empty(), config.mtls_url);
   routes.add_to(router);
@@ -232,6 +270,7 @@ int serve_issuer(const config::Config& config) {
   observe::Metrics::instance().set_mode("issuer");
   auto gauges = server_metrics(server);
   auto issuer_gauges = issuer_metrics(state, watcher);
+  auto limit_gauges = limit_metrics(quotas, shared_limits.get());
   admin::AdminApi admin_api(*store, mode.token_verifier(), {alg, config.key_publish_delay, kek, !config.tls_cert.empty()},
                             [&watcher] { watcher.reload_now(); }, &trail);
   admin_api.add_to(admin_router);
@@ -252,6 +291,8 @@ int serve_issuer(const config::Config& config) {
   if (store_was_empty && trial_run(config)) create_demo_client(*store, state.settings.issuer + "/connect/token");
   warn_if_plain_on_network(config);
   watcher.start();
+  quotas.start();
+  if (shared_limits) shared_limits->start();
 
   spdlog::info("tokengate {} listening on {}:{} ({} threads), issuer {}, store {}, signing key {} ({})",
                TOKENGATE_VERSION, config.listen_host, server.port(), server.threads(), state.settings.issuer,
@@ -261,6 +302,8 @@ int serve_issuer(const config::Config& config) {
   serve_routes(server, routes, state.settings.issuer);
   stop_admin.signals.reset();
   admin.reset();
+  if (shared_limits) shared_limits->stop();
+  quotas.stop();
   watcher.stop();
   spdlog::info("stopped");
   return 0;

@@ -1,5 +1,8 @@
 #include "cli/serve_metrics.hpp"
 
+#include <algorithm>
+
+#include "observe/exposition.hpp"
 #include "observe/metrics.hpp"
 #include "proxy/proxy_metrics.hpp"
 
@@ -37,6 +40,33 @@ MetricHandles issuer_metrics(const issuer::IssuerState& state, const store::Stor
     out.sample("tokengate_store_poll_error_percent", "", static_cast<uint64_t>(recent.error_rate * 100 + 0.5));
     out.family("tokengate_store_poll_latency_microseconds", "gauge", "Mean latency of the recent store polls.");
     out.sample("tokengate_store_poll_latency_microseconds", "", static_cast<uint64_t>(recent.mean_latency_ms * 1000));
+  })};
+}
+
+MetricHandles limit_metrics(const limits::QuotaLeases& quotas, const limits::SharedLimits* shared) {
+  auto& metrics = observe::Metrics::instance();
+  return {metrics.add_collector([&quotas, shared](observe::Exposition& out) {
+    out.family("tokengate_quota_grants_total", "counter", "Grants of clients with a quota, by this node's answer.");
+    out.sample("tokengate_quota_grants_total", "outcome=\"issued\"", quotas.issued());
+    out.sample("tokengate_quota_grants_total", "outcome=\"refused\"", quotas.refusals());
+    out.family("tokengate_quota_store_claims_total", "counter",
+               "Round trips to the store for quota leases (all clients' claims in one).");
+    out.sample("tokengate_quota_store_claims_total", "", quotas.claims());
+    out.family("tokengate_quota_used_ratio", "gauge",
+               "Use of the quota in the current period, as this node knows it, for the clients nearest theirs.");
+    for (const auto& use : quotas.nearest_quota(kQuotaClientsShown))
+      out.sample("tokengate_quota_used_ratio", "client_id=" + observe::Exposition::label_value(use.client_id),
+                 static_cast<double>(use.used) / static_cast<double>(std::max<int64_t>(1, use.quota.limit)));
+    bool local = quotas.local_only() || (shared && shared->local_only());
+    out.family("tokengate_limits_node_local", "gauge",
+               "1 while the store cannot be reached and quotas and lock-outs are counted by this node alone.");
+    out.sample("tokengate_limits_node_local", "", uint64_t{local ? 1u : 0u});
+    if (shared) {
+      out.family("tokengate_limits_live_nodes", "gauge", "Nodes sharing lock-outs and rates through the store.");
+      out.sample("tokengate_limits_live_nodes", "", static_cast<uint64_t>(shared->live_nodes()));
+      out.family("tokengate_limits_store_exchanges_total", "counter", "Exchanges of failure counts with the store.");
+      out.sample("tokengate_limits_store_exchanges_total", "", shared->exchanges());
+    }
   })};
 }
 

@@ -137,6 +137,7 @@ std::string settings_json(const store::ClientRecord& c) {
   if (c.tls_name.kind != store::ClientRecord::TlsNameKind::none) o[store::tls_name_member(c.tls_name.kind)] = c.tls_name.value;
   if (!c.certificate_bound) o["tls_client_certificate_bound_access_tokens"] = false;
   if (c.require_dpop) o["dpop_bound_access_tokens"] = true;
+  if (c.quota.set()) o["quota"] = limits::quota_text(c.quota);
   if (c.auth != store::ClientRecord::Auth::secret) {
     o["auth"] = store::auth_name(c.auth);
     if (!c.jwks_uri.empty()) o["jwks_uri"] = c.jwks_uri;
@@ -185,6 +186,7 @@ CreatedClient create_client(store::Store& store, const ClientSpec& spec, const a
   r.tls_name = canonical_name(spec.tls_name);
   r.certificate_bound = spec.certificate_bound;
   r.require_dpop = spec.require_dpop;
+  r.quota = spec.quota;
   if (r.auth != store::ClientRecord::Auth::secret) created.secret.clear();  // its digest matches nothing given out
   r.scopes = common::split_scopes(spec.scope);
   r.audience = spec.audience;
@@ -204,7 +206,7 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
                     update.audience.value_or(client.audience), update.token_ttl.value_or(client.token_ttl),
                     client.auth, client.jwks, client.jwks_uri,
                     update.tls_name.value_or(client.tls_name), update.certificate_bound.value_or(client.certificate_bound),
-                    update.require_dpop.value_or(client.require_dpop)};
+                    update.require_dpop.value_or(client.require_dpop), update.quota.value_or(client.quota)};
     if (update.jwks || update.jwks_uri) {
       if (client.auth == store::ClientRecord::Auth::secret || client.auth == store::ClientRecord::Auth::tls_client_auth)
         throw InvalidClientInput(std::string("the client authenticates with ") +
@@ -220,6 +222,7 @@ std::optional<store::ClientRecord> update_client(store::Store& store, const std:
     client.tls_name = canonical_name(spec.tls_name);
     client.certificate_bound = spec.certificate_bound;
     client.require_dpop = spec.require_dpop;
+    client.quota = spec.quota;
     auto scopes = common::split_scopes(spec.scope);
     // A scope taken away must end the tokens that carry it, for offline verifiers too; a status list
     // cannot tell tokens apart by scope, so every token the client holds is revoked (it gets new

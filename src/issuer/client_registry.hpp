@@ -8,6 +8,7 @@
 #include <string>
 
 #include "audit/actor.hpp"
+#include "limits/quota.hpp"
 #include "store/store.hpp"
 
 namespace tokengate::issuer {
@@ -32,6 +33,7 @@ struct ClientSpec {
   store::ClientRecord::TlsName tls_name{};
   bool certificate_bound = true;  // false: tokens are never bound to its certificate (not for mTLS clients)
   bool require_dpop = false;      // no token without a DPoP proof
+  limits::Quota quota{};          // tokens per period across the nodes; none by default
 };
 
 struct CreatedClient {
@@ -52,6 +54,7 @@ struct ClientUpdate {
   std::optional<store::ClientRecord::TlsName> tls_name;  // a tls_client_auth client's certificate name
   std::optional<bool> certificate_bound;
   std::optional<bool> require_dpop;
+  std::optional<limits::Quota> quota;  // a quota of none removes it
 };
 
 CreatedClient create_client(store::Store& store, const ClientSpec& spec, const audit::Actor& actor = {});

@@ -299,30 +299,23 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
     return authenticate_by_assertion(
         request, credentials,
         [this, &gate, body = request.body, sdk_route = request.sdk_route, offer = binding_offer(request.http),
-         respond = std::move(respond)](ClientOrError auth) {
+         loop = request.http.loop, respond = std::move(respond)](ClientOrError auth) {
           if (auto* e = std::get_if<oauth::OAuthError>(&auth)) return respond(e->to_response());
           const auto& authenticated = std::get<Authenticated>(auth);
           const store::ClientRecord& client = authenticated.client;
           auto bound = token_binding(offer, client);
           if (auto* e = std::get_if<oauth::OAuthError>(&bound)) return respond(with_dpop_nonce(e->to_response(), offer));
           if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
-          if (!first_use_of_proof(std::get<Binding>(bound))) return respond(proof_used_before().to_response());
-          std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
-          try {  // run later, on the loop, outside the router's guard: an exception must still answer
-            const auto& binding = std::get<Binding>(bound);
-            GrantAsk ask{.body = body,
-                         .sdk_route = sdk_route,
-                         .actor = authenticated.actor ? &*authenticated.actor : nullptr,
-                         .dpop_jkt = binding.jkt,
-                         .certificate = binding.x5t};
-            result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
-          } catch (const std::exception& e) {
-            spdlog::error("token grant failed: {}", e.what());
-            result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
-          }
-          if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
-          note_federated(authenticated);  // only once the grant succeeded
-          respond(with_dpop_nonce(std::get<http::Response>(std::move(result)), offer));
+          const auto& binding = std::get<Binding>(bound);
+          auto later = [&]() -> std::function<void()> {
+            auto kept = std::make_shared<std::tuple<oauth::FormParams, Authenticated, Binding>>(body, authenticated, binding);
+            return [this, kept, sdk_route, proofs = offer.proofs, respond] {
+              const auto& [body, authenticated, binding] = *kept;
+              grant(body, sdk_route, authenticated.client, binding, proofs, &authenticated, respond);
+            };
+          };
+          if (!within_quota(client, *loop, respond, later)) return;
+          grant(body, sdk_route, client, binding, offer.proofs, &authenticated, respond);
         });
   }
   AuthResult auth = check_presented(credentials, request.http);
@@ -336,13 +329,73 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
     binding = std::move(std::get<Binding>(bound));
   }
   if (auto refusal = gate.admit(client.id)) return respond(std::move(*refusal));
-  if (!first_use_of_proof(binding)) return respond(proof_used_before().to_response());
+  int proofs = request.http.dpop_count;
+  auto later = [&]() -> std::function<void()> {
+    // The snapshot's record may be replaced while the grant waits: it keeps the one it was checked against.
+    auto kept = std::make_shared<std::tuple<oauth::FormParams, store::ClientRecord, Binding>>(request.body, client, binding);
+    return [this, kept, sdk_route = request.sdk_route, proofs, respond] {
+      const auto& [body, client, binding] = *kept;
+      grant(body, sdk_route, client, binding, proofs, nullptr, respond);
+    };
+  };
+  if (!within_quota(client, *request.http.loop, respond, later)) return;
+  grant(request.body, request.sdk_route, client, binding, proofs, nullptr, respond);
+}
 
-  GrantAsk ask{.body = request.body, .sdk_route = request.sdk_route, .dpop_jkt = binding.jkt, .certificate = binding.x5t};
-  auto result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
+namespace {
+
+// A grant its quota refuses: 429 naming the quota and when it resets, or 503 while too many wait.
+http::Response quota_refusal_response(const limits::QuotaAnswer& answer) {
+  if (answer.kind == limits::QuotaAnswer::Kind::busy) {
+    http::Response r = oauth::OAuthError{503, "temporarily_unavailable",
+                                         "Too many token requests are waiting for their quota; retry shortly."}
+                           .to_response();
+    r.header("Retry-After", "1");
+    return r;
+  }
+  return front::too_many_requests(limits::quota_refusal(answer, unix_now()));
+}
+
+}  // namespace
+
+bool IssuerMode::within_quota(const store::ClientRecord& client, boost::asio::io_context& loop,
+                              const http::Respond& respond, const std::function<std::function<void()>()>& later) const {
+  if (!quotas_ || !client.quota.set()) return true;
+  auto answer = quotas_->take(client.id, client.quota, nullptr);
+  if (!answer) {
+    auto resume = later();
+    answer = quotas_->take(client.id, client.quota,
+                           http::answer_on<limits::QuotaAnswer>(loop, [resume, respond](limits::QuotaAnswer a) {
+                             if (a.kind == limits::QuotaAnswer::Kind::issued) return resume();
+                             respond(quota_refusal_response(a));
+                           }));
+    if (!answer) return false;
+  }
+  if (answer->kind == limits::QuotaAnswer::Kind::issued) return true;
+  respond(quota_refusal_response(*answer));
+  return false;
+}
+
+void IssuerMode::grant(const oauth::FormParams& body, bool sdk_route, const store::ClientRecord& client,
+                       const Binding& binding, int proofs, const Authenticated* authenticated,
+                       const http::Respond& respond) const {
+  if (!first_use_of_proof(binding)) return respond(proof_used_before().to_response());
+  std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
+  try {  // may run later, on the loop, outside the router's guard: an exception must still answer
+    GrantAsk ask{.body = body,
+                 .sdk_route = sdk_route,
+                 .actor = authenticated && authenticated->actor ? &*authenticated->actor : nullptr,
+                 .dpop_jkt = binding.jkt,
+                 .certificate = binding.x5t};
+    result = grant_client_credentials(ask, client, store::read_snapshot(state_.keys), state_.settings);
+  } catch (const std::exception& e) {
+    spdlog::error("token grant failed: {}", e.what());
+    result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
+  }
   if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
+  if (authenticated) note_federated(*authenticated);  // only once the grant succeeded
   http::Response response = std::get<http::Response>(std::move(result));
-  if (state_.settings.dpop_nonces && request.http.dpop_count > 0)
+  if (state_.settings.dpop_nonces && proofs > 0)
     response.header("DPoP-Nonce", state_.settings.dpop_nonces->current(unix_now()));
   respond(std::move(response));
 }
@@ -504,7 +557,12 @@ observe::HealthReport IssuerMode::readiness() const {
   std::string store_state =
       store ? "reachable"
             : "store unreachable, serving from a snapshot " + std::to_string(watcher_.snapshot_age()) + " s old";
-  return {key, {{"signing_key", key ? "loaded" : "missing"}, {"store", store_state}}};
+  // Limits never make a node unready: without the store they are held by each node alone.
+  bool local = (quotas_ && quotas_->local_only()) || (shared_limits_ && shared_limits_->local_only());
+  std::string limits = local ? "node-local: the store is unreachable, quotas and lock-outs are counted by each node alone"
+                       : shared_limits_ ? "shared by " + std::to_string(shared_limits_->live_nodes()) + " nodes"
+                                        : "one node";
+  return {key, {{"signing_key", key ? "loaded" : "missing"}, {"store", store_state}, {"limits", limits}}};
 }
 
 observe::HealthReport IssuerMode::health() const {

@@ -8,6 +8,8 @@
 
 #include "common/job_thread.hpp"
 #include "issuer/assertion_ledger.hpp"
+#include "limits/quota_leases.hpp"
+#include "limits/shared_limits.hpp"
 #include "jose/dpop_replay.hpp"
 #include "issuer/client_assertion.hpp"
 #include "issuer/client_check.hpp"
@@ -37,6 +39,10 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
 
   std::string_view name() const override { return "issuer"; }
   void set_notes(AuthenticationNotes* notes) { notes_ = notes; }
+  // Token quotas (limits/quota_leases); without, quotas are not enforced (unit tests).
+  void set_quotas(limits::QuotaLeases* quotas) { quotas_ = quotas; }
+  // Lock-outs and rates shared with the other nodes, for /readyz; null: one node (SQLite).
+  void set_shared_limits(const limits::SharedLimits* shared) { shared_limits_ = shared; }
   // Checks the client's secret against the snapshot, then the client credentials grant.
   void issue_token(const oauth::TokenRequest& request, const oauth::PresentedCredentials& credentials,
                    const front::ClientGate& gate, http::Respond respond) const override;
@@ -77,6 +83,17 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   // The token response, or its refusal, with a fresh DPoP-Nonce where nonces are required (§8).
   http::Response with_dpop_nonce(http::Response response, const BindingOffer& offer) const;
 
+  // Once the client is admitted: its quota, which may have to wait for a lease (off the loop):
+  // true to go on at once; false when a refusal went out, or `resume` (made by `later`, only then)
+  // will be called on `loop` once the lease has come.
+  bool within_quota(const store::ClientRecord& client, boost::asio::io_context& loop, const http::Respond& respond,
+                    const std::function<std::function<void()>()>& later) const;
+  // Then: the DPoP proof's single use, the token, and the answer (with a DPoP-Nonce where nonces are
+  // required and a proof was sent); a federated workload's use goes to the audit trail.
+  struct Authenticated;
+  void grant(const oauth::FormParams& body, bool sdk_route, const store::ClientRecord& client, const Binding& binding,
+             int proofs, const Authenticated* authenticated, const http::Respond& respond) const;
+
   // The client's secret (check_client, noting the use of a previous secret) or its TLS certificate
   // (RFC 8705): no I/O either way.
   AuthResult check_presented(const oauth::PresentedCredentials& credentials, const http::Request& request) const;
@@ -115,6 +132,8 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
 
   IssuerState& state_;
   AuthenticationNotes* notes_ = nullptr;
+  limits::QuotaLeases* quotas_ = nullptr;
+  const limits::SharedLimits* shared_limits_ = nullptr;
   store::StoreWatcher& watcher_;
   store::Store& store_;
   IssuerTokenVerifier verifier_;

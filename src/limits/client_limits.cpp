@@ -30,12 +30,16 @@ std::optional<Refusal> ClientLimits::locked(Table<Window>& table, const std::str
   std::lock_guard lock(shard.mutex);
   auto it = shard.entries.find(key);
   if (it == shard.entries.end()) return std::nullopt;
-  if (now >= it->second.start + settings_.window || it->second.count < limit) return std::nullopt;
+  if (effective(it->second, now) < limit) return std::nullopt;
   return locked_out(it->second, limit, now, what);
 }
 
 Refusal ClientLimits::locked_out(const Window& w, int limit, Clock::time_point now, const char* what) const {
-  auto wait = ceil_seconds(w.start + settings_.window - now);
+  // Until the window that locks ends: this node's, or all nodes' (the later, if both do).
+  auto end = now;
+  if (now < w.start + settings_.window && w.count >= limit) end = w.start + settings_.window;
+  if (now < w.shared_end && w.shared + w.unshared >= limit) end = std::max(end, w.shared_end);
+  auto wait = ceil_seconds(end - now);
   return Refusal{std::string("Too many failed client authentications ") + what + "; retry in " +
                      std::to_string(wait.count()) + " s.",
                  wait,
@@ -75,9 +79,48 @@ ClientLimits::Window& ClientLimits::window_of(Table<Window>& table, typename Tab
 int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point now) {
   auto& shard = table.shard(key);
   std::lock_guard lock(shard.mutex);
-  Window& w = window_of(table, shard, std::move(key), now);
+  Window& w = window_of(table, shard, key, now);
   w.known_good = false;
-  return ++w.count;
+  ++w.count;
+  if (sharing_.load(std::memory_order_relaxed) && w.unshared++ == 0) shard.dirty.push_back(std::move(key));
+  return effective(w, now);
+}
+
+void ClientLimits::drain(Table<Window>& table, const char* prefix, std::vector<store::FailureDelta>& out) {
+  for (auto& shard : table.shards) {
+    std::lock_guard lock(shard.mutex);
+    for (auto& key : shard.dirty) {
+      auto it = shard.entries.find(key);
+      if (it == shard.entries.end() || it->second.unshared == 0) continue;
+      // Until the store's count comes back, the window's own count holds them.
+      out.push_back(store::FailureDelta{prefix + key, it->second.unshared});
+      it->second.unshared = 0;
+    }
+    shard.dirty.clear();
+  }
+}
+
+std::vector<store::FailureDelta> ClientLimits::drain_failures() {
+  std::vector<store::FailureDelta> out;
+  drain(pair_failures_, "p ", out);
+  drain(address_failures_, "a ", out);
+  return out;
+}
+
+void ClientLimits::merge_failures(const std::vector<store::SharedFailure>& counts, int64_t now_unix,
+                                  Clock::time_point now) {
+  for (const auto& c : counts) {
+    if (c.key.size() < 2 || c.key[1] != ' ') continue;
+    Table<Window>* table = c.key[0] == 'p' ? &pair_failures_ : c.key[0] == 'a' ? &address_failures_ : nullptr;
+    int64_t remaining = c.window_start + settings_.window.count() - now_unix;
+    if (!table || remaining <= 0) continue;
+    std::string key = c.key.substr(2);
+    auto& shard = table->shard(key);
+    std::lock_guard lock(shard.mutex);
+    Window& w = window_of(*table, shard, std::move(key), now);
+    w.shared = static_cast<int>(std::min<int64_t>(c.count, 1'000'000'000));
+    w.shared_end = now + std::chrono::seconds(remaining);
+  }
 }
 
 std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key, int limit, Clock::time_point now,
@@ -87,7 +130,7 @@ std::optional<Refusal> ClientLimits::hold(Table<Window>& table, std::string key,
   std::lock_guard lock(shard.mutex);
   Window& w = window_of(table, shard, std::move(key), now);
   if (known_good) *known_good = w.known_good;
-  if (w.count >= limit) return locked_out(w, limit, now, what);
+  if (effective(w, now) >= limit) return locked_out(w, limit, now, what);
   // A pair known good may have more in flight (a busy client), yet not without bound: someone
   // behind the same address with the client's ID must not be able to guess at will.
   int cap = w.known_good ? limit * kKnownGoodFactor : limit;
@@ -142,6 +185,7 @@ std::optional<Refusal> ClientLimits::check_failures(std::string_view address, st
 
 bool ClientLimits::failed(std::string_view address, std::string_view client_id, Clock::time_point now) {
   bool locked_now = false;
+  // The failure that takes the count (all nodes', where shared) to the limit locks out.
   if (settings_.address_failures > 0)
     locked_now |= count(address_failures_, std::string(address), now) == settings_.address_failures;
   if (settings_.failures > 0) locked_now |= count(pair_failures_, pair_key(address, client_id), now) == settings_.failures;
@@ -165,8 +209,12 @@ void ClientLimits::succeeded(std::string_view address, std::string_view client_i
   if (shard.entries.erase(key)) pair_failures_.size.fetch_sub(1, std::memory_order_relaxed);
 }
 
-std::optional<Refusal> ClientLimits::take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
-                                          const char* what) {
+std::optional<Refusal> ClientLimits::take(Table<Bucket>& table, std::string key, double cluster_rate,
+                                          Clock::time_point now, const char* what) {
+  // This node's share of the rate; a bucket holds at least one request, so a share under one a
+  // second still lets one through now and then.
+  double rate = cluster_rate * rate_share_.load(std::memory_order_relaxed);
+  double burst = std::max(1.0, rate);
   auto& shard = table.shard(key);
   std::lock_guard lock(shard.mutex);
   auto it = shard.entries.find(key);
@@ -175,7 +223,7 @@ std::optional<Refusal> ClientLimits::take(Table<Bucket>& table, std::string key,
     if (shard.entries.size() >= per_shard) {
       // A full bucket is as good as none: forget those first.
       size_t gone = std::erase_if(shard.entries, [&](const auto& e) {
-        return e.second.tokens + std::chrono::duration<double>(now - e.second.at).count() * rate >= rate;
+        return e.second.tokens + std::chrono::duration<double>(now - e.second.at).count() * rate >= burst;
       });
       if (shard.entries.size() >= per_shard) {
         shard.entries.erase(shard.entries.begin());
@@ -183,13 +231,13 @@ std::optional<Refusal> ClientLimits::take(Table<Bucket>& table, std::string key,
       }
       table.size.fetch_sub(gone, std::memory_order_relaxed);
     }
-    it = shard.entries.emplace(std::move(key), Bucket{now, rate}).first;  // a burst of one second's worth
+    it = shard.entries.emplace(std::move(key), Bucket{now, burst}).first;  // a burst of one second's worth
     table.size.fetch_add(1, std::memory_order_relaxed);
   }
   Bucket& b = it->second;
-  b.tokens = std::min(rate, b.tokens + std::chrono::duration<double>(now - b.at).count() * rate);
+  b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.at).count() * rate);
   b.at = now;
-  std::string policy = "\"rate\";q=" + std::to_string(static_cast<int64_t>(std::ceil(rate))) + ";w=1";
+  std::string policy = "\"rate\";q=" + std::to_string(static_cast<int64_t>(std::ceil(cluster_rate))) + ";w=1";
   if (b.tokens < 1) {
     auto wait = ceil_seconds(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((1 - b.tokens) / rate)));
     return Refusal{std::string("Too many requests ") + what + "; retry in " + std::to_string(wait.count()) + " s.",

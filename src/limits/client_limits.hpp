@@ -15,6 +15,11 @@
 //   the limit, however many guesses arrive at once; a pair whose last answer was a success may have
 //   ten times as many in flight until one fails (a busy client keeps its concurrency).
 //
+// Across nodes (limits/shared_limits, with PostgreSQL): the failures each node counts are added up
+// in the store every quarter second, and a key counts as many failures as all nodes together saw
+// (`merge_failures`), so guesses spread over the nodes are locked out at the count one node would
+// lock them out at. The per-second rates are split evenly among the live nodes (`set_rate_share`).
+//
 // Memory is bounded whatever an attacker sends: each table holds `capacity` entries at most, the
 // oldest windows forgotten first. Sharded, so threads rarely meet on a lock; and while no failure
 // is remembered and no rate is set, a check costs one atomic load.
@@ -27,6 +32,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
+
+#include "store/failure_record.hpp"
 
 namespace tokengate::limits {
 
@@ -80,6 +88,14 @@ class ClientLimits {
   // a busy client is not held back by the slots its own requests hold.
   void succeeded(std::string_view address, std::string_view client_id, bool remember = false);
 
+  // Sharing with the other nodes (limits/shared_limits): from now on failures are also kept to be
+  // told (drain_failures) and the counts heard back (merge_failures) count too.
+  void enable_sharing() { sharing_.store(true, std::memory_order_relaxed); }
+  std::vector<store::FailureDelta> drain_failures();
+  void merge_failures(const std::vector<store::SharedFailure>& counts, int64_t now_unix, Clock::time_point now);
+  // This node's share of the per-second rates (1 / the live nodes).
+  void set_rate_share(double share) { rate_share_.store(share, std::memory_order_relaxed); }
+
   const LimitSettings& settings() const { return settings_; }
   // Entries held in all tables (for tests and metrics).
   size_t remembered() const;
@@ -90,7 +106,16 @@ class ClientLimits {
     int count = 0;
     int in_flight = 0;     // reserved slots
     bool known_good = false;  // its last answer was a success, none failed since (reserving mode)
+    int shared = 0;           // all nodes' failures, as the store last said ...
+    Clock::time_point shared_end{};  // ... in a window that ends then
+    int unshared = 0;         // failures counted here and not yet told
   };
+  // The failures a window counts: its own while it runs, or all nodes' while theirs runs (with
+  // those not yet told), whichever is more.
+  int effective(const Window& w, Clock::time_point now) const {
+    int own = now < w.start + settings_.window ? w.count : 0;
+    return std::max(own, (now < w.shared_end ? w.shared : 0) + w.unshared);
+  }
   struct Bucket {
     Clock::time_point at;
     double tokens = 0;
@@ -101,6 +126,7 @@ class ClientLimits {
     struct Shard {
       std::mutex mutex;
       std::unordered_map<std::string, Entry> entries;
+      std::vector<std::string> dirty;  // keys with failures not yet told (sharing)
     };
     std::array<Shard, kShards> shards;
     std::atomic<size_t> size{0};
@@ -119,7 +145,11 @@ class ClientLimits {
   std::optional<Refusal> take(Table<Bucket>& table, std::string key, double rate, Clock::time_point now,
                               const char* what);
 
+  void drain(Table<Window>& table, const char* prefix, std::vector<store::FailureDelta>& out);
+
   LimitSettings settings_;
+  std::atomic<bool> sharing_{false};
+  std::atomic<double> rate_share_{1.0};
   Table<Window> pair_failures_;
   Table<Window> address_failures_;
   Table<Bucket> client_buckets_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 
 #include "store/store.hpp"
 
@@ -28,6 +29,25 @@ std::vector<store::QuotaGrant> StoreLeaseSource::claim(const std::vector<store::
     }
   }
   return grants;
+}
+
+Refusal quota_refusal(const QuotaAnswer& answer, int64_t now) {
+  std::string quota = quota_text(answer.quota);
+  std::string policy = "\"quota\";q=" + std::to_string(answer.quota.limit) +
+                       ";w=" + std::to_string(answer.window.end - answer.window.start);
+  if (answer.kind != QuotaAnswer::Kind::exhausted)
+    return Refusal{"The rest of this client's token quota (" + quota +
+                       ") is leased to other nodes just now; retry in 1 s.",
+                   std::chrono::seconds(1), policy, "\"quota\";r=0;t=1"};
+  int64_t wait = std::max<int64_t>(1, answer.window.end - now);
+  std::time_t reset = static_cast<std::time_t>(answer.window.end);
+  std::tm tm{};
+  gmtime_r(&reset, &tm);
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return Refusal{"This client's token quota of " + quota + " is used up; it resets at " + at + " (in " +
+                     std::to_string(wait) + " s).",
+                 std::chrono::seconds(wait), policy, "\"quota\";r=0;t=" + std::to_string(wait)};
 }
 
 QuotaLeases::QuotaLeases(LeaseSource& source, QuotaSettings settings, NowMs now_ms)
@@ -114,6 +134,7 @@ std::optional<QuotaAnswer> QuotaLeases::take(const std::string& client_id, const
     if (renew) wake();
     return answer;
   }
+  if (!later) return std::nullopt;
   if (waiting_.load(std::memory_order_relaxed) >= settings_.max_waiting)
     return QuotaAnswer{QuotaAnswer::Kind::busy, quota, window};
   e.waiters.push_back(Waiter{std::move(later)});

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "limits/client_limits.hpp"
 #include "limits/quota.hpp"
 #include "store/quota_record.hpp"
 
@@ -78,6 +79,10 @@ struct QuotaAnswer {
   QuotaWindow window{};
 };
 
+// The 429 for a refusal (its message names the quota and when it resets; Retry-After and the
+// RateLimit fields say the same), at `now` (Unix seconds).
+Refusal quota_refusal(const QuotaAnswer& answer, int64_t now);
+
 class QuotaLeases {
  public:
   using Then = std::function<void(const QuotaAnswer&)>;
@@ -89,7 +94,8 @@ class QuotaLeases {
   ~QuotaLeases();
 
   // The token path: the answer now, from this node's lease (or, the store away, its own count); or
-  // nullopt, and `later` is called once from the lease thread when the store has answered.
+  // nullopt, and `later` is called once from the lease thread when the store has answered (with no
+  // `later`, nothing waits: call again with one).
   std::optional<QuotaAnswer> take(const std::string& client_id, const Quota& quota, Then later);
 
   // One round with the store: the claims due (waiting grants, leases running low or idle, use to

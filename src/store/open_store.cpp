@@ -53,6 +53,8 @@ std::string describe_store(const config::Config& config) {
   return "sqlite:" + sqlite_path(config);
 }
 
+bool shared_by_nodes(const config::Config& config) { return is_postgres(config); }
+
 std::unique_ptr<Store> open_store(const config::Config& config, OpenMode mode) {
   if (is_postgres(config)) {
     auto check = mode == OpenMode::create   ? postgres::PostgresStore::Schema::migrate

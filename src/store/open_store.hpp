@@ -12,6 +12,9 @@ namespace tokengate::store {
 // without its password.
 std::string describe_store(const config::Config& config);
 
+// Whether several nodes may share the store (PostgreSQL), so that they must share their limits.
+bool shared_by_nodes(const config::Config& config);
+
 enum class OpenMode {
   create,    // a new, empty store if there is none (the server; commands that add something)
   existing,  // StoreError if there is none: a command that only reads or changes what is there

@@ -44,7 +44,7 @@ describe('three nodes on one PostgreSQL database', () => {
     for (const j of jwks) assert.equal(j.keys.length, 1);
     assert.equal(new Set(jwks.map((j) => j.keys[0].kid)).size, 1);
     assert.equal(psql('SELECT count(*) FROM signing_keys', db.name).trim(), '1');
-    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '6 6', 'each migration applied once');
+    assert.equal(psql('SELECT count(*) || \' \' || max(version) FROM schema_version', db.name).trim(), '7 7', 'each migration applied once');
   });
 
   test('a DPoP nonce one node hands out is good on the others, with no store lookup', async () => {
