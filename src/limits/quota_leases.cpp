@@ -145,7 +145,7 @@ std::optional<QuotaAnswer> QuotaLeases::take(const std::string& client_id, const
   return std::nullopt;
 }
 
-void QuotaLeases::sync() {
+void QuotaLeases::sync(bool give_back) {
   std::lock_guard one_at_a_time(sync_mutex_);
   int64_t now = now_ms_();
   std::vector<store::QuotaClaim> claims;
@@ -167,6 +167,11 @@ void QuotaLeases::sync() {
       bool idle = e.held > 0 && now - e.last_active_ms >= 2 * settings_.report_every.count();
       bool wanted = !e.exhausted && (e.due || !e.waiters.empty() || renewal_due(e, now));
       bool tell_refusal = e.refused && !e.refusal_told;
+      if (give_back) {
+        wanted = false;
+        report = e.used != e.reported;
+        idle = e.held > 0;
+      }
       if (!wanted && !report && !idle && !tell_refusal) {
         ++it;
         continue;
@@ -268,7 +273,13 @@ void QuotaLeases::stop() {
     stopping_ = true;
   }
   wake_cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  try {
+    sync(true);
+  } catch (const std::exception& error) {
+    spdlog::warn("quota: the leases could not be given back on stopping ({}); they lapse by themselves", error.what());
+  }
 }
 
 void QuotaLeases::run() {

@@ -100,8 +100,10 @@ class QuotaLeases {
 
   // One round with the store: the claims due (waiting grants, leases running low or idle, use to
   // report), answered. What the thread runs; tests call it with a fake clock and source.
-  void sync();
+  void sync() { sync(false); }
   void start();  // the thread: sync() when woken, and every report_every / 4
+  // Stops the thread, then reports what was issued and gives every lease back (a node stopping
+  // leaves nothing held for the others to wait out).
   void stop();
   void on_exhausted(Exhausted exhausted) { exhausted_ = std::move(exhausted); }
 
@@ -156,6 +158,7 @@ class QuotaLeases {
   // Answer from the entry alone (its lease, exhaustion, or the node-local count); nullopt: ask the store.
   std::optional<QuotaAnswer> decide(Entry& e, int64_t now_ms);
   bool renewal_due(const Entry& e, int64_t now_ms) const;
+  void sync(bool give_back);
   void wake();
   void run();
 
