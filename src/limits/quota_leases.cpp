@@ -164,8 +164,10 @@ void QuotaLeases::sync(bool give_back) {
         continue;
       }
       bool report = e.used != e.reported && now - e.last_claim_ms >= settings_.report_every.count();
-      bool idle = e.held > 0 && now - e.last_active_ms >= 2 * settings_.report_every.count();
-      bool wanted = !e.exhausted && (e.due || !e.waiters.empty() || renewal_due(e, now));
+      // A lease nobody has drawn on for two report intervals goes back, for the nodes that need it.
+      bool quiet = now - e.last_active_ms >= 2 * settings_.report_every.count();
+      bool idle = quiet && e.held > 0;
+      bool wanted = !e.exhausted && (!e.waiters.empty() || (!quiet && (e.due || renewal_due(e, now))));
       bool tell_refusal = e.refused && !e.refusal_told;
       if (give_back) {
         wanted = false;

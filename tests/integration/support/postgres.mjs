@@ -44,3 +44,24 @@ function pgCtl(...args) {
 export function stopPostgres() { pgCtl('-m', 'immediate', 'stop'); }
 export function startPostgres() { pgCtl('-l', path.join(path.dirname(SOCKET), 'server.log'), '-w', '-t', '30', 'start'); }
 export const PG_PORT = PORT;
+
+// A PostgreSQL cluster of the suite's own (scripts/pg_cluster.sh), for a suite that stops and
+// starts the database: the shared cluster stays up for the suites running beside it.
+export function privateCluster(port) {
+  const script = path.resolve(import.meta.dirname, '../../../scripts/pg_cluster.sh');
+  const dir = `/tmp/tokengate-pg-${randomBytes(6).toString('hex')}`;
+  execFileSync('bash', [script, 'start', dir, String(port)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ctl = (...args) => {
+    const command = [bin('pg_ctl'), '-D', path.join(dir, 'data'), ...args];
+    const asOwner = process.getuid() === 0 ? ['runuser', ['-u', 'nobody', '--', ...command]] : [command[0], command.slice(1)];
+    execFileSync(asOwner[0], asOwner[1], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  };
+  return {
+    url: `postgresql://tokengate:${PG_PASSWORD}@127.0.0.1:${port}/tokengate`,
+    stop: () => ctl('-m', 'immediate', 'stop'),
+    start: () => ctl('-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start'),
+    psql: (sql) => execFileSync(bin('psql'), ['-h', path.join(dir, 'socket'), '-p', String(port), '-U', 'postgres',
+      '-d', 'tokengate', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' }),
+    remove: () => execFileSync('bash', [script, 'stop', dir], { stdio: 'ignore' }),
+  };
+}
