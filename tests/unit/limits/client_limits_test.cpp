@@ -122,4 +122,54 @@ TEST(ClientLimits, MemoryStaysBoundedWhateverIsSent) {
   EXPECT_LE(limits.remembered(), 4 * 1600u);
 }
 
+TEST(ClientLimits, SharedCountsLockOutWhatNoNodeSawEnoughOfAlone) {
+  // Two nodes' limits, their counts exchanged as limits/shared_limits does through the store.
+  ClientLimits a({.failures = 4, .address_failures = 0, .window = 60s});
+  ClientLimits b({.failures = 4, .address_failures = 0, .window = 60s});
+  a.enable_sharing();
+  b.enable_sharing();
+  auto t = ClientLimits::Clock::now();
+  int64_t unix_now = 1000;
+  a.failed("10.0.0.1", "c", t);
+  a.failed("10.0.0.1", "c", t);
+  b.failed("10.0.0.1", "c", t);
+  auto told_a = a.drain_failures();
+  auto told_b = b.drain_failures();
+  ASSERT_EQ(told_a.size(), 1u);
+  EXPECT_EQ(told_a[0].count, 2);
+  EXPECT_TRUE(a.drain_failures().empty()) << "told once";
+  // The store adds them up: three, and each node hears it.
+  std::vector<tokengate::store::SharedFailure> heard{{told_a[0].key, unix_now, 3}};
+  a.merge_failures(heard, unix_now, t);
+  b.merge_failures(heard, unix_now, t);
+  EXPECT_FALSE(b.check_failures("10.0.0.1", "c", t));
+  // The fourth failure, on b: b locks out at once, a when it hears.
+  EXPECT_TRUE(b.failed("10.0.0.1", "c", t)) << "the failure that reaches the limit, all nodes together, locks out";
+  EXPECT_TRUE(b.check_failures("10.0.0.1", "c", t));
+  EXPECT_FALSE(a.check_failures("10.0.0.1", "c", t));
+  a.merge_failures({{told_a[0].key, unix_now, 4}}, unix_now + 1, t + 1s);
+  auto refusal = a.check_failures("10.0.0.1", "c", t + 1s);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->retry_after, 59s) << "until the shared window ends";
+  EXPECT_FALSE(a.check_failures("10.0.0.1", "c", t + 60s));
+  // A count whose window is over is not taken.
+  a.merge_failures({{"a 10.0.0.9", unix_now - 61, 100}}, unix_now, t);
+  EXPECT_FALSE(a.check_failures("10.0.0.9", "x", t));
+}
+
+TEST(ClientLimits, ARateIsSplitAmongTheLiveNodes) {
+  ClientLimits limits({.client_rate = 9});
+  auto t = ClientLimits::Clock::now();
+  limits.set_rate_share(1.0 / 3);
+  int served = 0;
+  for (int i = 0; i < 20; ++i)
+    if (!limits.take_client_grant("c", t)) ++served;
+  EXPECT_EQ(served, 3) << "a third of 9 a second";
+  limits.set_rate_share(1.0 / 30);
+  served = 0;
+  for (int i = 0; i < 20; ++i)
+    if (!limits.take_client_grant("d", t + std::chrono::seconds(i * 4))) ++served;
+  EXPECT_GE(served, 5) << "a share under one a second still lets one through now and then";
+}
+
 }  // namespace
