@@ -97,7 +97,12 @@ describe('web pages in a browser', () => {
       const page = await context.newPage();
       const problems = watch(page, server.adminBase);
       let promptAnswer = '';
-      page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept(promptAnswer) : d.accept()));
+      let promptAsked = '';
+      page.on('dialog', (d) => {
+        if (d.type() !== 'prompt') return d.accept();
+        promptAsked = d.message();
+        return d.accept(promptAnswer);
+      });
       await page.goto(`${server.adminBase}/console`);
 
       // Sign in: the token stays in the page's memory; the secret field is emptied.
@@ -119,6 +124,7 @@ describe('web pages in a browser', () => {
       await page.fill('#new-name', 'billing <b>reports</b>');
       await page.fill('#new-scope', 'reports:read');
       await page.fill('#new-ttl', '900');
+      await page.fill('#new-quota', '5/day');
       await page.click('#create-submit');
       await page.locator('#secret-once').waitFor();
       const secret = (await page.textContent('#secret-value')).trim();
@@ -132,6 +138,18 @@ describe('web pages in a browser', () => {
       const token = async () => postToken(server.base, { form: { grant_type: 'client_credentials' }, auth: basic(id, secret) });
       const issued = await within(2000, async () => ((await token()).status === 200));
       assert.ok(issued, 'the new client gets a token with the secret the console showed');
+      // Its quota: the row names it; the Quota button shows the use this period and changes it.
+      assert.match(await row.textContent(), /quota 5\/day/);
+      await within(3000, async () => {  // the node reports its use within a second
+        promptAnswer = '5/day';
+        await row.locator('button[data-action="quota"]').click();
+        await page.waitForFunction(() => /Set the quota of/.test(document.body.textContent));
+        return /quota of 5\/day: 1 used this period, 4 left; it resets at \S+T00:00:00Z/.test(promptAsked);
+      });
+      assert.match(promptAsked, /quota of 5\/day: 1 used this period, 4 left/);
+      promptAnswer = '7/day';
+      await row.locator('button[data-action="quota"]').click();
+      await page.waitForFunction((cid) => document.querySelector(`#clients tr[data-client-id="${cid}"]`)?.textContent.includes('quota 7/day'), id);
       await page.click('#secret-done');
       assert.ok(await page.isHidden('#secret-once'));
       assert.equal(await page.textContent('#secret-value'), '');

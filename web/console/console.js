@@ -195,9 +195,10 @@
       c.enabled ? actionButton('disable', 'Disable', 'secondary') : actionButton('enable', 'Enable', 'secondary'),
       ...(c.token_endpoint_auth_method === 'private_key_jwt' ? [] : [actionButton('rotate-secret', 'Rotate secret', 'secondary')]),
       actionButton('revoke-tokens', 'Revoke tokens', 'secondary'),
+      actionButton('quota', c.quota ? 'Quota' : 'Set quota', 'secondary'),
       actionButton('delete', 'Delete', 'danger'),
     );
-    const details = [c.audience && `audience ${c.audience}`, c.token_ttl && `TTL ${c.token_ttl} s`,
+    const details = [c.quota && `quota ${c.quota}`, c.audience && `audience ${c.audience}`, c.token_ttl && `TTL ${c.token_ttl} s`,
       c.token_endpoint_auth_method === 'private_key_jwt' && `keys${c.jwks_uri ? ` at ${c.jwks_uri}` : ''}, no secret`,
       c.old_secret_until && `old secret until ${utc(c.old_secret_until)}`].filter(Boolean).join(', ');
     const name = cell(c.name);
@@ -216,13 +217,36 @@
     'rotate-secret': [null, 'Rotating the secret of', 'New secret for'],
     'revoke-tokens': ['Revoke every token issued to %s?', 'Revoking the tokens of', 'Revoked the tokens of'],
     delete: ['Delete %s? Its tokens are revoked, and this cannot be undone.', 'Deleting', 'Deleted'],
+    quota: [null, 'Setting the quota of', 'Set the quota of'],
   };
+
+  // A client's use of its quota this period, then a new quota (or none) asked for.
+  async function changeQuota(id) {
+    const path = `/admin/v1/clients/${encodeURIComponent(id)}`;
+    const c = await api('GET', path, undefined, `Reading client ${id} failed`);
+    const use = c.quota_use;
+    const now = use
+      ? `Client ${id} has a quota of ${use.quota}: ${use.used} used this period, ${use.remaining} left`
+        + `${use.exhausted ? ' (used up)' : ''}; it resets at ${use.resets_at}.`
+      : `Client ${id} has no quota.`;
+    const text = prompt(`${now}\n\nNew quota: N/min, N/h, N/day or N/month (counted across every node), or none.`,
+      c.quota ?? '');
+    if (text === null) return null;
+    const quota = text.trim() === '' || text.trim() === 'none' ? null : text.trim();
+    return api('PATCH', path, { quota }, `Setting the quota of client ${id} failed`);
+  }
 
   async function clientAction(id, action) {
     const [question, doing, done] = CLIENT_ACTIONS[action] ?? [];
     if (!doing) return;
     const who = `client ${id}`;
     if (question && !confirm(question.replace('%s', who))) return;
+    if (action === 'quota') {
+      const changed = await changeQuota(id);
+      if (!changed) return;
+      showNotice(`${done} ${who}: ${changed.quota ?? 'none'}.`);
+      return refreshAfterWrite();
+    }
     let body = {};
     if (action === 'rotate-secret') {
       const grace = prompt(`Give ${who} a new secret.\n\nKeep the old one working beside it for how long (90s, 30m, 24h, 7d: `
@@ -267,6 +291,8 @@
     const scope = $('new-scope').value.trim().split(/\s+/).filter(Boolean).join(' ');
     const audience = $('new-audience').value.trim();
     const ttl = $('new-ttl').value.trim();
+    const quota = $('new-quota').value.trim();
+    if (quota && quota !== 'none') body.quota = quota;
     if (scope) body.scope = scope;
     if (audience) body.audience = audience;
     if (ttl) {
