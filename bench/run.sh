@@ -406,6 +406,25 @@ curl -s -m 10 -o /dev/null -w '%{http_code}' --cacert "$mtls_dir/ca.pem" --cert 
 measure_client mtls_node node "$HERE/lib/mtls_grants.mjs" "https://127.0.0.1:$SERVER_PORT/connect/token" "$DURATION" 16 \
   "$mtls_dir/ca.pem" "$BODY&client_id=$mtls_id" "$mtls_dir/client.pem" "$mtls_dir/client.key"
 
+# 10. Quotas (issue 20), on a copy of the ES256 store: the secret grant of a client without a quota
+# and of one whose quota never refuses (10^15 a month), alternated twice in the same run; and the
+# store round trips per 1,000 grants at the default lease size, as the quota server counts them (it
+# logs them when it stops; warm-up included).
+cp -r "$WORK/es256" "$WORK/quota"
+quota_auth=$(json_basic "$("$BIN" client create --name bench-quota --quota 1000000000000000/month --data-dir "$WORK/quota" --json)")
+for round in 1 2; do
+  start_tokengate "quota_none_$round" "$WORK/quota"
+  BENCH_AUTH="$auth" BENCH_BODY="$BODY" measure "quota_none_$round" "http://127.0.0.1:$SERVER_PORT/connect/token"
+  start_tokengate "quota_grant_$round" "$WORK/quota"
+  check_token "quota_grant_$round" ES256 "http://127.0.0.1:$SERVER_PORT/connect/token" -H "Authorization: $quota_auth" -d "$BODY"
+  BENCH_AUTH="$quota_auth" BENCH_BODY="$BODY" measure "quota_grant_$round" "http://127.0.0.1:$SERVER_PORT/connect/token"
+  counted=$(sed -n 's/.*quota: \([0-9]*\) grants issued within quotas, \([0-9]*\) round trips.*/\1 \2/p' "$RAW/quota_grant_$round.log")
+  [ -n "$counted" ] || die "quota_grant_$round: the server did not say what its quotas cost ($RAW/quota_grant_$round.log)"
+  read -r issued trips <<<"$counted"
+  echo "{\"quota\":\"round $round\",\"issued\":$issued,\"round_trips\":$trips}" >>"$RAW/results.jsonl"
+  log "quota_grant_$round: $trips store round trips for $issued grants"
+done
+
 # 6. The report: a table on stdout, the markdown and the chart.
 node "$HERE/lib/report.mjs" --results "$RAW/results.jsonl" --out "$OUT" --mode "$MODE" \
   --command "bench/run.sh${1:+ $1}" --bin "$BIN" --duration "$DURATION" --warmup "$WARMUP" \

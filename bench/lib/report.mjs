@@ -73,6 +73,10 @@ const CASES = [
   ['dpop_status', 'tokengate `GET /v4.0/cells`, one DPoP-bound token, a fresh proof per call', 'ES256', 'GET /v4.0/cells, DPoP'],
   ['mtls_secret_node', 'tokengate ES256 over TLS, kept-alive, the secret, from a Node client (baseline of the row below)', 'ES256', 'TLS secret, node'],
   ['mtls_node', 'the same with mutual TLS: a tls_client_auth client, its token bound to its certificate', 'ES256', 'mTLS, node'],
+  ['quota_none_1', 'tokengate ES256, a client without a quota (baseline of the quota rows, first round)', 'ES256', 'no quota, 1'],
+  ['quota_grant_1', 'the same with a quota that never refuses (10^15 a month, leases from the store)', 'ES256', 'quota, 1'],
+  ['quota_none_2', 'again without a quota (second round)', 'ES256', 'no quota, 2'],
+  ['quota_grant_2', 'again with the quota (second round)', 'ES256', 'quota, 2'],
   ['close', 'tokengate ES256, `Connection: close` (new TCP connection per grant)', 'ES256', 'Conn: close'],
   ['proxy', 'tokengate proxy mode, cache hit (upstream: a tokengate issuer)', 'ES256', 'proxy, cache hit'],
   ['proxy_miss', 'tokengate proxy mode, cache off: every grant goes upstream', 'ES256', 'proxy, miss'],
@@ -211,6 +215,20 @@ const bound = [
     mtlsNode && mtlsNode.errors ? 'errors' : '–'],
 ];
 const boundTable = table(['target (issue 19)', 'measured', 'verdict'], bound);
+// Issue 20: a quota costs the grant path a lease decrement; the store is asked per lease, not per grant.
+const quotaRounds = records.filter((r) => r.quota);
+const mean = (keys) => { const got = keys.map((k) => cases[k]).filter(Boolean); return got.length ? got.reduce((s, c) => s + c.rps, 0) / got.length : null; };
+const withQuota = mean(['quota_grant_1', 'quota_grant_2']), withoutQuota = mean(['quota_none_1', 'quota_none_2']);
+const tripsIssued = quotaRounds.reduce((s, r) => s + r.issued, 0), trips = quotaRounds.reduce((s, r) => s + r.round_trips, 0);
+const quotaRows = [
+  ['grants/s with a quota that never refuses within 3% of the same client without one (one node, alternated twice, same run)',
+    withQuota && withoutQuota ? `${fmt(withQuota)}/s against ${fmt(withoutQuota)}/s: ${fmt((100 * withQuota) / withoutQuota, 1)}%` : '–',
+    withQuota && withoutQuota ? verdict(withQuota >= 0.97 * withoutQuota, cases.quota_grant_1) : 'not measured'],
+  ['store round trips per 1,000 grants at the default lease size ≤ 2',
+    tripsIssued ? `${fmt((1000 * trips) / tripsIssued, 2)} (${fmt(trips)} for ${fmt(tripsIssued)} grants)` : '–',
+    tripsIssued ? verdict((1000 * trips) / tripsIssued <= 2) : 'not measured'],
+];
+const quotaTable = table(['target (issue 20)', 'measured', 'verdict'], quotaRows);
 const statusRepeat = cases.status_repeat;
 const library = [
   ['fresh tokens verified per second on one core ≥ 90% of openssl\'s ES256 verify rate (measured just before and after)', clientVerify ? `${fmt(clientVerify.verify_fresh_per_s)}/s, ${fmt((100 * clientVerify.verify_fresh_per_s) / verifyCeiling)}% of ${fmt(verifyCeiling)}/s` : '–', clientVerify ? verdict(clientVerify.verify_fresh_per_s >= 0.9 * verifyCeiling) : 'not measured'],
@@ -293,6 +311,8 @@ ${keylessTable}
 
 ${boundTable}
 
+${quotaTable}
+
 ${libraryTable}
 
 Where the time goes, and what each target that is not met would need: [PERFORMANCE.md](PERFORMANCE.md).
@@ -301,7 +321,7 @@ runs on core 1 beside wrk in both).
 ${failing.length ? `\n**Error responses measured** in: ${failing.map((c) => `${c.case} (${errorText(c)} of ${fmt(c.requests)} requests)`).join('; ')}. Those figures are not valid.\n` : ''}`;
 
 writeFileSync(join(opt.out, 'BENCHMARKS.md'), md);
-console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${keylessTable}\n\n${boundTable}\n\n${libraryTable}\n`);
+console.log(`\n${table(header, rows)}\n\n${targetTable}\n\n${lifecycleTable}\n\n${hardeningTable}\n\n${scaleTable}\n\n${operationsTable}\n\n${sdkTable}\n\n${keylessTable}\n\n${boundTable}\n\n${quotaTable}\n\n${libraryTable}\n`);
 if (failing.length) console.log(`WARNING: error responses in ${failing.map((c) => c.case).join(', ')}; see ${dirname(opt.results)}/*.wrk.txt\n`);
 
 // For the chart: short label, grants/s, grants per server CPU-s, colour class (0 tokengate, 1 peer).
