@@ -201,8 +201,8 @@ describe('PostgreSQL settings that cannot work', () => {
       const list = cli(['client', 'list', '--db', db.url]);
       assert.equal(list.status, 1);
       assert.match(list.stderr, /schema 0, this tokengate needs \d+: run tokengate store migrate/);
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 6 });
-      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 6, to: 6 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 0, to: 7 });
+      assert.deepEqual(cliJson(['store', 'migrate', '--db', db.url]), { from: 7, to: 7 });
       assert.equal(cli(['client', 'list', '--db', db.url]).status, 0);
     } finally {
       dropDatabase(db.name);
