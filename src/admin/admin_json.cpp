@@ -52,7 +52,7 @@ boost::json::value quota_use_json(const store::ClientRecord& c, store::Store& st
                              {"resets_at", rfc3339(window.end)},
                              {"used", use.used},
                              {"remaining", std::max<int64_t>(0, c.quota.limit - use.used)},
-                             {"exhausted", use.exhausted || use.used >= c.quota.limit}};
+                             {"exhausted", use.used >= c.quota.limit}};
 }
 
 const char* key_status(const store::KeyRecord& k, int64_t now) {

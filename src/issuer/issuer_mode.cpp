@@ -379,7 +379,14 @@ bool IssuerMode::within_quota(const store::ClientRecord& client, boost::asio::io
 void IssuerMode::grant(const oauth::FormParams& body, bool sdk_route, const store::ClientRecord& client,
                        const Binding& binding, int proofs, const Authenticated* authenticated,
                        const http::Respond& respond) const {
-  if (!first_use_of_proof(binding)) return respond(proof_used_before().to_response());
+  // The quota was taken before (within_quota): a grant that fails after all gives its token back.
+  auto refund = [&] {
+    if (quotas_ && client.quota.set()) quotas_->refund(client.id);
+  };
+  if (!first_use_of_proof(binding)) {
+    refund();
+    return respond(proof_used_before().to_response());
+  }
   std::variant<http::Response, oauth::OAuthError> result = oauth::OAuthError{500, "server_error", ""};
   try {  // may run later, on the loop, outside the router's guard: an exception must still answer
     GrantAsk ask{.body = body,
@@ -392,7 +399,10 @@ void IssuerMode::grant(const oauth::FormParams& body, bool sdk_route, const stor
     spdlog::error("token grant failed: {}", e.what());
     result = oauth::OAuthError{500, "server_error", "The token could not be issued."};
   }
-  if (auto* e = std::get_if<oauth::OAuthError>(&result)) return respond(e->to_response());
+  if (auto* e = std::get_if<oauth::OAuthError>(&result)) {
+    refund();
+    return respond(e->to_response());
+  }
   if (authenticated) note_federated(*authenticated);  // only once the grant succeeded
   http::Response response = std::get<http::Response>(std::move(result));
   if (state_.settings.dpop_nonces && proofs > 0)

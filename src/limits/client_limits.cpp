@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/base64url.hpp"
+#include "common/sha256.hpp"
+
 namespace tokengate::limits {
 namespace {
 
-std::string pair_key(std::string_view address, std::string_view client_id) {
+std::string raw_pair_key(std::string_view address, std::string_view client_id) {
   std::string key;
   key.reserve(address.size() + 1 + client_id.size());
   key += address;
@@ -22,6 +25,20 @@ std::chrono::seconds ceil_seconds(std::chrono::steady_clock::duration d) {
 }  // namespace
 
 ClientLimits::ClientLimits(LimitSettings settings) : settings_(settings) {}
+
+// Shared, a key is its digest: the store sees fixed-size ASCII whatever a client sent as its ID
+// (invalid UTF-8, NUL, 16 KB), and the nodes agree on it.
+std::string ClientLimits::key_of(std::string raw) const {
+  if (!sharing_.load(std::memory_order_relaxed)) return raw;
+  auto digest = common::sha256(raw);
+  return common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
+}
+
+std::string ClientLimits::pair_key(std::string_view address, std::string_view client_id) const {
+  return key_of(raw_pair_key(address, client_id));
+}
+
+std::string ClientLimits::address_key(std::string_view address) const { return key_of(std::string(address)); }
 
 std::optional<Refusal> ClientLimits::locked(Table<Window>& table, const std::string& key, int limit,
                                             Clock::time_point now, const char* what) {
@@ -82,7 +99,9 @@ int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point
   Window& w = window_of(table, shard, key, now);
   w.known_good = false;
   ++w.count;
-  if (sharing_.load(std::memory_order_relaxed) && w.unshared++ == 0) shard.dirty.push_back(std::move(key));
+  // (A shard's list is bounded: past it, a failure still counts here, untold.)
+  if (sharing_.load(std::memory_order_relaxed) && w.unshared++ == 0 && shard.dirty.size() < settings_.capacity)
+    shard.dirty.push_back(std::move(key));
   return effective(w, now);
 }
 
@@ -161,7 +180,7 @@ std::optional<Refusal> ClientLimits::reserve(std::string_view address, std::stri
   // A pair known good does not spend the address's slots: a busy client behind one address is
   // held back by its own pair's cap only.
   if (known_good) return std::nullopt;
-  if (auto r = hold(address_failures_, std::string(address), settings_.address_failures, now, "from this address")) {
+  if (auto r = hold(address_failures_, address_key(address), settings_.address_failures, now, "from this address")) {
     if (held.pair) unhold(pair_failures_, pair);
     held = {};
     return r;
@@ -172,12 +191,15 @@ std::optional<Refusal> ClientLimits::reserve(std::string_view address, std::stri
 
 void ClientLimits::release(std::string_view address, std::string_view client_id, const Reservation& held) {
   if (held.pair) unhold(pair_failures_, pair_key(address, client_id));
-  if (held.address) unhold(address_failures_, std::string(address));
+  if (held.address) unhold(address_failures_, address_key(address));
 }
 
 std::optional<Refusal> ClientLimits::check_failures(std::string_view address, std::string_view client_id,
                                                     Clock::time_point now) {
-  if (auto r = locked(address_failures_, std::string(address), settings_.address_failures, now, "from this address"))
+  // Nothing remembered (the usual case): no key to make, not even a digest.
+  if (address_failures_.size.load(std::memory_order_relaxed) == 0 && pair_failures_.size.load(std::memory_order_relaxed) == 0)
+    return std::nullopt;
+  if (auto r = locked(address_failures_, address_key(address), settings_.address_failures, now, "from this address"))
     return r;
   return locked(pair_failures_, pair_key(address, client_id), settings_.failures, now,
                 "for this client from this address");
@@ -187,7 +209,7 @@ bool ClientLimits::failed(std::string_view address, std::string_view client_id, 
   bool locked_now = false;
   // The failure that takes the count (all nodes', where shared) to the limit locks out.
   if (settings_.address_failures > 0)
-    locked_now |= count(address_failures_, std::string(address), now) == settings_.address_failures;
+    locked_now |= count(address_failures_, address_key(address), now) == settings_.address_failures;
   if (settings_.failures > 0) locked_now |= count(pair_failures_, pair_key(address, client_id), now) == settings_.failures;
   return locked_now;
 }

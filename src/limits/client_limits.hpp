@@ -146,6 +146,10 @@ class ClientLimits {
                               const char* what);
 
   void drain(Table<Window>& table, const char* prefix, std::vector<store::FailureDelta>& out);
+  // The tables' keys: the text itself, or (sharing) its digest.
+  std::string key_of(std::string raw) const;
+  std::string pair_key(std::string_view address, std::string_view client_id) const;
+  std::string address_key(std::string_view address) const;
 
   LimitSettings settings_;
   std::atomic<bool> sharing_{false};

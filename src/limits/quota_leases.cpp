@@ -71,7 +71,7 @@ bool QuotaLeases::renewal_due(const Entry& e, int64_t now_ms) const {
   if (e.held > 0 && e.held * 4 <= e.want) return true;  // running low
   // A lease still in use is renewed halfway through its life, before it lapses.
   return e.held > 0 && now_ms - e.last_active_ms < 2 * settings_.report_every.count() &&
-         now_ms >= e.lease_until_ms - settings_.lease_seconds * 500;
+         now_ms >= e.last_claim_ms + settings_.lease_seconds * 500;
 }
 
 std::optional<QuotaAnswer> QuotaLeases::decide(Entry& e, int64_t now_ms) {
@@ -86,7 +86,10 @@ std::optional<QuotaAnswer> QuotaLeases::decide(Entry& e, int64_t now_ms) {
     answer.kind = QuotaAnswer::Kind::exhausted;
     return answer;
   }
-  if (local_only()) {  // the store is away: the quota less what the others had issued when last heard
+  // The store is away, or a claim has been out for longer than any answer takes (a database that
+  // hangs rather than fails): the quota less what the others had issued when last heard.
+  int64_t claim_out_since = claim_started_ms_.load(std::memory_order_relaxed);
+  if (local_only() || (claim_out_since > 0 && now_ms - claim_out_since > kOverdueMs)) {
     if (e.used + e.others_used < e.quota.limit) {
       ++e.used;
       return answer;
@@ -107,26 +110,34 @@ std::optional<QuotaAnswer> QuotaLeases::take(const std::string& client_id, const
   auto& s = shard(client_id);
   std::unique_lock lock(s.mutex);
   Entry& e = s.entries[client_id];
-  if (e.window.start != window.start || e.quota.period != quota.period) {
+  if (e.window.start != window.start) {  // a new period
+    if (e.used != e.reported) {  // the last period's last tokens still go on record
+      std::lock_guard finals(finals_mutex_);
+      finals_.push_back(store::QuotaClaim{client_id, e.window.start, e.window.end, e.quota.limit, e.used, 0, false});
+    }
     auto waiters = std::move(e.waiters);
     e = Entry{};
     e.waiters = std::move(waiters);
     e.window = window;
     e.quota = quota;
-  } else if (e.quota.limit != quota.limit) {  // changed within the period: what was issued still counts
+  } else if (e.quota != quota) {
+    // Changed within the period (or another period that starts now, which the store counts in the
+    // same row): what was issued still counts; the lease, taken for the old quota, does not.
     e.quota = quota;
+    e.window = window;
     e.held = 0;
     e.exhausted = false;
   }
-  ++e.demand;
   e.last_active_ms = now;
   bool was_due = e.due;
   auto answer = decide(e, now);
   if (answer) {
+    ++e.demand;
     if (answer->kind == QuotaAnswer::Kind::issued) {
       issued_.fetch_add(1, std::memory_order_relaxed);
     } else {
-      e.refused = true;
+      // Only a refusal for a quota used up is told to the store (which audits the first).
+      if (answer->kind == QuotaAnswer::Kind::exhausted) e.refused = true;
       refusals_.fetch_add(1, std::memory_order_relaxed);
     }
     bool renew = e.due && !was_due;
@@ -134,8 +145,11 @@ std::optional<QuotaAnswer> QuotaLeases::take(const std::string& client_id, const
     if (renew) wake();
     return answer;
   }
-  if (!later) return std::nullopt;
-  if (waiting_.load(std::memory_order_relaxed) >= settings_.max_waiting)
+  if (!later) return std::nullopt;  // (counted when it is asked again, with `later`)
+  ++e.demand;
+  // Bounded in all, and per client: one client's burst cannot take every other client's places.
+  if (waiting_.load(std::memory_order_relaxed) >= settings_.max_waiting ||
+      e.waiters.size() >= std::max<size_t>(1, settings_.max_waiting / 10))
     return QuotaAnswer{QuotaAnswer::Kind::busy, quota, window};
   e.waiters.push_back(Waiter{std::move(later)});
   waiting_.fetch_add(1, std::memory_order_relaxed);
@@ -179,6 +193,9 @@ void QuotaLeases::sync(bool give_back) {
         continue;
       }
       int64_t want = wanted ? lease_size(e, now) : (idle || e.exhausted ? 0 : e.held);
+      // The store frees what this node held beyond `want` at once: the node stops drawing on it now,
+      // so what it issues while the claim is out is within what the store still counts as its.
+      e.held = std::min(e.held, want);
       e.want = want;
       e.sent_used = e.used;
       e.in_flight = true;
@@ -187,12 +204,22 @@ void QuotaLeases::sync(bool give_back) {
       ++it;
     }
   }
+  {
+    std::lock_guard finals(finals_mutex_);
+    for (auto& f : finals_) claims.push_back(std::move(f));
+    finals_.clear();
+  }
   if (claims.empty()) return;
   std::sort(claims.begin(), claims.end(),
             [](const auto& a, const auto& b) { return a.client_id < b.client_id; });
 
   std::vector<store::QuotaGrant> grants;
   bool reached = true;
+  claim_started_ms_.store(now, std::memory_order_relaxed);
+  struct Returned {
+    std::atomic<int64_t>& started;
+    ~Returned() { started.store(0, std::memory_order_relaxed); }
+  } returned{claim_started_ms_};
   try {
     grants = source_.claim(claims, now / 1000, settings_.lease_seconds);
     claims_.fetch_add(1, std::memory_order_relaxed);
@@ -217,11 +244,16 @@ void QuotaLeases::sync(bool give_back) {
     if (!e.in_flight || e.window.start != claim.period_start) continue;
     e.in_flight = false;
     e.due = false;
-    if (reached) {
+    if (reached && e.quota.limit != claim.limit) {  // the quota changed meanwhile: ask again for the new one
+      e.held = 0;
+      e.due = true;
+    } else if (reached) {
       const auto& g = grants[i];
       int64_t issued_meanwhile = e.used - e.sent_used;  // from the old lease, while the claim was out
       e.held = std::max<int64_t>(0, g.held - issued_meanwhile);
-      e.lease_until_ms = now + settings_.lease_seconds * 1000 - 1000;  // a second's margin for clocks
+      // The store times the lease by its own clock from when it answered; counted here from when the
+      // claim went out, it is given up kLeaseMarginMs early.
+      e.lease_until_ms = now + settings_.lease_seconds * 1000 - kLeaseMarginMs;
       e.others_used = g.period_used - e.sent_used;
       e.reported = e.sent_used;
       e.last_claim_ms = now;
@@ -256,6 +288,16 @@ void QuotaLeases::sync(bool give_back) {
   }
   if (exhausted_)
     for (const auto& [id, e] : first_exhausted) exhausted_(id, e.quota, e.window);
+}
+
+void QuotaLeases::refund(const std::string& client_id) {
+  auto& s = shard(client_id);
+  std::lock_guard lock(s.mutex);
+  auto it = s.entries.find(client_id);
+  if (it == s.entries.end() || it->second.used == 0) return;
+  --it->second.used;
+  ++it->second.held;
+  issued_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void QuotaLeases::wake() {

@@ -97,6 +97,9 @@ class QuotaLeases {
   // nullopt, and `later` is called once from the lease thread when the store has answered (with no
   // `later`, nothing waits: call again with one).
   std::optional<QuotaAnswer> take(const std::string& client_id, const Quota& quota, Then later);
+  // A token taken and not issued after all (the grant failed: a bad scope, a replayed proof): back
+  // into the lease.
+  void refund(const std::string& client_id);
 
   // One round with the store: the claims due (waiting grants, leases running low or idle, use to
   // report), answered. What the thread runs; tests call it with a fake clock and source.
@@ -151,6 +154,8 @@ class QuotaLeases {
     std::unordered_map<std::string, Entry> entries;
   };
   static constexpr size_t kShards = 16;
+  static constexpr int64_t kOverdueMs = 2000;      // a claim out longer: count locally meanwhile
+  static constexpr int64_t kLeaseMarginMs = 3000;  // a lease is given up this long before it lapses
   Shard& shard(const std::string& key) { return shards_[std::hash<std::string>{}(key) % kShards]; }
 
   // The lease size for a client: two seconds of its demand, at least one, capped.
@@ -171,6 +176,10 @@ class QuotaLeases {
   std::atomic<bool> local_only_{false};
   std::atomic<uint64_t> claims_{0}, refusals_{0}, issued_{0};
   std::mutex sync_mutex_;  // one sync at a time
+  std::atomic<int64_t> claim_started_ms_{0};  // when the claim out now was sent; 0: none
+  std::mutex finals_mutex_;
+  std::vector<store::QuotaClaim> finals_;  // past periods' last reports, for the next round
+
 
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
-#include <unordered_map>
 
 #include "store/store.hpp"
 
@@ -17,19 +17,27 @@ SharedLimits::SharedLimits(ClientLimits& limits, store::Store& store, std::strin
 SharedLimits::~SharedLimits() { stop(); }
 
 void SharedLimits::exchange() {
-  auto deltas = limits_.drain_failures();
-  if (!untold_.empty()) {  // what the store missed while away, added to what is new
-    std::unordered_map<std::string, int64_t> sum;
-    for (const auto& d : untold_) sum[d.key] += d.count;
-    for (const auto& d : deltas) sum[d.key] += d.count;
-    deltas.clear();
-    for (auto& [key, count] : sum) deltas.push_back({key, count});
-    untold_.clear();
-  }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto window = limits_.settings().window.count();
+  // Everything to tell goes through untold_, which keeps what the store missed while it was away
+  // (and since when), as many keys as the limits hold at most.
+  for (const auto& d : limits_.drain_failures()) {
+    auto found = untold_.find(d.key);
+    if (found == untold_.end()) {
+      if (untold_.size() >= limits_.settings().capacity) continue;
+      found = untold_.emplace(d.key, Untold{0, now}).first;
+    }
+    found->second.count += d.count;
+  }
+  std::erase_if(untold_, [&](const auto& u) { return u.second.since + window <= now; });  // their window is over
+  std::vector<store::FailureDelta> deltas;
+  deltas.reserve(untold_.size());
+  for (const auto& [key, u] : untold_) deltas.push_back({key, u.count});
+  // In one order on every node: two nodes' upserts of the same keys cannot deadlock.
+  std::sort(deltas.begin(), deltas.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   try {
     auto heard = store_.exchange_failures(node_, deltas, since_ms_, now, window);
+    untold_.clear();
     since_ms_ = heard.read_at_ms;
     limits_.merge_failures(heard.changed, now, ClientLimits::Clock::now());
     live_nodes_.store(heard.live_nodes, std::memory_order_relaxed);
@@ -37,18 +45,20 @@ void SharedLimits::exchange() {
     exchanges_.fetch_add(1, std::memory_order_relaxed);
     if (local_only_.exchange(false))
       spdlog::info("limits: the store answers again; lock-outs and rates are shared by the nodes once more");
-    if (now >= next_purge_) {
-      next_purge_ = now + 60;
-      store_.purge_failures(now - 2 * window);
-    }
   } catch (const std::exception& error) {
-    // Kept for later, bounded: the oldest are the least use (their window ends first).
-    if (deltas.size() > 100000) deltas.resize(100000);
-    untold_ = std::move(deltas);
     limits_.set_rate_share(1.0);
     if (!local_only_.exchange(true))
       spdlog::warn("limits: the store cannot be reached ({}); lock-outs and rates are node-local until it can",
                    error.what());
+    return;
+  }
+  if (now >= next_purge_) {
+    next_purge_ = now + 60;
+    try {
+      store_.purge_failures(now - 2 * window);
+    } catch (const std::exception& error) {
+      spdlog::warn("limits: old failure counts could not be purged: {}", error.what());
+    }
   }
 }
 

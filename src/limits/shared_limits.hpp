@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "limits/client_limits.hpp"
 
@@ -43,7 +44,12 @@ class SharedLimits {
   std::chrono::milliseconds every_;
   int64_t since_ms_ = 0;        // the store's clock at the last exchange
   int64_t next_purge_ = 0;
-  std::vector<store::FailureDelta> untold_;  // counted while the store was away
+  // Counted while the store was away, and since when: told when it is back, if still in their window.
+  struct Untold {
+    int64_t count = 0;
+    int64_t since = 0;  // Unix seconds
+  };
+  std::unordered_map<std::string, Untold> untold_;
   std::atomic<bool> local_only_{false};
   std::atomic<int> live_nodes_{1};
   std::atomic<uint64_t> exchanges_{0};

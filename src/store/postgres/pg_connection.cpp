@@ -57,7 +57,12 @@ Connection::~Connection() { PQfinish(conn_); }
 
 void Connection::connect() {
   PQfinish(conn_);
-  conn_ = PQconnectdb(uri_.c_str());
+  // Defaults a URI may override (its values come after): a database that stops answering, rather
+  // than failing, must not hold a node's store thread for ever. Nothing the nodes run takes seconds.
+  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "options", "dbname", nullptr};
+  const char* values[] = {"5", "1", "10", "3", "3", "-c statement_timeout=15000", uri_.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string reason = conn_ ? first_line(PQerrorMessage(conn_)) : "out of memory";
     PQfinish(conn_);

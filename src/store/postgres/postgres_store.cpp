@@ -462,7 +462,9 @@ std::vector<QuotaGrant> PostgresStore::claim_quota(const std::string& node, cons
   if (claims.empty()) return {};
   return with_connection([&](Connection& c) {
     // One statement, one round trip, one transaction; the claims in the order given (sorted by the
-    // caller, so two nodes lock periods in the same order).
+    // caller, so two nodes lock periods in the same order). Leases are timed by the database's
+    // clock (`now` is the node's, for SQLite's one node): the nodes' clocks need not agree.
+    (void)now;
     std::vector<std::string> ids, starts, ends, limits, used, want, refused;
     for (const auto& q : claims) {
       ids.push_back(q.client_id);
@@ -478,9 +480,9 @@ std::vector<QuotaGrant> PostgresStore::claim_quota(const std::string& node, cons
         "unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::boolean[]) "
         "WITH ORDINALITY AS q(client_id, period_start, period_end, lim, used, want, refused, n) "
         "CROSS JOIN LATERAL tokengate_claim_quota($1, q.client_id, q.period_start, q.period_end, q.lim, q.used, "
-        "q.want, q.refused, $9, $10) AS g ORDER BY q.n",
+        "q.want, q.refused, extract(epoch FROM now())::bigint, $9) AS g ORDER BY q.n",
         {node, text_array(ids), text_array(starts), text_array(ends), text_array(limits), text_array(used),
-         text_array(want), text_array(refused), num(now), num(lease_seconds)});
+         text_array(want), text_array(refused), num(lease_seconds)});
     if (r.rows() != static_cast<int>(claims.size())) throw StoreError("the quota claims were not all answered");
     std::vector<QuotaGrant> grants;
     for (int i = 0; i < r.rows(); ++i)

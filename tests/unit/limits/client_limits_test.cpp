@@ -152,9 +152,24 @@ TEST(ClientLimits, SharedCountsLockOutWhatNoNodeSawEnoughOfAlone) {
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->retry_after, 59s) << "until the shared window ends";
   EXPECT_FALSE(a.check_failures("10.0.0.1", "c", t + 60s));
-  // A count whose window is over is not taken.
-  a.merge_failures({{"a 10.0.0.9", unix_now - 61, 100}}, unix_now, t);
-  EXPECT_FALSE(a.check_failures("10.0.0.9", "x", t));
+  // A count whose window is over is not taken; one whose window runs is.
+  ClientLimits c({.failures = 4, .address_failures = 0, .window = 60s});
+  c.enable_sharing();
+  c.merge_failures({{told_a[0].key, unix_now - 61, 100}}, unix_now, t);
+  EXPECT_FALSE(c.check_failures("10.0.0.1", "c", t));
+  c.merge_failures({{told_a[0].key, unix_now - 30, 100}}, unix_now, t);
+  EXPECT_TRUE(c.check_failures("10.0.0.1", "c", t));
+}
+
+TEST(ClientLimits, SharedKeysAreDigestsWhateverTheClientIdHolds) {
+  ClientLimits limits({.failures = 4, .address_failures = 4, .window = 60s});
+  limits.enable_sharing();
+  auto t = ClientLimits::Clock::now();
+  limits.failed("10.0.0.1", std::string("\xff\0") + std::string(16000, 'x'), t);
+  for (const auto& d : limits.drain_failures()) {
+    EXPECT_EQ(d.key.size(), 2u + 22u) << "a prefix and a 128-bit digest, base64url";
+    for (char ch : d.key) EXPECT_TRUE(ch == ' ' || std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_');
+  }
 }
 
 TEST(ClientLimits, ARateIsSplitAmongTheLiveNodes) {

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
+#include <random>
 #include <stdexcept>
 
 using namespace tokengate;
@@ -22,6 +24,7 @@ struct FakeLeaseTable {
   std::map<std::string, bool> exhausted;
   bool down = false;
   int round_trips = 0;
+  std::function<void(const std::string& node)> during_claim;  // grants on the claiming node meanwhile
 };
 
 class FakeSource final : public limits::LeaseSource {
@@ -30,6 +33,7 @@ class FakeSource final : public limits::LeaseSource {
   std::vector<store::QuotaGrant> claim(const std::vector<store::QuotaClaim>& claims, int64_t now, int64_t ttl) override {
     if (table_.down) throw std::runtime_error("the store is down");
     ++table_.round_trips;
+    if (table_.during_claim) table_.during_claim(node_);
     std::vector<store::QuotaGrant> out;
     for (const auto& c : claims) {
       auto key = c.client_id + "@" + std::to_string(c.period_start);
@@ -215,6 +219,109 @@ TEST(QuotaLeases, AQuotaRaisedWithinThePeriodIsServedAtOnce) {
   EXPECT_EQ(node.take("c", small), Kind::exhausted);
   EXPECT_EQ(node.take("c", limits::Quota{3, limits::QuotaPeriod::minute}), Kind::issued);
   EXPECT_EQ(node.take("c", limits::Quota{3, limits::QuotaPeriod::minute}), Kind::exhausted);
+}
+
+TEST(QuotaLeases, NeverMoreThanTheQuotaWhateverInterleaves) {
+  // Three nodes, grants and rounds in a random order, and grants on a node while its claim is out
+  // (the window where it still draws on the lease it is replacing): never more than the quota.
+  FakeLeaseTable table;
+  int64_t clock = kMinute;
+  limits::Quota quota{300, limits::QuotaPeriod::hour};
+  std::map<std::string, std::unique_ptr<Node>> nodes;
+  for (auto name : {"a", "b", "c"}) nodes[name] = std::make_unique<Node>(table, name, clock);
+  std::mt19937 rng(20);
+  int issued = 0;
+  auto count = [&](const QuotaAnswer& a) { issued += a.kind == Kind::issued; };
+  table.during_claim = [&](const std::string& node) {
+    for (int k = std::uniform_int_distribution<int>(0, 30)(rng); k > 0; --k) {
+      auto now = nodes[node]->leases.take("c", quota, nullptr);
+      if (now) count(*now);
+    }
+  };
+  const char* names[] = {"a", "b", "c"};
+  for (int step = 0; step < 20000; ++step) {
+    clock += std::uniform_int_distribution<int>(0, 60)(rng);
+    auto& node = *nodes[names[std::uniform_int_distribution<int>(0, 2)(rng)]];
+    if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) {
+      node.leases.sync();
+    } else if (auto now = node.leases.take("c", quota, count)) {
+      count(*now);
+    }
+    ASSERT_LE(issued, 300) << "at step " << step;
+  }
+  clock += 3000;  // idle leases go back
+  for (int i = 0; i < 3; ++i)
+    for (auto& [name, n] : nodes) n->leases.sync();
+  for (int i = 0; i < 200; ++i) {
+    clock += 50;
+    auto& node = *nodes[names[i % 3]];
+    if (auto now = node.leases.take("c", quota, count)) count(*now);
+    node.leases.sync();
+  }
+  EXPECT_EQ(issued, 300) << "and all of it, in the end";
+}
+
+TEST(QuotaLeases, ALeaseGivenBackIsNotDrawnOnWhileTheClaimIsOut) {
+  FakeLeaseTable table;
+  int64_t clock = kMinute;
+  Node a(table, "a", clock), b(table, "b", clock);
+  limits::Quota quota{100, limits::QuotaPeriod::day};  // leases of 5 at most
+  int issued = 0;
+  for (int i = 0; i < 12; ++i) {
+    clock += 10;
+    issued += a.take("c", quota) == Kind::issued;
+    a.leases.sync();
+  }
+  // a goes quiet and gives its lease back; grants reach it while that claim is out.
+  clock += 2500;
+  table.during_claim = [&](const std::string& node) {
+    if (node != "a") return;
+    for (int k = 0; k < 5; ++k) {
+      auto now = a.leases.take("c", quota, nullptr);
+      issued += now && now->kind == Kind::issued;
+    }
+  };
+  a.leases.sync();
+  table.during_claim = nullptr;
+  // b takes all that is left.
+  for (int i = 0; i < 200; ++i) {
+    clock += 10;
+    issued += b.take("c", quota) == Kind::issued;
+    b.leases.sync();
+  }
+  EXPECT_EQ(issued, 100);
+}
+
+TEST(QuotaLeases, AGrantThatFailsAfterAllGivesItsTokenBack) {
+  FakeLeaseTable table;
+  int64_t clock = kMinute;
+  Node node(table, "a", clock);
+  limits::Quota two{2, limits::QuotaPeriod::day};
+  EXPECT_EQ(node.take("c", two), Kind::issued);
+  node.leases.refund("c");  // say, the scope asked for was refused
+  EXPECT_EQ(node.take("c", two), Kind::issued);
+  EXPECT_EQ(node.take("c", two), Kind::issued);
+  EXPECT_EQ(node.take("c", two), Kind::exhausted);
+}
+
+TEST(QuotaLeases, AClaimThatHangsDoesNotHoldGrantsBack) {
+  FakeLeaseTable table;
+  int64_t clock = kMinute;
+  Node node(table, "a", clock);
+  limits::Quota quota{100, limits::QuotaPeriod::day};
+  EXPECT_EQ(node.take("c", quota), Kind::issued);
+  // The database takes 3 s to answer: grants meanwhile are counted locally, not parked.
+  int during = 0;
+  table.during_claim = [&](const std::string&) {
+    clock += 3000;
+    for (int i = 0; i < 5; ++i) {
+      auto now = node.leases.take("c", quota, nullptr);
+      during += now && now->kind == Kind::issued;
+    }
+  };
+  clock += 6000;  // the lease is due for renewal
+  node.leases.sync();
+  EXPECT_EQ(during, 5);
 }
 
 TEST(QuotaLeases, TooManyWaitingGrantsAreRefusedAsBusy) {

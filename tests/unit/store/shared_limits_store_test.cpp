@@ -3,6 +3,10 @@
 // failure counts add up across nodes.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
+#include <thread>
+
 #include "issuer/client_registry.hpp"
 #include "store/store.hpp"
 #include "support/temp_store.hpp"
@@ -49,11 +53,14 @@ TEST_P(SharedLimitsStoreTest, LeasesNeverAddUpToMoreThanTheQuota) {
 }
 
 TEST_P(SharedLimitsStoreTest, ADeadNodesLeaseLapsesAndItsReportedUseStays) {
+  // Leases of one second, on the real clock: PostgreSQL times them by its own.
   auto store = open();
-  store->claim_quota("dead", {claim(30, 70)}, 6001, 10);
-  auto b = store->claim_quota("alive", {claim(0, 100)}, 6005, 10);
+  auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
+  store->claim_quota("dead", {claim(30, 70)}, now(), 1);
+  auto b = store->claim_quota("alive", {claim(0, 100)}, now(), 1);
   EXPECT_EQ(b[0].held, 0) << "the dead node's lease is still live";
-  b = store->claim_quota("alive", {claim(0, 100)}, 6012, 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // time: the lease's one second, and the clock's next
+  b = store->claim_quota("alive", {claim(0, 100)}, now(), 1);
   EXPECT_EQ(b[0].held, 70) << "its lease lapsed; the 30 it reported stay used";
   EXPECT_EQ(b[0].period_used, 30);
 }
