@@ -106,10 +106,15 @@ std::optional<QuotaAnswer> QuotaLeases::decide(Entry& e, int64_t now_ms) {
 
 std::optional<QuotaAnswer> QuotaLeases::take(const std::string& client_id, const Quota& quota, Then later) {
   int64_t now = now_ms_();
-  QuotaWindow window = quota_window(quota.period, now / 1000);
   auto& s = shard(client_id);
   std::unique_lock lock(s.mutex);
   Entry& e = s.entries[client_id];
+  // The period is worked out again only when the time has left it (a month's takes calendar
+  // arithmetic, not for every grant).
+  int64_t now_s = now / 1000;
+  QuotaWindow window = e.quota.period == quota.period && now_s >= e.window.start && now_s < e.window.end
+                           ? e.window
+                           : quota_window(quota.period, now_s);
   if (e.window.start != window.start) {  // a new period
     if (e.used != e.reported) {  // the last period's last tokens still go on record
       std::lock_guard finals(finals_mutex_);
@@ -267,9 +272,10 @@ void QuotaLeases::sync(bool give_back) {
     for (auto& w : e.waiters) {
       auto answer = decide(e, now);
       if (!answer) break;  // the new lease is spent: they wait for the next round
-      if (answer->kind == QuotaAnswer::Kind::issued) issued_.fetch_add(1, std::memory_order_relaxed);
-      else {
-        e.refused = true;
+      if (answer->kind == QuotaAnswer::Kind::issued) {
+        issued_.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        if (answer->kind == QuotaAnswer::Kind::exhausted) e.refused = true;  // (as in take())
         refusals_.fetch_add(1, std::memory_order_relaxed);
       }
       answers.emplace_back(std::move(w.then), *answer);

@@ -209,6 +209,29 @@ TEST(QuotaLeases, TheFirstExhaustionIsReportedOnceAcrossNodes) {
   EXPECT_EQ(told, 1);
 }
 
+TEST(QuotaLeases, ARefusalWhileAnotherNodeHeldTheRestDoesNotHideTheExhaustion) {
+  FakeLeaseTable table;
+  int64_t clock = kMinute;
+  Node a(table, "a", clock), b(table, "b", clock);
+  int told = 0;
+  for (auto* n : {&a, &b}) n->leases.on_exhausted([&](const std::string&, const limits::Quota&, const limits::QuotaWindow&) { ++told; });
+  limits::Quota quota{6, limits::QuotaPeriod::day};  // leases of one
+  for (int i = 0; i < 5; ++i) {
+    clock += 10;
+    ASSERT_EQ(a.take("c", quota), Kind::issued);
+    a.leases.sync();
+  }
+  clock += 10;
+  EXPECT_EQ(b.take("c", quota), Kind::held_elsewhere) << "a holds the last token";
+  b.leases.sync();
+  EXPECT_EQ(a.take("c", quota), Kind::issued);
+  a.leases.sync();
+  clock += 300;
+  EXPECT_EQ(b.take("c", quota), Kind::exhausted);
+  b.leases.sync();
+  EXPECT_EQ(told, 1) << "b's refusal for want of quota is told, though it was refused before for another reason";
+}
+
 TEST(QuotaLeases, AQuotaRaisedWithinThePeriodIsServedAtOnce) {
   FakeLeaseTable table;
   int64_t clock = kMinute;
