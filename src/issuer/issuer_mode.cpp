@@ -314,7 +314,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
               grant(body, sdk_route, authenticated.client, binding, proofs, &authenticated, respond);
             };
           };
-          if (!within_quota(client, *loop, respond, later)) return;
+          if (!within_quota(client, loop, respond, later)) return;
           grant(body, sdk_route, client, binding, offer.proofs, &authenticated, respond);
         });
   }
@@ -338,7 +338,7 @@ void IssuerMode::issue_token(const oauth::TokenRequest& request, const oauth::Pr
       grant(body, sdk_route, client, binding, proofs, nullptr, respond);
     };
   };
-  if (!within_quota(client, *request.http.loop, respond, later)) return;
+  if (!within_quota(client, request.http.loop, respond, later)) return;
   grant(request.body, request.sdk_route, client, binding, proofs, nullptr, respond);
 }
 
@@ -358,14 +358,15 @@ http::Response quota_refusal_response(const limits::QuotaAnswer& answer) {
 
 }  // namespace
 
-bool IssuerMode::within_quota(const store::ClientRecord& client, boost::asio::io_context& loop,
+bool IssuerMode::within_quota(const store::ClientRecord& client, boost::asio::io_context* loop,
                               const http::Respond& respond, const std::function<std::function<void()>()>& later) const {
   if (!quotas_ || !client.quota.set()) return true;
   auto answer = quotas_->take(client.id, client.quota, nullptr);
+  if (!answer && !loop) answer = limits::QuotaAnswer{limits::QuotaAnswer::Kind::busy, client.quota, {}};  // nowhere to wait
   if (!answer) {
     auto resume = later();
     answer = quotas_->take(client.id, client.quota,
-                           http::answer_on<limits::QuotaAnswer>(loop, [resume, respond](limits::QuotaAnswer a) {
+                           http::answer_on<limits::QuotaAnswer>(*loop, [resume, respond](limits::QuotaAnswer a) {
                              if (a.kind == limits::QuotaAnswer::Kind::issued) return resume();
                              respond(quota_refusal_response(a));
                            }));

@@ -86,7 +86,7 @@ class IssuerMode final : public front::Mode, public front::StatusLists {
   // Once the client is admitted: its quota, which may have to wait for a lease (off the loop):
   // true to go on at once; false when a refusal went out, or `resume` (made by `later`, only then)
   // will be called on `loop` once the lease has come.
-  bool within_quota(const store::ClientRecord& client, boost::asio::io_context& loop, const http::Respond& respond,
+  bool within_quota(const store::ClientRecord& client, boost::asio::io_context* loop, const http::Respond& respond,
                     const std::function<std::function<void()>()>& later) const;
   // Then: the DPoP proof's single use, the token, and the answer (with a DPoP-Nonce where nonces are
   // required and a proof was sent); a federated workload's use goes to the audit trail.
