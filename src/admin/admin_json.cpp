@@ -75,15 +75,6 @@ boost::json::object key_json(const store::KeyRecord& k, int64_t now) {
   return o;
 }
 
-std::string rfc3339(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 boost::json::object audit_json(const store::AuditRecord& e) {
   // Valid UTF-8 whatever an older version stored (a client ID as sent): the answer must be JSON.
   using common::valid_utf8;

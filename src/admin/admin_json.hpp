@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "common/rfc3339.hpp"
 #include "store/audit_record.hpp"
 #include "store/client_record.hpp"
 #include "store/key_record.hpp"
@@ -29,6 +30,6 @@ boost::json::object key_json(const store::KeyRecord& key, int64_t now);
 boost::json::object audit_json(const store::AuditRecord& entry);
 
 // Unix seconds as RFC 3339 UTC: 2026-11-25T13:00:00Z.
-std::string rfc3339(int64_t unix_seconds);
+using common::rfc3339;
 
 }  // namespace tokengate::admin

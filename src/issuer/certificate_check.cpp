@@ -3,23 +3,14 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <ctime>
 
 #include "common/ascii.hpp"
+#include "common/rfc3339.hpp"
 
 namespace tokengate::issuer {
 namespace {
 
 oauth::OAuthError refused(std::string why) { return oauth::OAuthError::invalid_client(std::move(why), false); }
-
-std::string utc_date(int64_t t) {
-  char out[32];
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
 
 bool any_equal(const std::vector<std::string>& names, const std::string& value, bool ignore_case) {
   return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
@@ -51,8 +42,8 @@ AuthResult check_certificate(const oauth::PresentedCredentials& presented, const
                    "with a TLS client certificate (RFC 8705); send its secret or assertion instead.");
   if (!certificate->valid_at(now))
     return refused(now < certificate->not_before
-                       ? "The client certificate is not valid before " + utc_date(certificate->not_before) + "."
-                       : "The client certificate expired at " + utc_date(certificate->not_after) +
+                       ? "The client certificate is not valid before " + common::rfc3339(certificate->not_before) + "."
+                       : "The client certificate expired at " + common::rfc3339(certificate->not_after) +
                              "; connect with a current one.");
   if (client->auth == store::ClientRecord::Auth::tls_client_auth) {
     if (!certificate->chains_to_ca)

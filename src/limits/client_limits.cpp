@@ -100,7 +100,8 @@ int ClientLimits::count(Table<Window>& table, std::string key, Clock::time_point
   w.known_good = false;
   ++w.count;
   // (A shard's list is bounded: past it, a failure still counts here, untold.)
-  if (sharing_.load(std::memory_order_relaxed) && w.unshared++ == 0 && shard.dirty.size() < settings_.capacity)
+  if (sharing_.load(std::memory_order_relaxed) && w.unshared++ == 0 &&
+      shard.dirty.size() < std::max<size_t>(1, settings_.capacity / Table<Window>::kShards))
     shard.dirty.push_back(std::move(key));
   return effective(w, now);
 }

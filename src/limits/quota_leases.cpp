@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
 
+#include "common/rfc3339.hpp"
 #include "store/store.hpp"
 
 namespace tokengate::limits {
@@ -40,12 +40,8 @@ Refusal quota_refusal(const QuotaAnswer& answer, int64_t now) {
                        ") is leased to other nodes just now; retry in 1 s.",
                    std::chrono::seconds(1), policy, "\"quota\";r=0;t=1"};
   int64_t wait = std::max<int64_t>(1, answer.window.end - now);
-  std::time_t reset = static_cast<std::time_t>(answer.window.end);
-  std::tm tm{};
-  gmtime_r(&reset, &tm);
-  char at[32];
-  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return Refusal{"This client's token quota of " + quota + " is used up; it resets at " + at + " (in " +
+  return Refusal{"This client's token quota of " + quota + " is used up; it resets at " +
+                     common::rfc3339(answer.window.end) + " (in " +
                      std::to_string(wait) + " s).",
                  std::chrono::seconds(wait), policy, "\"quota\";r=0;t=" + std::to_string(wait)};
 }

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { scrape, value, gauge } from './support/metrics.mjs';
 import { freePort, renderNginx, startNginx } from './support/nginx.mjs';
 import { privateCluster } from './support/postgres.mjs';
-import { until } from './support/token_ops.mjs';
+import { grantOver, until } from './support/token_ops.mjs';
 import { basic, cli, cliJson, removeDir, sleep, startServer, tempDir } from './support/tokengate.mjs';
 
 const NGINX_CONF = path.resolve(import.meta.dirname, '../../deploy/nginx.conf');
@@ -21,21 +21,7 @@ const FAILURE_LIMIT = 10;
 
 // One grant over a kept-alive connection: { status, headers, body }.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function grant(base, auth) {
-  const url = new URL('/connect/token', base);
-  const body = 'grant_type=client_credentials';
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent,
-      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || '{}') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const grant = (base, auth) => grantOver(base, auth, { agent });
 
 // Waits, if need be, so that the UTC day does not end within `seconds`: a quota per day must not
 // start again in the middle of a test.

@@ -5,30 +5,14 @@
 // answer 429 with the RateLimit headers; and in proxy mode the wrong secrets never reach the
 // upstream once the pair is locked.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { GOOD, startFakeUpstream } from './support/fake_upstream.mjs';
-import { clientsLoaded } from './support/token_ops.mjs';
+import { clientsLoaded, grantOver } from './support/token_ops.mjs';
 import { basic, cliJson, removeDir, sleep, startServer } from './support/tokengate.mjs';
 
 // POST /connect/token from `from` (a loopback address) with HTTP Basic `auth`.
-function grant(base, auth, from, path = '/connect/token') {
-  const url = new URL(path, base);
-  const body = 'grant_type=client_credentials';
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false,
-      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || '{}') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const grant = (base, auth, from, path) => grantOver(base, auth, { from, path });
 
 function assertTooMany(r, what) {
   assert.equal(r.status, 429, `${what}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -559,22 +559,29 @@ bool SqliteStore::delete_federation(const std::string& id, const AuditRecord* au
   return true;
 }
 
+// A write without the fsync of every other write, for the frequent ones that are cheap to lose to
+// a power cut (never to a crash of the process: WAL): used assertions, quota claims, failure counts.
+class SqliteStore::Unsynced {
+ public:
+  explicit Unsynced(Connection& conn) : conn_(conn) { conn_.exec("PRAGMA synchronous=NORMAL"); }
+  ~Unsynced() {
+    try {
+      conn_.exec("PRAGMA synchronous=FULL");
+    } catch (...) {
+    }
+  }
+
+ private:
+  Connection& conn_;
+};
+
 std::vector<bool> SqliteStore::record_assertions(const std::vector<UsedAssertion>& batch) {
   std::lock_guard lock(mutex_);
   // Without the fsync of every other write: a batch lost to a power cut (never to a crash of the
   // process: WAL) could let its assertions be used again within their few minutes of life, while
   // an fsync per batch would cost every assertion grant a disk flush. The next write of another
   // kind flushes these too.
-  conn_.exec("PRAGMA synchronous=NORMAL");
-  struct Restore {
-    Connection& conn;
-    ~Restore() {
-      try {
-        conn.exec("PRAGMA synchronous=FULL");
-      } catch (...) {
-      }
-    }
-  } restore{conn_};
+  Unsynced unsynced(conn_);
   Transaction tx(conn_);
   std::vector<bool> fresh;
   fresh.reserve(batch.size());
@@ -618,22 +625,6 @@ std::optional<std::string> SqliteStore::find_secret(const std::string& name) {
   if (!s.step()) return std::nullopt;
   return s.text(0);
 }
-
-// Without the fsync of every other write (as record_assertions): a claim lost to a power cut
-// forgets at most the tokens issued since the one before.
-class SqliteStore::Unsynced {
- public:
-  explicit Unsynced(Connection& conn) : conn_(conn) { conn_.exec("PRAGMA synchronous=NORMAL"); }
-  ~Unsynced() {
-    try {
-      conn_.exec("PRAGMA synchronous=FULL");
-    } catch (...) {
-    }
-  }
-
- private:
-  Connection& conn_;
-};
 
 std::vector<QuotaGrant> SqliteStore::claim_quota(const std::string& node, const std::vector<QuotaClaim>& claims,
                                                  int64_t now, int64_t lease_seconds) {

@@ -1,9 +1,30 @@
 // The token lifecycle calls the suites make over and over: get a token, introspect it (RFC 7662),
 // revoke it (RFC 7009), present it to a status route, and poll until something holds.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 import { gauge } from './metrics.mjs';
 import { basic, cliJson, postToken, sleep } from './tokengate.mjs';
+
+// A client credentials grant with HTTP Basic `auth` over node:http, where fetch() cannot go: from a
+// chosen loopback address (`from`), or on a given `agent` (a kept-alive connection); `path` is the
+// route. Resolves with { status, headers (lower-case names), body (parsed JSON) }.
+export function grantOver(base, auth, { from, agent = false, path = '/connect/token' } = {}) {
+  const url = new URL(path, base);
+  const body = 'grant_type=client_credentials';
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent,
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || '{}') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 // Client authentication for a form POST: HTTP Basic, or client_id/client_secret in the body.
 function authenticated(client, form, post) {
